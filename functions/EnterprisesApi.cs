@@ -1,0 +1,86 @@
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Enterprises;
+using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
+
+namespace Trading.Functions;
+
+public static class EnterprisesApi
+{
+    public static IEnumerable<FunctionDeclaration> Functions =>
+    [
+        new HttpFunction("PutEnterprise", "PUT", "enterprises/{creditCode}", PutAsync),
+        new HttpFunction("GetEnterprise", "GET", "enterprises/{creditCode}", GetAsync),
+        new HttpFunction("ListEnterprises", "GET", "enterprises", ListAsync),
+    ];
+
+    private static async Task<IResult> PutAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var input = await Json.ReadBodyAsync<EnterpriseInput>(context);
+        var enterprise = input.Validate(context.Request.RouteValues["creditCode"] as string, context.Now());
+        if (!caller.GovernsRegion(enterprise.Region))
+            throw new ForbiddenException($"Region {enterprise.Region} is outside your scope ({caller.Subject}).");
+        var store = context.Service<IEnterpriseStore>();
+        if (await store.GetAsync(enterprise.CreditCode, context.RequestAborted) is { } existing && !caller.GovernsRegion(existing.Region))
+            throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
+        var created = await store.PutAsync(enterprise, context.RequestAborted);
+        return Json.Result(Views.Enterprise(enterprise), created ? 201 : 200,
+            headers: created ? new Dictionary<string, string> { ["Location"] = $"/api/enterprises/{enterprise.CreditCode}" } : null);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        var enterprise = await FindVisibleAsync(context, caller, context.Request.RouteValues["creditCode"] as string);
+        return Json.Result(Views.Enterprise(enterprise));
+    }
+
+    /// <summary>The enterprise if the caller may see it; 404 alike for one that does not exist and one outside scope.</summary>
+    public static async Task<Enterprise> FindVisibleAsync(HttpContext context, Principal caller, string? creditCodeText)
+    {
+        if (!CreditCode.TryParse(creditCodeText, out var code, out var error)) throw ValidationException.For("creditCode", error);
+        var notFound = new NotFoundException($"No enterprise {code} in your scope.");
+        if (caller.Role == Role.Enterprise && !caller.IsEnterprise(code)) throw notFound;
+        var enterprise = await context.Service<IEnterpriseStore>().GetAsync(code, context.RequestAborted) ?? throw notFound;
+        if (caller.Role == Role.Official && !caller.GovernsRegion(enterprise.Region)) throw notFound;
+        return enterprise;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var errors = new FieldErrors();
+        var region = Scope.RegionFilter(caller, context.Query("region"), errors);
+        PerformanceGrade? grade = null;
+        if (context.Query("grade") is { } g)
+        {
+            if (Ratings.TryParseGrade(g, out var parsed)) grade = parsed;
+            else errors.Add("grade", $"must be one of {Ratings.Names<PerformanceGrade>()}");
+        }
+        var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
+        errors.ThrowIfAny();
+        Scope.RequireGoverns(caller, region);
+        var page = await context.Service<IEnterpriseStore>().ListAsync(region, grade, pageSize, context.Query("continuationToken"), context.RequestAborted);
+        return Json.Result(Views.Page(page, Views.Enterprise));
+    }
+}
+
+/// <summary>Region filters of list endpoints: an official's own prefix by default, never wider.</summary>
+public static class Scope
+{
+    public static RegionPrefix RegionFilter(Principal caller, string? text, FieldErrors errors)
+    {
+        if (text is null) return caller.Role == Role.Official ? RegionPrefix.Parse(caller.Subject) : RegionPrefix.All;
+        if (RegionPrefix.TryParse(text, out var prefix, out var error)) return prefix;
+        errors.Add("region", error);
+        return RegionPrefix.All;
+    }
+
+    public static void RequireGoverns(Principal caller, RegionPrefix region)
+    {
+        if (!caller.GovernsPrefix(region))
+            throw new ForbiddenException($"Region {(region.Value.Length == 0 ? "(all)" : region.Value)} is outside your scope ({caller.Subject}).");
+    }
+}

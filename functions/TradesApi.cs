@@ -1,0 +1,102 @@
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Enterprises;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
+
+namespace Trading.Functions;
+
+public static class TradesApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static IEnumerable<FunctionDeclaration> Functions =>
+    [
+        new HttpFunction("SubmitTrade", "POST", "trades", SubmitAsync),
+        new HttpFunction("GetTrade", "GET", "trades/{id}", GetAsync),
+        new HttpFunction("ListTrades", "GET", "trades", ListAsync),
+    ];
+
+    private static async Task<IResult> SubmitAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        var key = context.Request.Headers[IdempotencyHeader].ToString();
+        if (string.IsNullOrEmpty(key))
+            throw ValidationException.For(IdempotencyHeader, "the header is required: a unique key per trade, reused only to retry the same request");
+        if (key.Length > 200 || key.Any(char.IsControl))
+            throw ValidationException.For(IdempotencyHeader, "has at most 200 characters and no control characters");
+        var request = (await Json.ReadBodyAsync<TradeInput>(context)).Validate(context.Now());
+        Authorize(caller, request);
+        var outcome = await context.Service<ILedger>().SubmitTradeAsync(caller, key, request, context.RequestAborted);
+        var headers = new Dictionary<string, string> { ["Location"] = $"/api/trades/{outcome.Trade.Id}" };
+        if (outcome.Replayed) headers["Idempotent-Replayed"] = "true";
+        return Json.Result(Views.Trade(outcome.Trade), 201, headers: headers);
+    }
+
+    /// <summary>An enterprise trades only as seller or buyer; an official only in markets of its region.</summary>
+    private static void Authorize(Principal caller, TradeRequest request)
+    {
+        switch (caller.Role)
+        {
+            case Role.Enterprise when request.Seller.Value != caller.Subject && request.Buyer.Value != caller.Subject:
+                throw new ForbiddenException("An enterprise may submit only trades in which it is the seller or the buyer.");
+            case Role.Official when !caller.GovernsRegion(request.Market.Region):
+                throw new ForbiddenException($"Region {request.Market.Region} is outside your scope ({caller.Subject}).");
+        }
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        var text = context.Request.RouteValues["id"] as string;
+        var notFound = new NotFoundException($"No trade {text} in your scope.");
+        if (!TradeId.TryParse(text, out var id)) throw notFound;
+        if (caller.Role == Role.Official && !caller.GovernsRegion(id.Value.Market.Region)) throw notFound;
+        var trade = await context.Service<ILedger>().GetTradeAsync(id.Value, context.RequestAborted) ?? throw notFound;
+        if (caller.Role == Role.Enterprise && trade.Request.Seller.Value != caller.Subject && trade.Request.Buyer.Value != caller.Subject)
+            throw notFound;
+        return Json.Result(Views.Trade(trade));
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        var errors = new FieldErrors();
+        var region = caller.Role == Role.Enterprise && context.Query("region") is null ? RegionPrefix.All : Scope.RegionFilter(caller, context.Query("region"), errors);
+        Pollutant? pollutant = null;
+        if (context.Query("pollutant") is { } p)
+        {
+            if (Pollutants.TryParse(p, out var parsed)) pollutant = parsed;
+            else errors.Add("pollutant", $"must be one of {Pollutants.Names}");
+        }
+        var from = Month(context.Query("from"), "from", errors);
+        var to = Month(context.Query("to"), "to", errors);
+        if (from is { } f && to is { } t && f > t) errors.Add("from", "must not be after to");
+        CreditCode? party = null;
+        if (context.Query("party") is { } partyText)
+        {
+            if (CreditCode.TryParse(partyText, out var code, out var error)) party = code;
+            else errors.Add("party", error);
+        }
+        var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
+        errors.ThrowIfAny();
+        if (caller.Role == Role.Enterprise)
+        {
+            if (party is { } other && !caller.IsEnterprise(other)) throw new ForbiddenException("An enterprise sees only its own trades.");
+            party = CreditCode.Parse(caller.Subject);
+        }
+        else Scope.RequireGoverns(caller, region);
+        var page = await context.Service<ILedger>().ListTradesAsync(new TradeQuery(region, pollutant, from, to, party), pageSize,
+            context.Query("continuationToken"), context.RequestAborted);
+        return Json.Result(Views.Page(page, Views.Trade));
+    }
+
+    private static ReportingMonth? Month(string? text, string field, FieldErrors errors)
+    {
+        if (text is null) return null;
+        if (ReportingMonth.TryParse(text, out var month, out var error)) return month;
+        errors.Add(field, error);
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using Newtonsoft.Json;
+using Trading.Core;
+using Trading.Infra;
+
+namespace Trading.Functions.Hosting;
+
+/// <summary>Newtonsoft JSON in and out of HTTP: one body limit, strict reading, camelCase writing.</summary>
+public static class Json
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Reads the request body as <typeparamref name="T"/>: 413 over 64 KiB, 400 for anything malformed or unknown.</summary>
+    public static async Task<T> ReadBodyAsync<T>(HttpContext context) where T : class
+    {
+        var request = context.Request;
+        if (request.ContentLength > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
+        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
+            throw ValidationException.For("body", "must be sent as application/json");
+        var buffer = new byte[MaxBodyBytes + 1];
+        var total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer.AsMemory(total, buffer.Length - total), context.RequestAborted)) > 0)
+        {
+            total += read;
+            if (total > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
+        }
+        string text;
+        try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, total); }
+        catch (DecoderFallbackException) { throw ValidationException.For("body", "is not valid UTF-8"); }
+        if (string.IsNullOrWhiteSpace(text)) throw ValidationException.For("body", "a JSON object is required");
+        try
+        {
+            return TradingJson.ReadStrict<T>(text) ?? throw ValidationException.For("body", "a JSON object is required");
+        }
+        catch (JsonReaderException ex)
+        {
+            throw ValidationException.For(string.IsNullOrEmpty(ex.Path) ? "body" : ex.Path, $"malformed JSON at line {ex.LineNumber}, position {ex.LinePosition}");
+        }
+        catch (JsonSerializationException ex)
+        {
+            var path = string.IsNullOrEmpty(ex.Path) ? "body" : ex.Path;
+            var message = ex.Message.StartsWith("Could not find member", StringComparison.Ordinal) ? "is not a known field"
+                : ex.Message.StartsWith("Expected ", StringComparison.Ordinal) ? ex.Message[..ex.Message.IndexOf(". Path", StringComparison.Ordinal)].ToLowerInvariant()
+                : ex.Message.StartsWith("Cannot deserialize", StringComparison.Ordinal) ? "a JSON object is required"
+                : "has the wrong type";
+            throw ValidationException.For(path, message);
+        }
+    }
+
+    /// <summary>A JSON answer written with the shared Newtonsoft settings.</summary>
+    public static IResult Result(object? body, int status = 200, string contentType = "application/json; charset=utf-8",
+        IReadOnlyDictionary<string, string>? headers = null) => new NewtonsoftResult(body, status, contentType, headers);
+
+    private sealed class NewtonsoftResult(object? body, int status, string contentType, IReadOnlyDictionary<string, string>? headers) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            if (headers is not null)
+                foreach (var (name, value) in headers) response.Headers[name] = value;
+            await response.WriteAsync(TradingJson.Serialize(body), httpContext.RequestAborted);
+        }
+    }
+}

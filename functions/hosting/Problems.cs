@@ -1,0 +1,109 @@
+using Azure;
+using Trading.Core;
+
+namespace Trading.Functions.Hosting;
+
+/// <summary>
+/// The one place that turns exceptions into RFC 9457 problem answers: validation 400, too large 413, rule 422,
+/// conflict 409, not found 404, key 401/403, storage down 503 with Retry-After. Anything else is a 500 that says nothing
+/// of its insides.
+/// </summary>
+public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var problem = ToProblem(ex, context, logger);
+            await problem.ExecuteAsync(context);
+        }
+    }
+
+    public static IResult ToProblem(Exception ex, HttpContext context, ILogger logger)
+    {
+        var headers = new Dictionary<string, string>();
+        var body = new Dictionary<string, object?>();
+        int status;
+        string title, detail;
+        switch (ex)
+        {
+            case DomainException domain:
+                status = domain switch
+                {
+                    ValidationException => 400,
+                    UnauthenticatedException => 401,
+                    ForbiddenException => 403,
+                    NotFoundException => 404,
+                    ConflictException => 409,
+                    PayloadTooLargeException => 413,
+                    RuleViolationException => 422,
+                    _ => 500,
+                };
+                title = domain.Title;
+                detail = domain.Message;
+                if (domain is ValidationException validation) body["errors"] = validation.Errors;
+                foreach (var (key, value) in domain.Extensions) body[key] = value;
+                if (status == 401) headers["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"";
+                break;
+            case UnavailableException unavailable:
+                status = 503;
+                title = "Storage is unavailable.";
+                detail = unavailable.Message;
+                headers["Retry-After"] = ((int)Math.Ceiling(unavailable.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                logger.LogWarning(ex, "503 on {Path}", context.Request.Path);
+                break;
+            case var _ when IsStorageFault(ex):
+                status = 503;
+                title = "Storage is unavailable.";
+                detail = "The storage service did not answer in time. Nothing was recorded; retry later (with the same Idempotency-Key for a trade).";
+                headers["Retry-After"] = "5";
+                logger.LogWarning(ex, "Storage fault on {Path}", context.Request.Path);
+                break;
+            default:
+                status = 500;
+                title = "Internal error.";
+                detail = "The server failed to handle the request. It has been logged.";
+                logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                break;
+        }
+        var problem = new Dictionary<string, object?>
+        {
+            ["type"] = TypeFor(status),
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+            ["instance"] = context.Request.Path.Value,
+        };
+        foreach (var (key, value) in body) problem[key] = value;
+        problem["traceId"] = context.TraceIdentifier;
+        return Json.Result(problem, status, "application/problem+json; charset=utf-8", headers);
+    }
+
+    /// <summary>Storage did not answer, timed out, throttled or failed on its side: the caller should retry later.</summary>
+    public static bool IsStorageFault(Exception ex) => ex switch
+    {
+        RequestFailedException rfe => rfe.Status is 0 or 408 or 429 or >= 500,
+        AggregateException agg => agg.InnerExceptions.Count > 0 && agg.InnerExceptions.All(IsStorageFault),
+        HttpRequestException or TimeoutException => true,
+        OperationCanceledException => true,
+        System.IO.IOException => true,
+        _ => false,
+    };
+
+    private static string TypeFor(int status) => status switch
+    {
+        400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        401 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
+        403 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4",
+        404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+        409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
+        413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
+        422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
+        503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
+        _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+    };
+}

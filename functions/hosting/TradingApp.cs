@@ -1,0 +1,64 @@
+using Trading.Core.Enterprises;
+using Trading.Core.Ledger;
+using Trading.Infra;
+
+namespace Trading.Functions.Hosting;
+
+/// <summary>
+/// Builds the web server. Under the Azure Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set) it listens on
+/// 127.0.0.1:$PORT and answers <c>GET /</c> for the host's probe; standalone it listens on http://localhost:7071 (or
+/// <c>urls</c>) and fires its own timers.
+/// </summary>
+public static class TradingApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var port = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
+        var customHandler = !string.IsNullOrEmpty(port);
+        if (customHandler) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:7071");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+        var storage = new StorageOptions
+        {
+            ConnectionString = builder.Configuration["Trading:Storage"] ?? builder.Configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
+            Prefix = builder.Configuration["Trading:StoragePrefix"] ?? "",
+        };
+        if (TimeSpan.TryParse(builder.Configuration["Trading:StorageTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var timeout))
+            storage.NetworkTimeout = timeout;
+        builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StorageContext>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<IEnterpriseStore, TableEnterpriseStore>();
+        builder.Services.AddSingleton<TableLedger>();
+        builder.Services.AddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
+        builder.Services.AddSingleton<Authenticator>();
+        builder.Services.AddSingleton(new HostingMode(customHandler));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<ProblemsMiddleware>();
+        app.Use(async (context, next) =>
+        {
+            await context.RequestServices.GetRequiredService<StorageContext>().EnsureCreatedAsync(context.RequestAborted);
+            await next(context);
+        });
+        app.MapGet("/", () => Results.Text(customHandler ? "Trading custom handler" : "Trading: see /api/health"));
+        foreach (var function in FunctionCatalog.All.OfType<HttpFunction>())
+        {
+            app.MapMethods("/api/" + function.Route, [function.Method], async context =>
+            {
+                var result = await function.Handler(context);
+                await result.ExecuteAsync(context);
+            }).WithName(function.Name);
+        }
+        app.MapFallback(context => throw new Core.NotFoundException($"No endpoint {context.Request.Method} {context.Request.Path}."));
+        return app;
+    }
+}
+
+/// <summary>Whether the Azure Functions host runs us (custom handler) or we run standalone.</summary>
+public sealed record HostingMode(bool CustomHandler);

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+
+namespace Trading.Infra;
+
+/// <summary>Row keys and entity mapping of the ledger table: one partition per market.</summary>
+internal static class LedgerRows
+{
+    public const string Head = "head";
+    public static string Holding(Holder holder) => "holding:" + holder.Value;
+    public static string Trade(long sequence) => $"trade:{sequence:D12}";
+    public const string TradeFirst = "trade:";
+    public const string TradeLast = "trade;";
+    public static string Allocation(long number) => $"alloc:{number:D10}";
+    public const string AllocationFirst = "alloc:";
+    public const string AllocationLast = "alloc;";
+    public static string Month(ReportingMonth month) => "month:" + month;
+    public static string Idempotency(string callerKeyHash) => "idem:" + callerKeyHash;
+
+    /// <summary>Newest-first index row: inverted tradedAt ticks, then market and sequence for a total order across markets.</summary>
+    public static string ByTime(MarketId market, DateTimeOffset tradedAt, long sequence) => $"{ByTimePrefix}{Inverted(tradedAt)}:{market.Key}:{sequence:D12}";
+    public const string ByTimePrefix = "bytime:";
+    public const string ByTimeLast = "bytime;";
+    public static string ByTimeBound(DateTimeOffset instant) => ByTimePrefix + Inverted(instant);
+    private static string Inverted(DateTimeOffset t) => (DateTimeOffset.MaxValue.UtcTicks - t.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    public static TableTransactionAction Write(TableEntity entity, ETag? etag) => etag is { } e
+        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, e)
+        : new TableTransactionAction(TableTransactionActionType.Add, entity);
+
+    public static TableEntity HeadEntity(MarketId market, MarketHead head) => new(market.Key, Head)
+    {
+        ["Sequence"] = head.Sequence,
+        ["LastHash"] = head.LastHash,
+        ["AllocationCount"] = head.AllocationCount,
+        ["AllocatedGrams"] = head.Allocated.Grams,
+    };
+
+    public static MarketHead ToHead(TableEntity? e) => e is null ? MarketHead.Empty : new MarketHead(
+        e.GetInt64("Sequence") ?? 0, e.GetString("LastHash"), e.GetInt64("AllocationCount") ?? 0,
+        Quantity.FromGrams(e.GetInt64("AllocatedGrams") ?? 0));
+
+    public static TableEntity HoldingEntity(MarketId market, Holding h) => new(market.Key, Holding(h.Holder))
+    {
+        ["Holder"] = h.Holder.Value,
+        ["HeldGrams"] = h.Held.Grams,
+        ["PledgedGrams"] = h.Pledged.Grams,
+        ["FrozenGrams"] = h.Frozen.Grams,
+    };
+
+    public static Holding ToHolding(Holder holder, TableEntity? e) => e is null ? Core.Ledger.Holding.Empty(holder) : new Holding(holder,
+        Quantity.FromGrams(e.GetInt64("HeldGrams") ?? 0), Quantity.FromGrams(e.GetInt64("PledgedGrams") ?? 0),
+        Quantity.FromGrams(e.GetInt64("FrozenGrams") ?? 0));
+
+    public static TableEntity MonthEntity(MarketId market, MonthCounter m) => new(market.Key, Month(m.Month))
+    {
+        ["Month"] = m.Month.ToString(),
+        ["Trades"] = m.Trades,
+        ["Grams"] = m.Grams,
+        ["Fen"] = m.Fen,
+    };
+
+    public static MonthCounter ToMonth(ReportingMonth month, TableEntity? e) => e is null ? MonthCounter.Empty(month) :
+        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0);
+
+    public static TableEntity TradeEntity(Trade t, string rowKey)
+    {
+        var r = t.Request;
+        return new TableEntity(r.Market.Key, rowKey)
+        {
+            ["Sequence"] = t.Sequence,
+            ["Region"] = r.Market.Region.Value,
+            ["Pollutant"] = r.Market.Pollutant.ToString(),
+            ["Seller"] = r.Seller.Value,
+            ["Buyer"] = r.Buyer.Value,
+            ["Grams"] = r.Quantity.Grams,
+            ["UnitPriceFen"] = r.UnitPrice.Fen,
+            ["TermYears"] = r.TermYears,
+            ["Method"] = r.Method.ToString(),
+            ["TradedAt"] = r.TradedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["Month"] = r.Month.ToString(),
+            ["AmountFen"] = r.Amount.Fen,
+            ["Reference"] = r.Reference,
+            ["RecordedAt"] = t.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["RecordedBy"] = t.RecordedBy,
+            ["PreviousHash"] = t.PreviousHash,
+            ["Hash"] = t.Hash,
+        };
+    }
+
+    public static Trade ToTrade(TableEntity e)
+    {
+        var market = new MarketId(RegionCode.Parse(e.GetString("Region")), Enum.Parse<Pollutant>(e.GetString("Pollutant")));
+        var sellerText = e.GetString("Seller");
+        var seller = sellerText == Holder.ReserveName ? Holder.Reserve : Holder.Of(CreditCode.Parse(sellerText));
+        var request = new TradeRequest(market, seller, Holder.Of(CreditCode.Parse(e.GetString("Buyer"))),
+            Quantity.FromGrams(e.GetInt64("Grams")!.Value), Money.FromFen(e.GetInt64("UnitPriceFen")!.Value),
+            e.GetInt32("TermYears")!.Value, Enum.Parse<TradeMethod>(e.GetString("Method")),
+            DateTimeOffset.ParseExact(e.GetString("TradedAt"), "O", CultureInfo.InvariantCulture),
+            Money.FromFen(e.GetInt64("AmountFen")!.Value), e.GetString("Reference"));
+        return new Trade(new TradeId(market, e.GetInt64("Sequence")!.Value), request,
+            DateTimeOffset.ParseExact(e.GetString("RecordedAt"), "O", CultureInfo.InvariantCulture),
+            e.GetString("RecordedBy"), e.GetString("PreviousHash"), e.GetString("Hash"));
+    }
+
+    public static TableEntity AllocationEntity(Allocation a, long number) => new(a.Request.Market.Key, Allocation(number))
+    {
+        ["Id"] = a.Id,
+        ["Holder"] = a.Request.Holder.Value,
+        ["Grams"] = a.Request.Quantity.Grams,
+        ["Reference"] = a.Request.Reference,
+        ["RecordedAt"] = a.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
+        ["RecordedBy"] = a.RecordedBy,
+    };
+}

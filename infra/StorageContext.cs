@@ -1,0 +1,105 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+
+namespace Trading.Infra;
+
+/// <summary>Where state lives: one storage account (Azurite locally), table and container names under an optional prefix.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Connection string; <c>UseDevelopmentStorage=true</c> is Azurite on its default ports.</summary>
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Prefix of every table and container name (letters and digits), so that test runs never share rows.</summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>How long one storage call may take before it counts as unavailable.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Clients of every table and container the app uses, created on first use.</summary>
+public sealed class StorageContext
+{
+    private readonly TableServiceClient _tables;
+    private readonly BlobServiceClient _blobs;
+    private readonly string _prefix;
+    private readonly Lazy<Task> _ready;
+
+    public StorageContext(StorageOptions options)
+    {
+        if (options.Prefix.Any(c => !char.IsAsciiLetterOrDigit(c)))
+            throw new ArgumentException("the storage prefix has letters and digits only", nameof(options));
+        _prefix = options.Prefix.ToLowerInvariant();
+        var tableOptions = new TableClientOptions();
+        Configure(tableOptions.Retry, options.NetworkTimeout);
+        var blobOptions = new BlobClientOptions();
+        Configure(blobOptions.Retry, options.NetworkTimeout);
+        _tables = new TableServiceClient(options.ConnectionString, tableOptions);
+        _blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
+        Ledger = Table("ledger");
+        Idempotency = Table("idempotency");
+        HolderIndex = Table("holderindex");
+        Markets = Table("markets");
+        Enterprises = Table("enterprises");
+        EnterprisesByRegion = Table("enterprisesbyregion");
+        Keys = Table("keys");
+        Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
+        _ready = new Lazy<Task>(CreateAllAsync);
+    }
+
+    private static void Configure(RetryOptions retry, TimeSpan timeout)
+    {
+        retry.MaxRetries = 2;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(1);
+        retry.NetworkTimeout = timeout;
+    }
+
+    private TableClient Table(string name) => _tables.GetTableClient(_prefix.Length == 0 ? name : _prefix + name);
+
+    public TableClient Ledger { get; }
+    public TableClient Idempotency { get; }
+    public TableClient HolderIndex { get; }
+    public TableClient Markets { get; }
+    public TableClient Enterprises { get; }
+    public TableClient EnterprisesByRegion { get; }
+    public TableClient Keys { get; }
+    public BlobContainerClient Audit { get; }
+    public BlobServiceClient Blobs => _blobs;
+    public TableServiceClient Tables => _tables;
+    public string Prefix => _prefix;
+
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys];
+
+    /// <summary>Creates every table and container once per process (idempotent; a failure is retried on the next call).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        var ready = _ready.Value;
+        try { await ready.WaitAsync(ct); }
+        catch when (ready.IsFaulted)
+        {
+            await CreateAllAsync();
+        }
+    }
+
+    private async Task CreateAllAsync()
+    {
+        await Task.WhenAll(AllTables.Select(t => t.CreateIfNotExistsAsync()));
+        await Audit.CreateIfNotExistsAsync();
+    }
+
+    /// <summary>One cheap call that proves storage answers.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await Keys.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: ct).AsPages().FirstAsync(ct);
+    }
+}
+
+internal static class AsyncEnumerableExtensions
+{
+    public static async Task<T> FirstAsync<T>(this IAsyncEnumerable<T> source, CancellationToken ct)
+    {
+        await foreach (var item in source.WithCancellation(ct)) return item;
+        throw new InvalidOperationException("empty sequence");
+    }
+}
