@@ -37,9 +37,8 @@ internal sealed class StrictPrimitiveConverter : JsonConverter
         if (token != JsonToken.Integer) throw Wrong(reader, objectType);
         try
         {
-            return target == typeof(int)
-                ? Convert.ToInt32(reader.Value, System.Globalization.CultureInfo.InvariantCulture)
-                : Convert.ToInt64(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (target == typeof(int)) return Convert.ToInt32(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
+            return Convert.ToInt64(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (OverflowException)
         {

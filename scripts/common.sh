@@ -1,0 +1,72 @@
+# Shared set-up for run.sh and test.sh: checks the tools, installs the pinned Azurite, builds.
+# Sourced, not run. Every process a script starts is recorded and stopped by stop_started on exit.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STARTED_PIDS=()
+
+log() { printf '\033[1m[%s]\033[0m %s\n' "$(basename "$0")" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+require_tools() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is not on PATH"
+  command -v node >/dev/null || die "Node.js 20 (node) is not on PATH"
+  command -v npm >/dev/null || die "npm is not on PATH"
+}
+
+# npm ci when node_modules is missing or older than package-lock.json (the pinned Azurite).
+install_azurite() {
+  local stamp="$ROOT/node_modules/.package-lock.json"
+  if [[ ! -x "$ROOT/node_modules/.bin/azurite" || ! -f "$stamp" || "$ROOT/package-lock.json" -nt "$stamp" ]]; then
+    log "installing the pinned Azurite (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+  fi
+}
+
+build() {
+  local configuration="${1:-Release}"
+  log "restoring and building ($configuration)"
+  (cd "$ROOT" && dotnet build Trading.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly) || die "build failed"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() {
+  local port="$1" what="$2" tries=0
+  until port_in_use "$port"; do
+    tries=$((tries + 1))
+    [[ $tries -gt 300 ]] && die "$what did not listen on port $port within 60 s"
+    sleep 0.2
+  done
+}
+
+# start_azurite <blobPort> <queuePort> <tablePort> [azurite flags...]
+start_azurite() {
+  local blob="$1" queue="$2" table="$3"; shift 3
+  for p in "$blob" "$queue" "$table"; do
+    port_in_use "$p" && die "port $p is already in use (another Azurite?); stop it or set AZURITE_*_PORT"
+  done
+  "$ROOT/node_modules/.bin/azurite" --skipApiVersionCheck --silent \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" "$@" &
+  STARTED_PIDS+=($!)
+  wait_for_port "$blob" Azurite
+  wait_for_port "$table" Azurite
+}
+
+connection_string() {
+  local blob="$1" table="$2"
+  printf 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:%s/devstoreaccount1;TableEndpoint=http://127.0.0.1:%s/devstoreaccount1;' "$blob" "$table"
+}
+
+stop_started() {
+  local pid
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [[ -n "$pid" ]] || continue
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [[ -n "$pid" ]] || continue
+    wait "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}

@@ -1,0 +1,105 @@
+using Azure.Data.Tables;
+using Newtonsoft.Json.Linq;
+using Trading.Core.Primitives;
+using Trading.Infra;
+
+namespace Trading.Tests.Support;
+
+/// <summary>
+/// A running server on the shared Azurite with tables of its own (a fresh prefix per fixture), an admin client, and
+/// helpers to set up enterprises, allocations and trades through the API itself.
+/// </summary>
+public class ApiFixture : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+
+    public Azurite Azurite { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
+    public HttpClient Admin { get; private set; } = null!;
+    public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..10];
+    public StorageContext Storage { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync()
+    {
+        Azurite = await Azurite.Shared;
+        Server = await StartServerAsync();
+        Admin = Server.Client(AdminKey);
+        Storage = new StorageContext(new StorageOptions { ConnectionString = Azurite.ConnectionString, Prefix = Prefix });
+        await Storage.EnsureCreatedAsync();
+    }
+
+    /// <summary>Another server instance on the same storage and tables (as a second Azure Functions instance would be).</summary>
+    public Task<TestServer> StartServerAsync(Action<WebApplicationBuilder>? configure = null) =>
+        TestServer.StartAsync(Azurite.ConnectionString, Prefix, AdminKey, configure);
+
+    public virtual async Task DisposeAsync()
+    {
+        Admin.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    private static int s_counter;
+
+    /// <summary>A fresh valid credit code registered in <paramref name="region"/>'s authority.</summary>
+    public static CreditCode NewCreditCode(string region = "131000")
+    {
+        var n = Interlocked.Increment(ref s_counter);
+        var random = Guid.NewGuid().ToByteArray();
+        var body = "91" + region + string.Concat(random.Take(5).Select(b => CreditCode.Alphabet[b % 31])) + (n % 10000).ToString("D4");
+        return CreditCode.FromBody(body);
+    }
+
+    public async Task<CreditCode> RegisterEnterpriseAsync(string region = "131024", string grade = "B", string? code = null)
+    {
+        var cc = code is null ? NewCreditCode(region) : CreditCode.Parse(code);
+        (await Admin.PutJsonAsync($"/api/enterprises/{cc}", new
+        {
+            name = "测试企业 " + cc.Value[^6..],
+            region,
+            industry = "IndustrialCoating",
+            grade,
+            gradeValidUntil = "2027-12-31",
+            positiveList = true,
+            creditRating = "Blue",
+        })).Expect(201);
+        return cc;
+    }
+
+    public async Task<JObject> AllocateAsync(string holder, decimal quantity, string region = "131000", string pollutant = "SO2") =>
+        (await Admin.PostJsonAsync("/api/allocations", new { holder, region, pollutant, quantity, reference = "permit test" })).Expect(201).Body;
+
+    public async Task<string> IssueKeyAsync(string role, string subject) =>
+        (await Admin.PostJsonAsync("/api/keys", new { role, subject })).Expect(201).Body["key"]!.Value<string>()!;
+
+    public static Dictionary<string, string> Key(string idempotencyKey) => new() { ["Idempotency-Key"] = idempotencyKey };
+
+    public static object Trade(string seller, string buyer, decimal quantity, decimal unitPrice = 6000m, int termYears = 5,
+        string region = "131000", string pollutant = "SO2", string tradedAt = "2024-06-30T23:30:00+08:00", string method = "Agreement") =>
+        new { region, pollutant, seller, buyer, quantity, unitPrice, termYears, method, tradedAt, reference = "contract test" };
+
+    /// <summary>Every row of every table of this fixture, as text: equal snapshots mean storage did not change.</summary>
+    public async Task<string> SnapshotAsync()
+    {
+        var lines = new List<string>();
+        foreach (var table in Storage.AllTables)
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>())
+            {
+                var props = e.Where(p => p.Key is not ("odata.etag" or "Timestamp")).OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => $"{p.Key}={p.Value}");
+                lines.Add($"{table.Name}|{e.PartitionKey}|{e.RowKey}|{string.Join(";", props)}");
+            }
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>All ledger rows of one market.</summary>
+    public async Task<List<TableEntity>> MarketRowsAsync(string marketKey)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var e in Storage.Ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {marketKey}")))
+            rows.Add(e);
+        return rows;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Trading.Tests.Support;
+
+/// <summary>
+/// One real Azurite (the pinned npm package in the repository's node_modules) per test run, in memory, on free
+/// ports; killed when the test process exits. Test classes keep apart by table prefix.
+/// </summary>
+public sealed class Azurite
+{
+    private static readonly Lazy<Task<Azurite>> s_shared = new(StartAsync);
+    private readonly Process _process;
+
+    private Azurite(Process process, int blobPort, int tablePort)
+    {
+        _process = process;
+        BlobPort = blobPort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int TablePort { get; }
+
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public static Task<Azurite> Shared => s_shared.Value;
+
+    /// <summary>A connection string to ports where nothing listens: storage that is down.</summary>
+    public static string Unreachable()
+    {
+        var port = FreePort();
+        return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+               $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Trading.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Trading.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<Azurite> StartAsync()
+    {
+        var root = RepositoryRoot();
+        var bin = Path.Combine(root, "node_modules", ".bin", "azurite");
+        if (!File.Exists(bin)) throw new InvalidOperationException($"{bin} is missing: run `npm ci` (./test.sh does).");
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var start = new ProcessStartInfo(bin)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--loose",
+                     "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+                     "--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString(),
+                 })
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("azurite did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("azurite: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
+        var azurite = new Azurite(process, blob, table);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await Listening(blob) && await Listening(table)))
+        {
+            if (process.HasExited) throw new InvalidOperationException($"azurite exited with {process.ExitCode}");
+            if (DateTime.UtcNow > deadline) { Kill(process); throw new TimeoutException("azurite did not listen within 60 s"); }
+            await Task.Delay(100);
+        }
+        return azurite;
+    }
+
+    private static void Kill(Process process)
+    {
+        try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { /* already gone */ }
+    }
+
+    private static async Task<bool> Listening(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
