@@ -28,11 +28,10 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         var fingerprint = request.Fingerprint();
         var callerKeyHash = Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
 
-        // A key belongs to the caller, not to a market: bind it to this request before touching any market.
-        await ReserveKeyAsync(caller, callerKeyHash, fingerprint, market, ct);
+        // A key belongs to the caller, not to a market: a key already bound to another request is refused first.
+        var reserved = await IsKeyReservedAsync(callerKeyHash, fingerprint, ct);
         await RequireRegisteredAsync(request.Seller, "seller", ct);
         await RequireRegisteredAsync(request.Buyer, "buyer", ct);
-        await IndexHolderAsync(request.Buyer, market, ct);
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
         var pk = market.Key;
@@ -55,8 +54,13 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
 
             var snapshot = new MarketSnapshot(LedgerRows.ToHead(headTask.Result), LedgerRows.ToHolding(request.Seller, sellerTask.Result),
                 LedgerRows.ToHolding(request.Buyer, buyerTask.Result), LedgerRows.ToMonth(request.Month, monthTask.Result));
+            // The rules refuse before anything is written: a refused trade leaves storage as it was.
             var result = Settlement.Settle(request, snapshot, time.GetUtcNow(), caller.Id);
             var trade = result.Trade;
+
+            // Bind the key to this request across markets, then make sure the buyer's holding is listed, then commit.
+            if (!reserved) reserved = await ReserveKeyAsync(caller, callerKeyHash, fingerprint, market, ct);
+            await IndexHolderAsync(request.Buyer, market, ct);
 
             var actions = new List<TableTransactionAction>
             {
@@ -200,7 +204,16 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
             throw new RuleViolationException($"The {role} {code} is not a registered enterprise.", "Unregistered party.");
     }
 
-    private async Task ReserveKeyAsync(Principal caller, string callerKeyHash, string fingerprint, MarketId market, CancellationToken ct)
+    /// <summary>True when the key is already bound to this request; 422 when it is bound to another.</summary>
+    private async Task<bool> IsKeyReservedAsync(string callerKeyHash, string fingerprint, CancellationToken ct)
+    {
+        var existing = await storage.Idempotency.GetEntityIfExistsAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
+        if (!existing.HasValue || existing.Value is null) return false;
+        return existing.Value.GetString("Fingerprint") == fingerprint ? true : throw KeyReused();
+    }
+
+    /// <summary>Binds the key to this request (first writer wins); 422 when another request bound it first.</summary>
+    private async Task<bool> ReserveKeyAsync(Principal caller, string callerKeyHash, string fingerprint, MarketId market, CancellationToken ct)
     {
         var reservation = new TableEntity(callerKeyHash, "")
         {
@@ -212,12 +225,14 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         try
         {
             await storage.Idempotency.AddEntityAsync(reservation, ct);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             var existing = await storage.Idempotency.GetEntityAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
             if (existing.Value.GetString("Fingerprint") != fingerprint) throw KeyReused();
         }
+        return true;
     }
 
     private static RuleViolationException KeyReused() => new(

@@ -1,2 +1,3 @@
 global using Microsoft.AspNetCore.Builder;
 global using Microsoft.Extensions.DependencyInjection;
+global using Newtonsoft.Json.Linq;

@@ -86,7 +86,7 @@ public sealed record Reply(int Status, string Text, MediaTypeHeaderValue? Conten
 
     private JToken JsonConvert()
     {
-        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(Text)) { FloatParseHandling = Newtonsoft.Json.FloatParseHandling.Decimal };
+        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(Text)) { FloatParseHandling = Newtonsoft.Json.FloatParseHandling.Decimal, DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
         return JToken.ReadFrom(reader);
     }
 
