@@ -31,7 +31,7 @@ public static class TradingJson
             FloatParseHandling = FloatParseHandling.Decimal,
             MissingMemberHandling = MissingMemberHandling.Error,
             DateParseHandling = DateParseHandling.None,
-            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false, OverrideSpecifiedNames = true } },
             NullValueHandling = NullValueHandling.Include,
             MaxDepth = 32,
         };
