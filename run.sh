@@ -20,11 +20,12 @@ install_azurite
 build Release
 
 trap 'stop_started' EXIT
-trap 'exit 130' INT TERM
+trap 'INTERRUPTED=1; exit 130' INT TERM
 
 blob="${AZURITE_BLOB_PORT:-10000}" queue="${AZURITE_QUEUE_PORT:-10001}" table="${AZURITE_TABLE_PORT:-10002}"
 mkdir -p .data/azurite
-log "starting Azurite (data in .data/azurite)"
+export AZURITE_LOG="$ROOT/.data/azurite.log"
+log "starting Azurite (data in .data/azurite, log in .data/azurite.log)"
 start_azurite "$blob" "$queue" "$table" --location .data/azurite
 
 port_in_use 7071 && die "port 7071 is already in use"
@@ -39,7 +40,7 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 log "starting the app on http://localhost:7071"
 dotnet functions/bin/Release/net10.0/Trading.Functions.dll --urls http://localhost:7071 &
 app=$!
-STARTED_PIDS=("$app" "${STARTED_PIDS[@]}")
+STARTED_PIDS+=("$app")
 wait_for_port 7071 "the app"
 log "ready: curl http://localhost:7071/api/health  (Ctrl-C stops Azurite and the app)"
 wait "$app"

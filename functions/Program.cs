@@ -9,6 +9,12 @@ if (args is ["emit-metadata", var directory, ..])
 }
 
 var app = TradingApp.Build(args);
+if (app.Configuration.GetValue<bool>("Trading:SeedDemo"))
+{
+    var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DemoData");
+    if (!await DemoData.SeedIfEmptyAsync(app.Services, logger, CancellationToken.None))
+        logger.LogInformation("Storage already holds data: demo data not loaded");
+}
 await app.RunAsync();
 return 0;
 

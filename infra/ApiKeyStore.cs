@@ -26,6 +26,19 @@ public sealed class ApiKeyStore(StorageContext storage, TimeProvider time)
         return key;
     }
 
+    /// <summary>Registers a key chosen by the caller (the demo data set's published keys); stored hashed like any other.</summary>
+    public async Task RegisterAsync(string key, Principal principal, string issuedBy, CancellationToken ct)
+    {
+        var entity = new TableEntity(Hashing.Sha256Hex(key), Row)
+        {
+            ["Role"] = principal.RoleName,
+            ["Subject"] = principal.Subject,
+            ["IssuedBy"] = issuedBy,
+            ["IssuedAt"] = time.GetUtcNow(),
+        };
+        await storage.Keys.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+    }
+
     /// <summary>The principal of a key, or null if the key is unknown.</summary>
     public async Task<Principal?> FindAsync(string key, CancellationToken ct)
     {

@@ -45,10 +45,11 @@ start_azurite() {
   for p in "$blob" "$queue" "$table"; do
     port_in_use "$p" && die "port $p is already in use (another Azurite?); stop it or set AZURITE_*_PORT"
   done
+  AZURITE_LOG="${AZURITE_LOG:-$(mktemp)}"
   "$ROOT/node_modules/.bin/azurite" --skipApiVersionCheck --silent \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" "$@" &
-  STARTED_PIDS+=($!)
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" "$@" >"$AZURITE_LOG" 2>&1 &
+  AZURITE_PID=$!
   wait_for_port "$blob" Azurite
   wait_for_port "$table" Azurite
 }
@@ -58,15 +59,41 @@ connection_string() {
   printf 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:%s/devstoreaccount1;TableEndpoint=http://127.0.0.1:%s/devstoreaccount1;' "$blob" "$table"
 }
 
+# True while process $1 runs (a zombie, exited but not yet reaped by us, does not count).
+alive() { [[ -r "/proc/$1/stat" ]] && [[ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != "Z" ]]; }
+
+# Waits up to $2 seconds for process $1 to end; true when it ended.
+wait_gone() {
+  local pid="$1" ticks=$(( $2 * 5 ))
+  while alive "$pid" && [[ $ticks -gt 0 ]]; do sleep 0.2; ticks=$((ticks - 1)); done
+  ! alive "$pid"
+}
+
+# Stops everything this script started: SIGTERM, then SIGKILL after 15 s. (Background jobs of a script ignore the
+# terminal's SIGINT, so Ctrl-C reaches them only through this.)
 stop_started() {
   local pid
   for pid in "${STARTED_PIDS[@]:-}"; do
     [[ -n "$pid" ]] || continue
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${STARTED_PIDS[@]:-}"; do
-    [[ -n "$pid" ]] || continue
-    wait "$pid" 2>/dev/null || true
+    alive "$pid" || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_gone "$pid" 15 || { log "process $pid did not stop: killing it"; kill -KILL "$pid" 2>/dev/null || true; }
   done
   STARTED_PIDS=()
+  stop_azurite
+}
+
+# Azurite 3.37 closes its three services on the first SIGINT/SIGTERM (saving its data) but its process does not exit,
+# and a second signal makes it try to close again. Node sees the terminal's Ctrl-C, so after Ctrl-C it is already
+# closing. So: one signal (unless Ctrl-C sent it), wait for the three "successfully closed" lines, then SIGKILL.
+stop_azurite() {
+  local pid="${AZURITE_PID:-}" ticks=75
+  [[ -n "$pid" ]] && alive "$pid" || return 0
+  [[ "${INTERRUPTED:-0}" == "1" ]] || kill -TERM "$pid" 2>/dev/null || true
+  while alive "$pid" && [[ $ticks -gt 0 ]] && [[ "$(grep -c 'successfully closed' "$AZURITE_LOG" 2>/dev/null)" -lt 3 ]]; do
+    sleep 0.2; ticks=$((ticks - 1))
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  AZURITE_PID=""
 }

@@ -1,0 +1,199 @@
+using System.Globalization;
+using Trading.Core.Access;
+using Trading.Core.Enterprises;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+using Trading.Infra;
+
+namespace Trading.Functions.Hosting;
+
+/// <summary>
+/// The demo data set that <c>./run.sh</c> loads into empty storage: Langfang (1310) and Shijiazhuang (1301) firms,
+/// allocations, and trades from 2023 to 2025, made so that Langfang's first half of 2024 shows exactly
+/// 118 trades and 3,608,200.00 CNY against 43 trades and 1,985,800.00 CNY a year before (+75, +81.7 %).
+/// Deterministic: the same plan every time. It goes through the ledger like any other caller.
+/// </summary>
+public static class DemoData
+{
+    /// <summary>Published demo keys (only ever registered by the demo loader).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>
+    {
+        ["demo-official-1310"] = "official 1310 (Langfang)",
+        ["demo-official-13"] = "official 13 (Hebei)",
+        ["demo-enterprise"] = "enterprise: the first Langfang firm",
+    };
+
+    public sealed record Firm(CreditCode Code, string Name, RegionCode Region, Industry Industry, PerformanceGrade Grade, CreditRating Rating, bool PositiveList);
+
+    public sealed record Plan(IReadOnlyList<Firm> Firms, IReadOnlyList<AllocationRequest> Allocations, IReadOnlyList<TradeRequest> Trades);
+
+    /// <summary>A group of trades whose count and total are fixed exactly.</summary>
+    private sealed record Target(string Prefix, ReportingMonth From, ReportingMonth To, int Trades, long TotalFen);
+
+    private static readonly (string Region, string Name)[] s_langfang =
+    [
+        ("131000", "廊坊市"), ("131002", "安次区"), ("131003", "广阳区"), ("131022", "固安县"), ("131023", "永清县"),
+        ("131024", "香河县"), ("131025", "大城县"), ("131026", "文安县"), ("131028", "大厂回族自治县"), ("131081", "霸州市"), ("131082", "三河市"),
+    ];
+
+    private static readonly (string Region, string Name)[] s_shijiazhuang = [("130100", "石家庄市"), ("130102", "长安区"), ("130104", "桥西区")];
+
+    private static readonly (Industry Industry, string Word)[] s_industries =
+    [
+        (Industry.IndustrialCoating, "涂装"), (Industry.Cement, "水泥"), (Industry.Glass, "玻璃"), (Industry.Furniture, "家具"),
+        (Industry.PackagingAndPrinting, "包装印刷"), (Industry.Foundry, "铸造"), (Industry.SteelShortProcess, "钢铁"),
+        (Industry.Pharmaceuticals, "制药"), (Industry.WoodBasedPanels, "人造板"), (Industry.Other, "机械"),
+    ];
+
+    private static readonly string[] s_words = ["华北", "金泰", "宏达", "瑞丰", "鑫源", "恒通", "永盛", "正阳", "新兴", "博远", "天润", "中冀"];
+
+    private static readonly (string Region, Pollutant Pollutant, int MinPrice, int MaxPrice)[] s_langfangMarkets =
+    [
+        ("131000", Pollutant.SO2, 2000, 6000), ("131000", Pollutant.NOx, 2500, 6500), ("131000", Pollutant.COD, 300, 900),
+        ("131000", Pollutant.NH3N, 1500, 4000), ("131024", Pollutant.VOCs, 3000, 8000), ("131081", Pollutant.PM, 1000, 3000),
+    ];
+
+    private static readonly (string Region, Pollutant Pollutant, int MinPrice, int MaxPrice)[] s_shijiazhuangMarkets =
+    [
+        ("130100", Pollutant.SO2, 1800, 5000), ("130100", Pollutant.NOx, 2000, 5500),
+    ];
+
+    private static readonly Target[] s_targets =
+    [
+        new("1310", new(2023, 1), new(2023, 6), 43, 198_580_000),
+        new("1310", new(2023, 7), new(2023, 12), 61, 265_314_000),
+        new("1310", new(2024, 1), new(2024, 6), 118, 360_820_000),
+        new("1310", new(2024, 7), new(2024, 12), 97, 311_275_000),
+        new("1310", new(2025, 1), new(2025, 6), 102, 334_918_000),
+        new("1310", new(2025, 7), new(2025, 10), 64, 219_402_000),
+        new("1301", new(2024, 1), new(2024, 12), 40, 120_500_000),
+        new("1301", new(2025, 1), new(2025, 6), 25, 80_200_000),
+    ];
+
+    public static Plan Build()
+    {
+        var random = new Random(20240630);
+        var firms = new List<Firm>();
+        var n = 0;
+        foreach (var (regions, count) in new[] { (s_langfang, 30), (s_shijiazhuang, 10) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var (region, place) = regions[i % regions.Length];
+                var (industry, word) = s_industries[i % s_industries.Length];
+                var body = "91" + region + string.Concat(Enumerable.Range(0, 5).Select(_ => CreditCode.Alphabet[random.Next(31)])) + (++n).ToString("D4", CultureInfo.InvariantCulture);
+                var grade = (i % 10) switch
+                {
+                    0 => PerformanceGrade.A, 1 => PerformanceGrade.Leading, 2 or 3 or 4 => PerformanceGrade.B, 5 => PerformanceGrade.BMinus,
+                    6 or 7 => PerformanceGrade.C, 8 => PerformanceGrade.D, _ => PerformanceGrade.Ungraded,
+                };
+                var rating = (i % 7) switch { 0 or 1 or 2 => CreditRating.Green, 3 or 4 => CreditRating.Blue, 5 => CreditRating.Yellow, _ => CreditRating.Red };
+                firms.Add(new Firm(CreditCode.FromBody(body), $"{place}{s_words[i % s_words.Length]}{word}有限公司", RegionCode.Parse(region),
+                    industry, grade, rating, i % 3 == 0));
+            }
+        }
+
+        var allocations = new List<AllocationRequest>();
+        var trades = new List<TradeRequest>();
+        var sequence = 0;
+        foreach (var target in s_targets)
+        {
+            var markets = target.Prefix == "1310" ? s_langfangMarkets : s_shijiazhuangMarkets;
+            var local = firms.Where(f => f.Region.Value.StartsWith(target.Prefix, StringComparison.Ordinal)).ToList();
+            trades.AddRange(Group(target, markets, local, random, ref sequence));
+        }
+        foreach (var market in s_langfangMarkets.Concat(s_shijiazhuangMarkets))
+        {
+            var id = new MarketId(RegionCode.Parse(market.Region), market.Pollutant);
+            var local = firms.Where(f => f.Region.Value[..4] == market.Region[..4]).ToList();
+            // Every seller holds enough for all its sales; the reserve holds a stock for ReserveSale.
+            var sold = trades.Where(t => t.Market == id).GroupBy(t => t.Seller).ToDictionary(g => g.Key, g => g.Sum(t => t.Quantity.Grams));
+            allocations.Add(new AllocationRequest(id, Holder.Reserve, Quantity.FromGrams(2_000_000_000 + sold.GetValueOrDefault(Holder.Reserve)), "政府储备 初始分配"));
+            foreach (var firm in local.Take(8))
+            {
+                var holder = Holder.Of(firm.Code);
+                allocations.Add(new AllocationRequest(id, holder, Quantity.FromGrams(50_000_000 + sold.GetValueOrDefault(holder)),
+                    $"排污许可证 {firm.Region}{firm.Code.Value[^6..]}"));
+            }
+        }
+        return new Plan(firms, allocations, trades.OrderBy(t => t.TradedAt).ToList());
+    }
+
+    private static IEnumerable<TradeRequest> Group(Target target, (string Region, Pollutant Pollutant, int MinPrice, int MaxPrice)[] markets,
+        List<Firm> firms, Random random, ref int sequence)
+    {
+        var sellers = firms.Take(8).ToList();
+        var months = new List<ReportingMonth>();
+        for (var m = target.From; m <= target.To; m = m.Next()) months.Add(m);
+        var average = target.TotalFen / target.Trades;
+        var result = new List<TradeRequest>();
+        long sum = 0;
+        for (var i = 0; i < target.Trades; i++)
+        {
+            var (region, pollutant, minPrice, maxPrice) = markets[random.Next(markets.Length)];
+            var market = new MarketId(RegionCode.Parse(region), pollutant);
+            var month = months[random.Next(months.Count)];
+            var days = DateTime.DaysInMonth(month.Year, month.Month);
+            var tradedAt = new DateTimeOffset(month.Year, month.Month, 1 + random.Next(days), 9 + random.Next(9), random.Next(60), 0, ReportingMonth.ChinaOffset);
+            if (i == 0 && target.To == new ReportingMonth(2024, 6)) tradedAt = new DateTimeOffset(2024, 6, 30, 23, 30, 0, ReportingMonth.ChinaOffset);
+            var reserveSale = random.Next(5) == 0;
+            var seller = reserveSale ? Holder.Reserve : Holder.Of(sellers[random.Next(sellers.Count)].Code);
+            Holder buyer;
+            do buyer = Holder.Of(firms[random.Next(firms.Count)].Code); while (buyer == seller);
+            var years = 1 + random.Next(5);
+            Money price;
+            Quantity quantity;
+            if (i < target.Trades - 1)
+            {
+                price = Money.FromFen(100L * (minPrice + random.Next(maxPrice - minPrice + 1)));
+                // Aim a little under the average so that the last trade takes a positive remainder.
+                var aim = average * (70 + random.Next(55)) / 100;
+                var grams = Math.Max(1_000, aim * 1_000_000 / (price.Fen * years) / 1_000 * 1_000);
+                quantity = Quantity.FromGrams(grams);
+            }
+            else
+            {
+                // The last trade of the group brings the total to the exact target: 1 t for 1 year at the remaining amount.
+                var remainder = target.TotalFen - sum;
+                if (remainder <= 0) throw new InvalidOperationException($"demo group {target.From}..{target.To} overshot its total");
+                years = 1;
+                quantity = Quantity.FromGrams(Quantity.GramsPerTonne);
+                price = Money.FromFen(remainder);
+            }
+            var amount = Amounts.TradeAmount(quantity, price, years);
+            sum += amount.Fen;
+            sequence++;
+            result.Add(new TradeRequest(market, seller, buyer, quantity, price, years, reserveSale ? TradeMethod.ReserveSale : (i % 3 == 0 ? TradeMethod.Listing : TradeMethod.Agreement),
+                tradedAt, amount, $"demo contract {tradedAt.Year}-{sequence:D4}"));
+        }
+        if (sum != target.TotalFen) throw new InvalidOperationException("demo group total is off");
+        return result;
+    }
+
+    /// <summary>Loads the plan when storage holds no market yet; returns false when it was not empty.</summary>
+    public static async Task<bool> SeedIfEmptyAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
+    {
+        var storage = services.GetRequiredService<StorageContext>();
+        await storage.EnsureCreatedAsync(ct);
+        var ledger = services.GetRequiredService<TableLedger>();
+        if ((await ledger.MarketsAsync(RegionPrefix.All, ct)).Count > 0) return false;
+
+        var plan = Build();
+        var enterprises = services.GetRequiredService<IEnterpriseStore>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        foreach (var f in plan.Firms)
+            await enterprises.PutAsync(new Enterprise(f.Code, f.Name, f.Region, f.Industry, f.Grade,
+                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), ct);
+        foreach (var a in plan.Allocations) await ledger.AllocateAsync(Principal.Admin, a, ct);
+        var n = 0;
+        foreach (var t in plan.Trades) await ledger.SubmitTradeAsync(Principal.Admin, $"demo-{++n}", t, ct);
+
+        var keys = services.GetRequiredService<ApiKeyStore>();
+        await keys.RegisterAsync("demo-official-1310", Principal.Official(RegionPrefix.Parse("1310")), "demo", ct);
+        await keys.RegisterAsync("demo-official-13", Principal.Official(RegionPrefix.Parse("13")), "demo", ct);
+        await keys.RegisterAsync("demo-enterprise", Principal.Enterprise(plan.Firms[0].Code), "demo", ct);
+        logger.LogInformation("Demo data loaded: {Firms} enterprises, {Allocations} allocations, {Trades} trades; demo keys: {Keys}",
+            plan.Firms.Count, plan.Allocations.Count, plan.Trades.Count, string.Join(", ", Keys.Keys));
+        return true;
+    }
+}
