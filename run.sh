@@ -20,7 +20,8 @@ install_azurite
 build Release
 
 trap 'stop_started' EXIT
-trap 'INTERRUPTED=1; exit 130' INT TERM
+trap 'INTERRUPTED=1; exit 130' INT
+trap 'exit 143' TERM
 
 blob="${AZURITE_BLOB_PORT:-10000}" queue="${AZURITE_QUEUE_PORT:-10001}" table="${AZURITE_TABLE_PORT:-10002}"
 mkdir -p .data/azurite

@@ -27,6 +27,17 @@ internal static class LedgerRows
     public static string ByTimeBound(DateTimeOffset instant) => ByTimePrefix + Inverted(instant);
     private static string Inverted(DateTimeOffset t) => (DateTimeOffset.MaxValue.UtcTicks - t.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Azure refuses an entity-group transaction across partitions, but Azurite accepts one (Azurite #1215): refuse it
+    /// here so that the emulator cannot hide the mistake.
+    /// </summary>
+    public static void RequireOnePartition(IReadOnlyCollection<TableTransactionAction> actions)
+    {
+        if (actions.Count is 0 or > 100) throw new InvalidOperationException("a transaction holds 1 to 100 actions");
+        if (actions.Select(a => a.Entity.PartitionKey).Distinct(StringComparer.Ordinal).Count() != 1)
+            throw new InvalidOperationException("a ledger transaction never spans partitions");
+    }
+
     public static TableTransactionAction Write(TableEntity entity, ETag? etag) => etag is { } e
         ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, e)
         : new TableTransactionAction(TableTransactionActionType.Add, entity);

@@ -248,8 +248,7 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
     /// <summary>Commits one entity-group transaction; false when another writer won (412/409) and the caller must re-read.</summary>
     private async Task<bool> TryCommitAsync(List<TableTransactionAction> actions, int attempt, CancellationToken ct)
     {
-        if (actions.Select(a => a.Entity.PartitionKey).Distinct().Count() != 1)
-            throw new InvalidOperationException("a ledger transaction never spans partitions");
+        LedgerRows.RequireOnePartition(actions);
         try
         {
             await storage.Ledger.SubmitTransactionAsync(actions, ct);
