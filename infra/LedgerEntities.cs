@@ -72,10 +72,14 @@ internal static class LedgerRows
         ["Trades"] = m.Trades,
         ["Grams"] = m.Grams,
         ["Fen"] = m.Fen,
+        ["Closed"] = m.Closed,
     };
 
     public static MonthCounter ToMonth(ReportingMonth month, TableEntity? e) => e is null ? MonthCounter.Empty(month) :
-        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0);
+        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0, e.GetBoolean("Closed") ?? false);
+
+    public const string MonthFirst = "month:";
+    public const string MonthLast = "month;";
 
     public static TableEntity TradeEntity(Trade t, string rowKey)
     {

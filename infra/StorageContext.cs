@@ -43,6 +43,9 @@ public sealed class StorageContext
         Enterprises = Table("enterprises");
         EnterprisesByRegion = Table("enterprisesbyregion");
         Keys = Table("keys");
+        Closes = Table("closes");
+        Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
+        Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
         _ready = new Lazy<Task>(CreateAllAsync);
     }
@@ -64,12 +67,15 @@ public sealed class StorageContext
     public TableClient Enterprises { get; }
     public TableClient EnterprisesByRegion { get; }
     public TableClient Keys { get; }
+    public TableClient Closes { get; }
+    public BlobContainerClient Reports { get; }
+    public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
     public BlobServiceClient Blobs => _blobs;
     public TableServiceClient Tables => _tables;
     public string Prefix => _prefix;
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes];
 
     /// <summary>Creates every table and container once per process (idempotent; a failure is retried on the next call).</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
@@ -85,7 +91,7 @@ public sealed class StorageContext
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(AllTables.Select(t => t.CreateIfNotExistsAsync()));
-        await Audit.CreateIfNotExistsAsync();
+        await Task.WhenAll(Audit.CreateIfNotExistsAsync(), Reports.CreateIfNotExistsAsync(), Locks.CreateIfNotExistsAsync());
     }
 
     /// <summary>One cheap call that proves storage answers.</summary>

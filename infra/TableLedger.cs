@@ -32,6 +32,9 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         var reserved = await IsKeyReservedAsync(callerKeyHash, fingerprint, ct);
         await RequireRegisteredAsync(request.Seller, "seller", ct);
         await RequireRegisteredAsync(request.Buyer, "buyer", ct);
+        // Markets that existed when the month closed carry the flag on their month row (checked in the transaction);
+        // this covers markets created since.
+        if (await IsMonthClosedAsync(request.Month, ct)) throw Settlement.MonthClosed(request.Month);
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
         var pk = market.Key;
@@ -196,6 +199,18 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         if (_indexed.ContainsKey(key)) return;
         await storage.HolderIndex.UpsertEntityAsync(new TableEntity(holder.Value, market.Key), TableUpdateMode.Merge, ct);
         _indexed[key] = true;
+    }
+
+    private readonly ConcurrentDictionary<ReportingMonth, bool> _closedMonths = new();
+
+    /// <summary>Closed months never reopen, so a yes is remembered.</summary>
+    private async Task<bool> IsMonthClosedAsync(ReportingMonth month, CancellationToken ct)
+    {
+        if (_closedMonths.ContainsKey(month)) return true;
+        var row = await storage.Closes.GetEntityIfExistsAsync<TableEntity>(MonthFigures.ClosesPartition, month.ToString(), select: ["RowKey"], cancellationToken: ct);
+        if (!row.HasValue) return false;
+        _closedMonths[month] = true;
+        return true;
     }
 
     private async Task RequireRegisteredAsync(Holder holder, string role, CancellationToken ct)

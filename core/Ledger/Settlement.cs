@@ -24,6 +24,8 @@ public static class Settlement
         if (state.Month.Month != request.Month)
             throw new ArgumentException("the snapshot holds another month than the trade's", nameof(state));
 
+        if (state.Month.Closed) throw MonthClosed(request.Month);
+
         var available = state.Seller.Available;
         if (available < request.Quantity)
             throw Oversell.Exception(request.Seller, request.Market, available, request.Quantity);
@@ -38,6 +40,11 @@ public static class Settlement
         var head = state.Head with { Sequence = sequence, LastHash = hash };
         return new SettlementResult(trade, head, seller, buyer, state.Month.With(trade));
     }
+
+    /// <summary>A closed month's figures are published: a trade dated in it is refused (422).</summary>
+    public static RuleViolationException MonthClosed(ReportingMonth month) => new(
+        $"The month {month} is closed and its figures are published; a trade dated in it cannot be recorded any more.",
+        "The month is closed.");
 
     /// <summary>An allocation adds to the holder's holding and to the market's allocated total.</summary>
     public static (Allocation Allocation, MarketHead Head, Holding Holding) Allocate(

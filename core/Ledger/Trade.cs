@@ -47,8 +47,11 @@ public sealed record MarketHead(long Sequence, string LastHash, long AllocationC
     public static MarketHead Empty { get; } = new(0, Trade.GenesisHash, 0, Quantity.Zero);
 }
 
-/// <summary>Live counters of one market-month: number of trades, grams and fen traded.</summary>
-public sealed record MonthCounter(ReportingMonth Month, long Trades, long Grams, long Fen)
+/// <summary>
+/// Counters of one market-month: number of trades, grams and fen traded. Live until the month is closed; then they hold
+/// the figures recomputed from the trades, and the month takes no more trades.
+/// </summary>
+public sealed record MonthCounter(ReportingMonth Month, long Trades, long Grams, long Fen, bool Closed = false)
 {
     public static MonthCounter Empty(ReportingMonth month) => new(month, 0, 0, 0);
 

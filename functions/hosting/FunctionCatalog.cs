@@ -21,6 +21,9 @@ public static class FunctionCatalog
         .. EnterprisesApi.Functions,
         .. AllocationsApi.Functions,
         .. TradesApi.Functions,
+        .. AggregatesApi.Functions,
+        .. ReportsApi.Functions,
+        .. DashboardApi.Functions,
     ];
 
     public static HttpFunction Get(string name, string method, string route, Func<HttpContext, Task<IResult>> handler) => new(name, method, route, handler);

@@ -37,6 +37,12 @@ public static class TradingApp
         builder.Services.AddSingleton<TableLedger>();
         builder.Services.AddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
         builder.Services.AddSingleton<Authenticator>();
+        builder.Services.AddSingleton<MonthFigures>();
+        builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<MonthCloser>();
+        builder.Services.AddSingleton<TimerRunner>();
+        if (!customHandler && builder.Configuration.GetValue("Trading:Timers", true))
+            builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddSingleton(new HostingMode(customHandler));
         configure?.Invoke(builder);
 
@@ -55,6 +61,14 @@ public static class TradingApp
                 var result = await function.Handler(context);
                 await result.ExecuteAsync(context);
             }).WithName(function.Name);
+        }
+        foreach (var timer in FunctionCatalog.All.OfType<TimerFunction>())
+        {
+            app.MapPost("/" + timer.Name, async context =>
+            {
+                var result = await TimerEndpoint.InvokeAsync(context, timer);
+                await result.ExecuteAsync(context);
+            }).WithName(timer.Name);
         }
         app.MapFallback(context => throw new Core.NotFoundException($"No endpoint {context.Request.Method} {context.Request.Path}."));
         return app;

@@ -31,6 +31,7 @@ public sealed class TestServer : IAsyncDisposable
             $"--Trading:StoragePrefix={prefix}",
             $"--Trading:AdminKey={adminKey}",
             "--Logging:LogLevel:Default=Warning",
+            "--Trading:Timers=false",
             .. extraArgs,
         ];
         var app = TradingApp.Build(args, configure);

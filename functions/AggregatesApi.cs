@@ -1,0 +1,108 @@
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Primitives;
+using Trading.Core.Reporting;
+using Trading.Functions.Hosting;
+using Trading.Infra;
+
+namespace Trading.Functions;
+
+public static class AggregatesApi
+{
+    public static IEnumerable<FunctionDeclaration> Functions =>
+    [
+        new HttpFunction("MonthlyAggregates", "GET", "aggregates/monthly", MonthlyAsync),
+        new HttpFunction("PeriodAggregates", "GET", "aggregates/period", PeriodAsync),
+    ];
+
+    private static async Task<IResult> MonthlyAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var errors = new FieldErrors();
+        var region = Scope.RegionFilter(caller, context.Query("region"), errors);
+        var month = RequiredMonth(context, "month", errors);
+        errors.ThrowIfAny();
+        Scope.RequireGoverns(caller, region);
+        var figures = await ComputeAsync(context, region, month, month, withPreviousMonth: true);
+        return Json.Result(View(figures, month));
+    }
+
+    private static async Task<IResult> PeriodAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var errors = new FieldErrors();
+        var region = Scope.RegionFilter(caller, context.Query("region"), errors);
+        var from = RequiredMonth(context, "from", errors);
+        var to = RequiredMonth(context, "to", errors);
+        if (!errors.Any && from > to) errors.Add("from", "must not be after to");
+        if (!errors.Any && (to.Year * 12 + to.Month) - (from.Year * 12 + from.Month) >= Aggregation.MaxMonths)
+            errors.Add("to", $"a period spans at most {Aggregation.MaxMonths} months");
+        errors.ThrowIfAny();
+        Scope.RequireGoverns(caller, region);
+        var figures = await ComputeAsync(context, region, from, to, withPreviousMonth: false);
+        return Json.Result(View(figures, null));
+    }
+
+    private static async Task<(PeriodFigures Figures, IReadOnlyList<MarketMonth> Rows)> ComputeAsync(HttpContext context, RegionPrefix region,
+        ReportingMonth from, ReportingMonth to, bool withPreviousMonth)
+    {
+        var store = context.Service<MonthFigures>();
+        var earliest = withPreviousMonth && from.Previous() < from.AddYears(-1) ? from.Previous() : from.AddYears(-1);
+        var rowsTask = store.ReadAsync(region, earliest, to, context.RequestAborted);
+        var closedTask = store.ClosedMonthsAsync(from, to, context.RequestAborted);
+        var rows = await rowsTask;
+        return (Aggregation.Period(rows, region, from, to, await closedTask, withPreviousMonth), rows);
+    }
+
+    private static ReportingMonth RequiredMonth(HttpContext context, string name, FieldErrors errors)
+    {
+        var text = context.Query(name);
+        if (text is null) { errors.Add(name, "is required (yyyy-MM)"); return default; }
+        if (ReportingMonth.TryParse(text, out var month, out var error)) return month;
+        errors.Add(name, error);
+        return default;
+    }
+
+    private static object TotalsView(Totals t) => new { trades = t.Trades, quantity = t.Quantity.Tonnes, amount = t.Amount.Yuan };
+
+    private static object ChangeView(Change c) => new
+    {
+        tradesDelta = c.TradesDelta,
+        tradesPct = c.TradesPct,
+        amountDelta = c.AmountDelta.Fen / 100m + 0.00m,
+        amountPct = c.AmountPct,
+    };
+
+    private static Dictionary<string, object?> View((PeriodFigures Figures, IReadOnlyList<MarketMonth> Rows) result, ReportingMonth? month)
+    {
+        var (f, rows) = result;
+        var view = new Dictionary<string, object?> { ["region"] = f.Region.Value };
+        if (month is { } m) view["month"] = m.ToString();
+        view["from"] = f.From.ToString();
+        view["to"] = f.To.ToString();
+        view["closed"] = f.Closed;
+        view["trades"] = f.Current.Trades;
+        view["quantity"] = f.Current.Quantity.Tonnes;
+        view["amount"] = f.Current.Amount.Yuan;
+        view["byPollutant"] = f.ByPollutant.Select(p => new { pollutant = p.Pollutant.ToString(), trades = p.Totals.Trades, quantity = p.Totals.Quantity.Tonnes, amount = p.Totals.Amount.Yuan }).ToList();
+        view["previousYear"] = TotalsView(f.PreviousYear);
+        view["yoy"] = ChangeView(f.YearOverYear);
+        if (f.PreviousMonth is { } pm)
+        {
+            view["previousMonth"] = TotalsView(pm);
+            view["mom"] = ChangeView(f.MonthOverMonth!);
+        }
+        // Month by month, with the same month a year before: what the dashboard charts.
+        var inRegion = rows.Where(r => r.Market.Region.IsWithin(f.Region)).ToList();
+        var months = new List<object>();
+        for (var x = f.From; x <= f.To; x = x.Next())
+        {
+            var current = inRegion.Where(r => r.Month == x).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
+            var before = inRegion.Where(r => r.Month == x.AddYears(-1)).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
+            months.Add(new { month = x.ToString(), trades = current.Trades, amount = current.Amount.Yuan, previousYear = TotalsView(before) });
+        }
+        view["months"] = months;
+        view["summary"] = f.Sentence;
+        return view;
+    }
+}

@@ -1,0 +1,160 @@
+using Azure;
+using Azure.Storage.Blobs.Specialized;
+using NCrontab;
+using Trading.Core;
+using Trading.Infra;
+
+namespace Trading.Functions.Hosting;
+
+/// <summary>
+/// Runs a timer function at most once at a time across instances: a blob lease on <c>locks/{FunctionName}</c>, renewed
+/// while the function runs. An instance that finds the lease taken skips the run (the holder is doing it).
+/// </summary>
+public sealed class TimerRunner(StorageContext storage, IServiceProvider services, TimeProvider time, ILogger<TimerRunner> logger)
+{
+    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(60);
+
+    public async Task<IReadOnlyList<string>> RunAsync(TimerFunction function, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var blob = storage.Locks.GetBlobClient(function.Name);
+        try { await blob.UploadAsync(BinaryData.FromString(function.Name), overwrite: false, ct); }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412) { /* exists (possibly leased) */ }
+        var lease = blob.GetBlobLeaseClient();
+        try
+        {
+            await lease.AcquireAsync(s_lease, cancellationToken: ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var skipped = $"{function.Name}: another instance holds the lease and is running it; skipped.";
+            logger.LogInformation("{Message}", skipped);
+            return [skipped];
+        }
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewal = RenewAsync(lease, renewing.Token);
+        try
+        {
+            var started = time.GetUtcNow();
+            var logs = await function.Run(services, ct);
+            await blob.SetMetadataAsync(new Dictionary<string, string> { ["lastrun"] = started.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                new Azure.Storage.Blobs.Models.BlobRequestConditions { LeaseId = lease.LeaseId }, ct);
+            foreach (var line in logs) logger.LogInformation("{Function}: {Line}", function.Name, line);
+            return logs;
+        }
+        finally
+        {
+            await renewing.CancelAsync();
+            await renewal;
+            try { await lease.ReleaseAsync(cancellationToken: CancellationToken.None); }
+            catch (RequestFailedException ex) { logger.LogWarning(ex, "Releasing the {Function} lease failed; it expires by itself", function.Name); }
+        }
+    }
+
+    /// <summary>When the function last ran to the end (any instance), or null.</summary>
+    public async Task<DateTimeOffset?> LastRunAsync(TimerFunction function, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        try
+        {
+            var props = await storage.Locks.GetBlobClient(function.Name).GetPropertiesAsync(cancellationToken: ct);
+            return props.Value.Metadata.TryGetValue("lastrun", out var ticks) ? new DateTimeOffset(long.Parse(ticks, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero) : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static async Task RenewAsync(BlobLeaseClient lease, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(s_lease / 3, ct);
+                await lease.RenewAsync(cancellationToken: ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (RequestFailedException) { /* lost: the run goes on; its writes are idempotent */ }
+    }
+}
+
+/// <summary>
+/// Standalone mode: fires the timer functions from their declared schedules (NCrontab, 6 fields, UTC). At start, a
+/// timer whose last run is older than its latest scheduled time runs at once (catching up after downtime), as the
+/// Azure Functions host does for past-due timers.
+/// </summary>
+public sealed class TimerScheduler(TimerRunner runner, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
+{
+    public static CrontabSchedule Parse(string expression) => CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(FunctionCatalog.All.OfType<TimerFunction>().Select(f => LoopAsync(f, stoppingToken)));
+
+    private async Task LoopAsync(TimerFunction function, CancellationToken ct)
+    {
+        var schedule = Parse(function.Schedule);
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var latest = schedule.GetNextOccurrences(now.AddDays(-32), now).LastOrDefault();
+            var last = await runner.LastRunAsync(function, ct);
+            if (latest != default && (last is null || last.Value.UtcDateTime < latest))
+                await RunAsync(function, "past due", ct);
+            while (!ct.IsCancellationRequested)
+            {
+                var next = schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime);
+                var wait = next - time.GetUtcNow().UtcDateTime;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
+                await RunAsync(function, "scheduled", ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task RunAsync(TimerFunction function, string why, CancellationToken ct)
+    {
+        try
+        {
+            logger.LogInformation("Running {Function} ({Why})", function.Name, why);
+            await runner.RunAsync(function, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "{Function} failed; it runs again at its next time", function.Name);
+        }
+    }
+}
+
+/// <summary>
+/// The Azure Functions host's timer invocation: <c>POST /{FunctionName}</c> with
+/// <c>{"Data":{"timer":{...}},"Metadata":{...}}</c>, answered with <c>{"Outputs":{},"Logs":[...],"ReturnValue":null}</c>.
+/// Loopback callers only (the host runs beside us); no API key.
+/// </summary>
+public static class TimerEndpoint
+{
+    public static async Task<IResult> InvokeAsync(HttpContext context, TimerFunction function)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is null || !System.Net.IPAddress.IsLoopback(remote))
+            throw new ForbiddenException("Timer functions are invoked by the Azure Functions host from this machine only.");
+        var payload = await Json.ReadBodyAsync<Newtonsoft.Json.Linq.JObject>(context);
+        if (payload["Data"] is not Newtonsoft.Json.Linq.JObject data)
+            throw ValidationException.For("Data", "the timer payload has an object Data");
+        var timer = data["timer"] ?? data["Timer"];
+        if (timer is Newtonsoft.Json.Linq.JValue { Type: Newtonsoft.Json.Linq.JTokenType.String } text)
+        {
+            try { timer = Newtonsoft.Json.Linq.JToken.Parse((string)text!); }
+            catch (Newtonsoft.Json.JsonReaderException) { throw ValidationException.For("Data.timer", "is a string that is not JSON"); }
+        }
+        if (timer is not Newtonsoft.Json.Linq.JObject timerObject)
+            throw ValidationException.For("Data.timer", "the timer payload has Data.timer (an object, or a JSON string of one)");
+        var isPastDue = timerObject["IsPastDue"] ?? timerObject["isPastDue"];
+        if (isPastDue is not null && isPastDue.Type is not (Newtonsoft.Json.Linq.JTokenType.Boolean or Newtonsoft.Json.Linq.JTokenType.Null))
+            throw ValidationException.For("Data.timer.IsPastDue", "is true or false");
+        var logs = await context.Service<TimerRunner>().RunAsync(function, context.RequestAborted);
+        return Json.Result(new Dictionary<string, object?> { ["Outputs"] = new Dictionary<string, object>(), ["Logs"] = logs, ["ReturnValue"] = null });
+    }
+}

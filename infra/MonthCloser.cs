@@ -1,0 +1,175 @@
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+using Trading.Core.Reporting;
+
+namespace Trading.Infra;
+
+/// <summary>
+/// Closes every ended month not yet closed. For each market it recomputes the month from its trades, compares with the
+/// live counter (a mismatch is logged; the recomputed figure wins), and writes the month row back with Closed = true
+/// under If-Match, so that a trade racing the close either lands before it (and is counted) or is refused after it.
+/// Then it writes the report blobs and marks the month closed. Every step is idempotent; the report holds no
+/// timestamp, so two runs at once write the same bytes.
+/// </summary>
+public sealed class MonthCloser(StorageContext storage, TableLedger ledger, MonthFigures figures, ReportStore reports, TimeProvider time)
+{
+    public async Task<IReadOnlyList<string>> CloseEndedMonthsAsync(CancellationToken ct)
+    {
+        var logs = new List<string>();
+        var lastEnded = ReportingMonth.Of(time.GetUtcNow()).Previous();
+        var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
+        ReportingMonth? earliest = null;
+        foreach (var market in markets)
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.MonthFirst} and RowKey lt {LedgerRows.MonthLast}");
+            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["Month"], cancellationToken: ct))
+            {
+                var month = ReportingMonth.Parse(row.GetString("Month"));
+                if (earliest is null || month < earliest) earliest = month;
+                break;
+            }
+        }
+        if (earliest is not { } first || first > lastEnded)
+        {
+            logs.Add($"No ended month with trades to close (last ended month: {lastEnded}).");
+            return logs;
+        }
+        var closed = await figures.ClosedMonthsAsync(first, lastEnded, ct);
+        var count = 0;
+        for (var month = first; month <= lastEnded; month = month.Next())
+        {
+            if (closed.Contains(month)) continue;
+            await CloseAsync(month, markets, logs, ct);
+            count++;
+        }
+        logs.Add(count == 0 ? $"Every month up to {lastEnded} was already closed." : $"Closed {count} month(s) up to {lastEnded}.");
+        return logs;
+    }
+
+    private async Task CloseAsync(ReportingMonth month, IReadOnlyList<MarketId> markets, List<string> logs, CancellationToken ct)
+    {
+        var lines = new List<(MarketId, Totals)>();
+        foreach (var market in markets)
+        {
+            var totals = await CloseMarketMonthAsync(market, month, logs, ct);
+            lines.Add((market, totals));
+        }
+        var report = MonthReport.Build(month, RegionPrefix.All, lines.Where(l => l.Item2.Trades > 0));
+        await reports.WriteAsync(report, ct);
+        await figures.MarkClosedAsync(month, time.GetUtcNow(), MonthFigures.ReportBlob(month, "json"), MonthFigures.ReportBlob(month, "csv"), ct);
+        logs.Add($"Closed {month}: {report.Total.Trades} trades, {report.Total.Amount.Yuan:0.00} CNY in {report.Markets.Count} market(s).");
+    }
+
+    private async Task<Totals> CloseMarketMonthAsync(MarketId market, ReportingMonth month, List<string> logs, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Month(month), cancellationToken: ct);
+            var row = existing.HasValue ? existing.Value : null;
+            var counter = LedgerRows.ToMonth(month, row);
+            var recomputed = await RecomputeAsync(market, month, ct);
+            if (counter.Closed && counter.Trades == recomputed.Trades && counter.Grams == recomputed.Grams && counter.Fen == recomputed.Fen)
+                return recomputed;
+            if (!counter.Closed && (counter.Trades, counter.Grams, counter.Fen) != (recomputed.Trades, recomputed.Grams, recomputed.Fen))
+                logs.Add($"Mismatch in {market} {month}: counter {counter.Trades} trades / {counter.Grams} g / {counter.Fen} fen, " +
+                         $"trades recomputed {recomputed.Trades} / {recomputed.Grams} g / {recomputed.Fen} fen; the recomputed figures win.");
+            var closedCounter = new MonthCounter(month, recomputed.Trades, recomputed.Grams, recomputed.Fen, Closed: true);
+            try
+            {
+                var entity = LedgerRows.MonthEntity(market, closedCounter);
+                if (row is null) await storage.Ledger.AddEntityAsync(entity, ct);
+                else await storage.Ledger.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, ct);
+                return recomputed;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 20)
+            {
+                // A trade (or another close) wrote the row since we read it: read and recompute again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), ct);
+            }
+        }
+    }
+
+    private async Task<Totals> RecomputeAsync(MarketId market, ReportingMonth month, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {market.Key} and RowKey gt {LedgerRows.ByTimeBound(month.End) + ";"} and RowKey lt {LedgerRows.ByTimeBound(month.Start) + ";"}");
+        var totals = Totals.Zero;
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Grams", "AmountFen"], cancellationToken: ct))
+            totals = totals.Add(new Totals(1, row.GetInt64("Grams")!.Value, row.GetInt64("AmountFen")!.Value));
+        return totals;
+    }
+}
+
+/// <summary>Report blobs: <c>reports/{yyyy}/{MM}/report.json</c> and <c>.csv</c>, for all markets of the month.</summary>
+public sealed class ReportStore(StorageContext storage)
+{
+    public async Task WriteAsync(MonthReport report, CancellationToken ct)
+    {
+        var json = TradingJson.Serialize(ReportJson.View(report));
+        await storage.Reports.GetBlobClient(MonthFigures.ReportBlob(report.Month, "json"))
+            .UploadAsync(BinaryData.FromString(json), overwrite: true, ct);
+        await storage.Reports.GetBlobClient(MonthFigures.ReportBlob(report.Month, "csv"))
+            .UploadAsync(BinaryData.FromString(report.ToCsv()), overwrite: true, ct);
+    }
+
+    /// <summary>The month's report narrowed to <paramref name="region"/>, or null when the month has no report (not closed).</summary>
+    public async Task<MonthReport?> ReadAsync(ReportingMonth month, RegionPrefix region, CancellationToken ct)
+    {
+        var blob = storage.Reports.GetBlobClient(MonthFigures.ReportBlob(month, "json"));
+        try
+        {
+            var content = await blob.DownloadContentAsync(ct);
+            return MonthReport.Build(month, region, ReportJson.Lines(content.Value.Content.ToString()));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The JSON shape of a report (also what <c>GET /api/reports/{month}?format=json</c> answers).</summary>
+public static class ReportJson
+{
+    public static object View(MonthReport r) => new
+    {
+        month = r.Month.ToString(),
+        region = r.Region.Value,
+        trades = r.Total.Trades,
+        quantity = r.Total.Quantity.Tonnes,
+        amount = r.Total.Amount.Yuan,
+        byPollutant = r.ByPollutant.Select(p => new { pollutant = p.Pollutant.ToString(), trades = p.Totals.Trades, quantity = p.Totals.Quantity.Tonnes, amount = p.Totals.Amount.Yuan }),
+        markets = r.Markets.Select(m => new
+        {
+            region = m.Market.Region.Value,
+            pollutant = m.Market.Pollutant.ToString(),
+            trades = m.Totals.Trades,
+            quantity = m.Totals.Quantity.Tonnes,
+            amount = m.Totals.Amount.Yuan,
+        }),
+    };
+
+    private sealed class Stored
+    {
+        public List<StoredLine> Markets { get; set; } = [];
+    }
+
+    private sealed class StoredLine
+    {
+        public string Region { get; set; } = "";
+        public string Pollutant { get; set; } = "";
+        public long Trades { get; set; }
+        public decimal Quantity { get; set; }
+        public decimal Amount { get; set; }
+    }
+
+    public static IEnumerable<(MarketId, Totals)> Lines(string json)
+    {
+        var settings = new Newtonsoft.Json.JsonSerializerSettings { FloatParseHandling = Newtonsoft.Json.FloatParseHandling.Decimal, MissingMemberHandling = Newtonsoft.Json.MissingMemberHandling.Ignore };
+        var stored = Newtonsoft.Json.JsonConvert.DeserializeObject<Stored>(json, settings) ?? throw new InvalidOperationException("empty report blob");
+        return stored.Markets.Select(l => (new MarketId(RegionCode.Parse(l.Region), Enum.Parse<Pollutant>(l.Pollutant)),
+            new Totals(l.Trades, checked((long)(l.Quantity * Quantity.GramsPerTonne)), checked((long)(l.Amount * 100)))));
+    }
+}

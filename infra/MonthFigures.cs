@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+using Trading.Core.Reporting;
+
+namespace Trading.Infra;
+
+/// <summary>
+/// Monthly figures read from the month rows of each market (live counters, or the recomputed figures once closed):
+/// one range query per market, so the cost grows with markets and months, never with trades.
+/// </summary>
+public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
+{
+    internal const string ClosesPartition = "close";
+
+    public async Task<IReadOnlyList<MarketMonth>> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    {
+        var markets = await ledger.MarketsAsync(region, ct);
+        var perMarket = await Task.WhenAll(markets.Select(async market =>
+        {
+            var rows = new List<MarketMonth>();
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.Month(from)} and RowKey le {LedgerRows.Month(to)}");
+            await foreach (var e in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            {
+                var month = ReportingMonth.Parse(e.GetString("Month"));
+                var counter = LedgerRows.ToMonth(month, e);
+                rows.Add(new MarketMonth(market, month, new Totals(counter.Trades, counter.Grams, counter.Fen), counter.Closed));
+            }
+            return rows;
+        }));
+        return perMarket.SelectMany(r => r).ToList();
+    }
+
+    /// <summary>The closed months in a range (a month is closed for every market at once).</summary>
+    public async Task<ISet<ReportingMonth>> ClosedMonthsAsync(ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    {
+        var result = new HashSet<ReportingMonth>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClosesPartition} and RowKey ge {from.ToString()} and RowKey le {to.ToString()}");
+        await foreach (var e in storage.Closes.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+            result.Add(ReportingMonth.Parse(e.RowKey));
+        return result;
+    }
+
+    internal async Task MarkClosedAsync(ReportingMonth month, DateTimeOffset at, string reportJson, string reportCsv, CancellationToken ct)
+    {
+        try
+        {
+            await storage.Closes.AddEntityAsync(new TableEntity(ClosesPartition, month.ToString())
+            {
+                ["ClosedAt"] = at,
+                ["ReportJson"] = reportJson,
+                ["ReportCsv"] = reportCsv,
+            }, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Another run closed it first: same figures, same report.
+        }
+    }
+
+    public static string ReportBlob(ReportingMonth month, string extension) =>
+        string.Create(CultureInfo.InvariantCulture, $"{month.Year:D4}/{month.Month:D2}/report.{extension}");
+}
