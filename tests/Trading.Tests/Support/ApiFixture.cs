@@ -29,8 +29,8 @@ public class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Another server instance on the same storage and tables (as a second Azure Functions instance would be).</summary>
-    public Task<TestServer> StartServerAsync(Action<WebApplicationBuilder>? configure = null) =>
-        TestServer.StartAsync(Azurite.ConnectionString, Prefix, AdminKey, configure);
+    public Task<TestServer> StartServerAsync(Action<WebApplicationBuilder>? configure = null, params string[] extraArgs) =>
+        TestServer.StartAsync(Azurite.ConnectionString, Prefix, AdminKey, configure, extraArgs);
 
     public virtual async Task DisposeAsync()
     {
