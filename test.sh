@@ -6,6 +6,7 @@ source "$(dirname "$0")/scripts/common.sh"
 cd "$ROOT"
 require_tools
 install_azurite
+install_chromium
 build Release
 
 results="$ROOT/tests/TestResults"

@@ -99,7 +99,7 @@ public static class AggregatesApi
         {
             var current = inRegion.Where(r => r.Month == x).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
             var before = inRegion.Where(r => r.Month == x.AddYears(-1)).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
-            months.Add(new { month = x.ToString(), trades = current.Trades, amount = current.Amount.Yuan, previousYear = TotalsView(before) });
+            months.Add(new { month = x.ToString(), trades = current.Trades, amount = current.Amount.Yuan, previousYear = TotalsView(before), yoy = ChangeView(Figures.Compare(current, before)) });
         }
         view["months"] = months;
         view["summary"] = f.Sentence;

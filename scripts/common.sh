@@ -22,6 +22,20 @@ install_azurite() {
   fi
 }
 
+# The browser test drives Debian's Chromium (Playwright's own browser download is not reachable here), with a CJK
+# font so that its screenshot shows the Chinese text.
+install_chromium() {
+  local need=()
+  [[ -x /usr/bin/chromium ]] || need+=(chromium)
+  [[ -d /usr/share/fonts/opentype/noto ]] || need+=(fonts-noto-cjk)
+  [[ ${#need[@]} -gt 0 ]] || return 0
+  log "installing ${need[*]} for the browser test (apt-get)"
+  local sudo=""
+  [[ "$(id -u)" == "0" ]] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null || die "apt-get install ${need[*]} failed"
+}
+
 build() {
   local configuration="${1:-Release}"
   log "restoring and building ($configuration)"

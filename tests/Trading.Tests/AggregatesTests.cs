@@ -109,7 +109,9 @@ public sealed class AggregatesTests(GeneratedTradesFixture api) : IClassFixture<
         {
             var month = ReportingMonth.Parse(m["month"]!.Value<string>());
             Assert.Equal(Brute(region, month, month).Trades, m["trades"]!.Value<long>());
-            Assert.Equal(Brute(region, month.AddYears(-1), month.AddYears(-1)).Fen / 100m, m["previousYear"]!["amount"]!.Value<decimal>());
+            var monthBefore = Brute(region, month.AddYears(-1), month.AddYears(-1));
+            Assert.Equal(monthBefore.Fen / 100m, m["previousYear"]!["amount"]!.Value<decimal>());
+            Assert.Equal(Pct(Brute(region, month, month).Fen - monthBefore.Fen, monthBefore.Fen), m["yoy"]!["amountPct"]!.Value<decimal?>());
         }
     }
 
