@@ -1,0 +1,14 @@
+using Trading.Bench;
+
+// dotnet run -c Release --project bench/Trading.Bench -- aggregates [sizes...]
+return args switch
+{
+    ["aggregates", .. var rest] => await AggregatesBench.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000]");
+    return 2;
+}
