@@ -48,11 +48,12 @@ internal static class LedgerRows
         ["LastHash"] = head.LastHash,
         ["AllocationCount"] = head.AllocationCount,
         ["AllocatedGrams"] = head.Allocated.Grams,
+        ["PledgeCount"] = head.PledgeCount,
     };
 
     public static MarketHead ToHead(TableEntity? e) => e is null ? MarketHead.Empty : new MarketHead(
         e.GetInt64("Sequence") ?? 0, e.GetString("LastHash"), e.GetInt64("AllocationCount") ?? 0,
-        Quantity.FromGrams(e.GetInt64("AllocatedGrams") ?? 0));
+        Quantity.FromGrams(e.GetInt64("AllocatedGrams") ?? 0), e.GetInt64("PledgeCount") ?? 0);
 
     public static TableEntity HoldingEntity(MarketId market, Holding h) => new(market.Key, Holding(h.Holder))
     {
@@ -60,11 +61,40 @@ internal static class LedgerRows
         ["HeldGrams"] = h.Held.Grams,
         ["PledgedGrams"] = h.Pledged.Grams,
         ["FrozenGrams"] = h.Frozen.Grams,
+        ["ActivePledge"] = h.ActivePledge,
     };
 
     public static Holding ToHolding(Holder holder, TableEntity? e) => e is null ? Core.Ledger.Holding.Empty(holder) : new Holding(holder,
         Quantity.FromGrams(e.GetInt64("HeldGrams") ?? 0), Quantity.FromGrams(e.GetInt64("PledgedGrams") ?? 0),
-        Quantity.FromGrams(e.GetInt64("FrozenGrams") ?? 0));
+        Quantity.FromGrams(e.GetInt64("FrozenGrams") ?? 0), e.GetString("ActivePledge"));
+
+    public static string Pledge(long number) => $"pledge:{number:D10}";
+
+    public static TableEntity PledgeEntity(Core.Finance.Pledge p) => new(p.Request.Market.Key, Pledge(p.Number))
+    {
+        ["Id"] = p.Id,
+        ["Number"] = p.Number,
+        ["Bank"] = p.Request.Bank.Value,
+        ["Holder"] = p.Request.Holder.Value,
+        ["Grams"] = p.Request.Quantity.Grams,
+        ["LoanFen"] = p.Request.LoanAmount.Fen,
+        ["Reference"] = p.Request.Reference,
+        ["Status"] = p.Status.ToString(),
+        ["PledgedAt"] = p.PledgedAt.ToString("O", CultureInfo.InvariantCulture),
+        ["PledgedBy"] = p.PledgedBy,
+        ["ReleasedAt"] = p.ReleasedAt?.ToString("O", CultureInfo.InvariantCulture),
+        ["ReleasedBy"] = p.ReleasedBy,
+    };
+
+    public static Core.Finance.Pledge ToPledge(MarketId market, TableEntity e)
+    {
+        Core.Access.BankId.TryParse(e.GetString("Bank"), out var bank, out _);
+        var request = new Core.Finance.PledgeRequest(bank, market, Holder.Of(CreditCode.Parse(e.GetString("Holder"))),
+            Quantity.FromGrams(e.GetInt64("Grams")!.Value), Money.FromFen(e.GetInt64("LoanFen")!.Value), e.GetString("Reference"));
+        return new Core.Finance.Pledge(e.GetString("Id"), e.GetInt64("Number")!.Value, request, Enum.Parse<Core.Finance.PledgeStatus>(e.GetString("Status")),
+            DateTimeOffset.ParseExact(e.GetString("PledgedAt"), "O", CultureInfo.InvariantCulture), e.GetString("PledgedBy"),
+            e.GetString("ReleasedAt") is { } r ? DateTimeOffset.ParseExact(r, "O", CultureInfo.InvariantCulture) : null, e.GetString("ReleasedBy"));
+    }
 
     public static TableEntity MonthEntity(MarketId market, MonthCounter m) => new(market.Key, Month(m.Month))
     {

@@ -44,6 +44,9 @@ public sealed class StorageContext
         EnterprisesByRegion = Table("enterprisesbyregion");
         Keys = Table("keys");
         Closes = Table("closes");
+        Products = Table("products");
+        Matches = Table("matches");
+        MatchesByFirm = Table("matchesbyfirm");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -68,6 +71,9 @@ public sealed class StorageContext
     public TableClient EnterprisesByRegion { get; }
     public TableClient Keys { get; }
     public TableClient Closes { get; }
+    public TableClient Products { get; }
+    public TableClient Matches { get; }
+    public TableClient MatchesByFirm { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
@@ -75,7 +81,7 @@ public sealed class StorageContext
     public TableServiceClient Tables => _tables;
     public string Prefix => _prefix;
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm];
 
     /// <summary>Creates every table and container once per process (idempotent; a failure is retried on the next call).</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)

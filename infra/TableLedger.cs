@@ -109,6 +109,90 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         }
     }
 
+    /// <summary>Pledges part of a holding to a bank: one transaction in the market's partition (pledge row, holding, head).</summary>
+    public async Task<Core.Finance.Pledge> PledgeAsync(Principal caller, Core.Finance.PledgeRequest request, CancellationToken ct)
+    {
+        var market = request.Market;
+        await RequireRegisteredAsync(request.Holder, "holder", ct);
+        using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var headTask = Read(market.Key, LedgerRows.Head, ct);
+            var holdingTask = Read(market.Key, LedgerRows.Holding(request.Holder), ct);
+            await Task.WhenAll(headTask, holdingTask);
+            var (pledge, head, holding) = Core.Finance.Pledging.Pledge(request, LedgerRows.ToHead(headTask.Result),
+                LedgerRows.ToHolding(request.Holder, holdingTask.Result), time.GetUtcNow(), caller.Id);
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, LedgerRows.PledgeEntity(pledge)),
+                LedgerRows.Write(LedgerRows.HeadEntity(market, head), headTask.Result?.ETag),
+                LedgerRows.Write(LedgerRows.HoldingEntity(market, holding), holdingTask.Result?.ETag),
+            };
+            if (await TryCommitAsync(actions, attempt, ct)) return pledge;
+        }
+    }
+
+    public async Task<Core.Finance.Pledge?> GetPledgeAsync(MarketId market, long number, CancellationToken ct)
+    {
+        var row = await Read(market.Key, LedgerRows.Pledge(number), ct);
+        return row is null ? null : LedgerRows.ToPledge(market, row);
+    }
+
+    /// <summary>Releases a pledge: one transaction (pledge row, holding), both under If-Match.</summary>
+    public async Task<Core.Finance.Pledge> ReleaseAsync(Principal caller, MarketId market, long number, Func<Core.Finance.Pledge, bool> mayRelease, CancellationToken ct)
+    {
+        using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await Read(market.Key, LedgerRows.Pledge(number), ct);
+            var pledge = row is null ? null : LedgerRows.ToPledge(market, row);
+            if (pledge is null || !mayRelease(pledge)) throw new NotFoundException($"No pledge {market.Key}-P{number} of yours.");
+            var holdingRow = await Read(market.Key, LedgerRows.Holding(pledge.Request.Holder), ct);
+            var (released, holding) = Core.Finance.Pledging.Release(pledge, LedgerRows.ToHolding(pledge.Request.Holder, holdingRow), time.GetUtcNow(), caller.Id);
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.UpdateReplace, LedgerRows.PledgeEntity(released), row!.ETag),
+                LedgerRows.Write(LedgerRows.HoldingEntity(market, holding), holdingRow?.ETag),
+            };
+            if (await TryCommitAsync(actions, attempt, ct)) return released;
+        }
+    }
+
+    /// <summary>Every holding row of every market (for the hourly refresh of loan matches).</summary>
+    public async Task<Dictionary<string, List<MarketHolding>>> AllHoldingsAsync(CancellationToken ct)
+    {
+        var result = new Dictionary<string, List<MarketHolding>>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"holding:"} and RowKey lt {"holding;"}");
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            var holderText = row.GetString("Holder");
+            if (holderText == Holder.ReserveName || !MarketId.TryParse(row.PartitionKey, out var market)) continue;
+            if (!result.TryGetValue(holderText, out var list)) result[holderText] = list = [];
+            list.Add(new MarketHolding(market.Value, LedgerRows.ToHolding(Holder.Of(CreditCode.Parse(holderText)), row)));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Volume-weighted prices of markets over the 12 months before <paramref name="today"/> (markets without trades in
+    /// that window are absent). Reads the window's trades of each market through the newest-first index.
+    /// </summary>
+    public async Task<Dictionary<MarketId, Core.Finance.MarketPrice>> PricesAsync(IEnumerable<MarketId> markets, DateOnly today, CancellationToken ct)
+    {
+        var (from, to) = Core.Finance.MarketPrice.Window(today);
+        var prices = await Task.WhenAll(markets.Distinct().Select(async market =>
+        {
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {market.Key} and RowKey gt {LedgerRows.ByTimeBound(to) + ";"} and RowKey lt {LedgerRows.ByTimeBound(from) + ";"}");
+            var trades = new List<(long, int, long, DateTimeOffset)>();
+            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Grams", "TermYears", "AmountFen", "TradedAt"], cancellationToken: ct))
+                trades.Add((row.GetInt64("Grams")!.Value, row.GetInt32("TermYears")!.Value, row.GetInt64("AmountFen")!.Value,
+                    DateTimeOffset.ParseExact(row.GetString("TradedAt"), "O", System.Globalization.CultureInfo.InvariantCulture)));
+            return (market, price: Core.Finance.MarketPrice.From(trades, today));
+        }));
+        return prices.Where(p => p.price is not null).ToDictionary(p => p.market, p => p.price!.Value);
+    }
+
     public async Task<Trade?> GetTradeAsync(TradeId id, CancellationToken ct)
     {
         var row = await Read(id.Market.Key, LedgerRows.Trade(id.Sequence), ct);

@@ -32,8 +32,11 @@ public sealed record Trade(
     public bool HashIsValid() => Hash == ComputeHash(Id, Request, RecordedAt, RecordedBy, PreviousHash);
 }
 
-/// <summary>A holder's rights in one market. Invariant: held ≥ pledged + frozen ≥ 0, so available ≥ 0.</summary>
-public sealed record Holding(Holder Holder, Quantity Held, Quantity Pledged, Quantity Frozen)
+/// <summary>
+/// A holder's rights in one market. Invariant: held ≥ pledged + frozen ≥ 0, so available ≥ 0. A holding carries at most
+/// one pledge at a time (<see cref="ActivePledge"/>).
+/// </summary>
+public sealed record Holding(Holder Holder, Quantity Held, Quantity Pledged, Quantity Frozen, string? ActivePledge = null)
 {
     public static Holding Empty(Holder holder) => new(holder, Quantity.Zero, Quantity.Zero, Quantity.Zero);
 
@@ -41,8 +44,8 @@ public sealed record Holding(Holder Holder, Quantity Held, Quantity Pledged, Qua
     public Quantity Available => Held.Subtract(Pledged).Subtract(Frozen);
 }
 
-/// <summary>The market's head: last trade sequence and hash, allocation count and total allocated.</summary>
-public sealed record MarketHead(long Sequence, string LastHash, long AllocationCount, Quantity Allocated)
+/// <summary>The market's head: last trade sequence and hash, allocation count and total allocated, pledge count.</summary>
+public sealed record MarketHead(long Sequence, string LastHash, long AllocationCount, Quantity Allocated, long PledgeCount = 0)
 {
     public static MarketHead Empty { get; } = new(0, Trade.GenesisHash, 0, Quantity.Zero);
 }

@@ -24,6 +24,8 @@ public static class FunctionCatalog
         .. AggregatesApi.Functions,
         .. ReportsApi.Functions,
         .. DashboardApi.Functions,
+        .. BanksApi.Functions,
+        .. PledgesApi.Functions,
     ];
 
     public static HttpFunction Get(string name, string method, string route, Func<HttpContext, Task<IResult>> handler) => new(name, method, route, handler);

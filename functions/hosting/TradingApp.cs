@@ -41,6 +41,8 @@ public static class TradingApp
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<MonthCloser>();
         builder.Services.AddSingleton<TimerRunner>();
+        builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<MatchRefresher>();
         if (!customHandler && builder.Configuration.GetValue("Trading:Timers", true))
             builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddSingleton(new HostingMode(customHandler));

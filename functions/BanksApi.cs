@@ -1,0 +1,175 @@
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Enterprises;
+using Trading.Core.Finance;
+using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
+using Trading.Infra;
+
+namespace Trading.Functions;
+
+public static class BanksApi
+{
+    public static IEnumerable<FunctionDeclaration> Functions =>
+    [
+        new HttpFunction("PutProduct", "PUT", "banks/{bankId}/products/{productId}", PutAsync),
+        new HttpFunction("GetProduct", "GET", "banks/{bankId}/products/{productId}", GetAsync),
+        new HttpFunction("ListProducts", "GET", "banks/{bankId}/products", ListAsync),
+        new HttpFunction("EligibleFirms", "GET", "banks/{bankId}/products/{productId}/eligible", EligibleAsync),
+        new HttpFunction("ExplainEligibility", "GET", "banks/{bankId}/products/{productId}/eligibility/{creditCode}", ExplainAsync),
+        new HttpFunction("EligibleProducts", "GET", "enterprises/{creditCode}/eligible-products", EligibleProductsAsync),
+        new TimerFunction("RefreshMatches", "0 0 * * * *", (services, ct) => services.GetRequiredService<MatchRefresher>().RefreshAllAsync(ct)),
+    ];
+
+    private static BankId BankOf(HttpContext context) =>
+        BankId.TryParse(context.Request.RouteValues["bankId"] as string, out var bank, out var error) ? bank : throw ValidationException.For("bankId", error);
+
+    /// <summary>A bank manages and reads the results of its own products only; another bank's are "not found".</summary>
+    private static void RequireOwnBank(Principal caller, BankId bank)
+    {
+        if (caller.Role == Role.Bank && caller.Subject != bank.Value) throw new NotFoundException($"No bank {bank} among yours.");
+    }
+
+    private static async Task<LoanProduct> ProductAsync(HttpContext context, BankId bank)
+    {
+        var id = context.Request.RouteValues["productId"] as string;
+        if (!LoanProductInput.IsProductId(id)) throw new NotFoundException($"No product {id} of bank {bank}.");
+        return await context.Service<ProductStore>().GetAsync(bank, id!, context.RequestAborted) ?? throw new NotFoundException($"No product {id} of bank {bank}.");
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Bank);
+        var bank = BankOf(context);
+        if (caller.Role == Role.Bank && caller.Subject != bank.Value) throw new ForbiddenException("A bank manages its own products only.");
+        var product = (await Json.ReadBodyAsync<LoanProductInput>(context)).Validate(bank, context.Request.RouteValues["productId"] as string, context.Now());
+        var created = await context.Service<ProductStore>().PutAsync(product, context.RequestAborted);
+        // A bank never waits an hour for an edit: its matches are refreshed now.
+        await Refresh.ProductAsync(context, product);
+        return Json.Result(View(product), created ? 201 : 200);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Bank, Role.Official);
+        var bank = BankOf(context);
+        RequireOwnBank(caller, bank);
+        return Json.Result(View(await ProductAsync(context, bank)));
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Bank, Role.Official);
+        var bank = BankOf(context);
+        RequireOwnBank(caller, bank);
+        var list = await context.Service<ProductStore>().ListAsync(bank, context.RequestAborted);
+        return Json.Result(new { items = list.Select(View).ToList(), continuationToken = (string?)null });
+    }
+
+    private static async Task<IResult> EligibleAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Bank);
+        var bank = BankOf(context);
+        RequireOwnBank(caller, bank);
+        var product = await ProductAsync(context, bank);
+        var errors = new FieldErrors();
+        var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
+        errors.ThrowIfAny();
+        var (items, token, asOf) = await context.Service<MatchRefresher>().EligibleAsync(product, pageSize, context.Query("continuationToken"), context.RequestAborted);
+        return Json.Result(new
+        {
+            asOf = asOf is { } a ? Timestamps.Format(a) : null,
+            items = items.Select(m => new
+            {
+                creditCode = m.CreditCode, name = m.Name, region = m.Region, industry = m.Industry, grade = m.Grade,
+                creditRating = m.CreditRating, positiveList = m.PositiveList, limit = Money.FromFen(m.LimitFen).Yuan,
+            }).ToList(),
+            continuationToken = token,
+        });
+    }
+
+    private static async Task<IResult> ExplainAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Bank);
+        var bank = BankOf(context);
+        RequireOwnBank(caller, bank);
+        var product = await ProductAsync(context, bank);
+        if (!CreditCode.TryParse(context.Request.RouteValues["creditCode"] as string, out var code, out var error)) throw ValidationException.For("creditCode", error);
+        var firm = await context.Service<IEnterpriseStore>().GetAsync(code, context.RequestAborted) ?? throw new NotFoundException($"No enterprise {code}.");
+        var result = await context.Service<MatchRefresher>().ExplainAsync(product, firm, context.RequestAborted);
+        return Json.Result(new
+        {
+            eligible = result.Eligible,
+            limit = result.Limit?.Yuan,
+            reasons = result.Reasons,
+            notes = result.Notes,
+            gradeInForce = result.GradeInForce.ToString(),
+            asOf = Timestamps.Format(context.Now()),
+        });
+    }
+
+    private static async Task<IResult> EligibleProductsAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        var firm = await EnterprisesApi.FindVisibleAsync(context, caller, context.Request.RouteValues["creditCode"] as string);
+        var store = context.Service<ProductStore>();
+        var matches = await context.Service<MatchRefresher>().OfFirmAsync(firm.CreditCode, context.RequestAborted);
+        var items = new List<object>();
+        foreach (var m in matches.OrderByDescending(m => m.LimitFen).ThenBy(m => m.ProductKey, StringComparer.Ordinal))
+        {
+            var parts = m.ProductKey.Split('|');
+            if (!BankId.TryParse(parts[0], out var bank, out _)) continue;
+            if (await store.GetAsync(bank, parts[1], context.RequestAborted) is not { } product) continue;
+            items.Add(new
+            {
+                bankId = bank.Value, productId = product.ProductId, name = product.Name, annualRatePct = product.AnnualRatePct,
+                termMonths = product.TermMonths, pledge = product.Pledge is not null, limit = Money.FromFen(m.LimitFen).Yuan, asOf = Timestamps.Format(m.AsOf),
+            });
+        }
+        return Json.Result(new { items, continuationToken = (string?)null });
+    }
+
+    public static object View(LoanProduct p) => new
+    {
+        bankId = p.Bank.Value,
+        productId = p.ProductId,
+        name = p.Name,
+        minGrade = p.MinGrade.ToString(),
+        allowUngraded = p.AllowUngraded,
+        minCreditRating = p.MinCreditRating.ToString(),
+        requirePositiveList = p.RequirePositiveList,
+        industries = p.Industries.Order().Select(i => i.ToString()).ToList(),
+        regions = p.Regions.Select(r => r.Value).ToList(),
+        minAmount = p.MinAmount.Yuan,
+        maxAmount = p.MaxAmount.Yuan,
+        annualRatePct = p.AnnualRatePct,
+        termMonths = p.TermMonths,
+        pledge = p.Pledge is null ? null : new { pollutants = p.Pledge.Pollutants.Select(x => x.ToString()).ToList(), loanToValue = p.Pledge.LoanToValue },
+        updatedAt = Timestamps.Format(p.UpdatedAt),
+    };
+}
+
+/// <summary>
+/// Refreshes matches right after a change. The change itself is already recorded; a refresh that fails is logged and
+/// left to the hourly RefreshMatches run, rather than turning a recorded change into an error.
+/// </summary>
+public static class Refresh
+{
+    public static Task ProductAsync(HttpContext context, LoanProduct product) =>
+        RunAsync(context, $"product {product.Key}", r => r.RefreshProductAsync(product, context.RequestAborted));
+
+    public static Task FirmAsync(HttpContext context, CreditCode code) =>
+        RunAsync(context, $"enterprise {code}", r => r.RefreshFirmAsync(code, context.RequestAborted));
+
+    private static async Task RunAsync(HttpContext context, string what, Func<MatchRefresher, Task> refresh)
+    {
+        try
+        {
+            await refresh(context.Service<MatchRefresher>());
+        }
+        catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !context.RequestAborted.IsCancellationRequested)
+        {
+            context.Service<ILoggerFactory>().CreateLogger("Refresh").LogWarning(ex, "Refreshing matches of {What} failed; RefreshMatches will catch up", what);
+        }
+    }
+}
