@@ -4,11 +4,12 @@ using Trading.Bench;
 return args switch
 {
     ["aggregates", .. var rest] => await AggregatesBench.RunAsync(rest),
+    ["matching", .. var rest] => MatchingBench.Run(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | matching [enterprises products [naive-enterprises]]");
     return 2;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Trading.Core.Access;
 using Trading.Core.Enterprises;
+using Trading.Core.Finance;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
 using Trading.Infra;
@@ -21,7 +22,35 @@ public static class DemoData
         ["demo-official-1310"] = "official 1310 (Langfang)",
         ["demo-official-13"] = "official 13 (Hebei)",
         ["demo-enterprise"] = "enterprise: the first Langfang firm",
+        ["demo-bank"] = "bank ICBC-LF (its products: pledge-so2-nox, green-tech)",
     };
+
+    /// <summary>Demo green-loan products of three banks; one is a pledge product.</summary>
+    public static IReadOnlyList<(string Bank, string Id, LoanProductInput Input)> Products { get; } =
+    [
+        ("ICBC-LF", "pledge-so2-nox", new LoanProductInput
+        {
+            Name = "排污权质押贷", MinGrade = "B", AllowUngraded = false, MinCreditRating = "Blue", RequirePositiveList = false,
+            Industries = [], Regions = ["1310"], MinAmount = 100_000m, MaxAmount = 20_000_000m, AnnualRatePct = 3.45m, TermMonths = 36,
+            Pledge = new LoanProductInput.PledgeInput { Pollutants = ["SO2", "NOx"], LoanToValue = 0.7m },
+        }),
+        ("ICBC-LF", "green-tech", new LoanProductInput
+        {
+            Name = "绿色技改贷", MinGrade = "A", AllowUngraded = false, MinCreditRating = "Green", RequirePositiveList = false,
+            Industries = ["IndustrialCoating", "Furniture", "PackagingAndPrinting"], Regions = ["13"], MinAmount = 1_000_000m, MaxAmount = 10_000_000m,
+            AnnualRatePct = 3.2m, TermMonths = 24,
+        }),
+        ("BOC-LF", "positive-list", new LoanProductInput
+        {
+            Name = "正面清单企业信用贷", MinGrade = "BMinus", AllowUngraded = true, MinCreditRating = "Yellow", RequirePositiveList = true,
+            Industries = [], Regions = ["1310"], MinAmount = 500_000m, MaxAmount = 5_000_000m, AnnualRatePct = 3.85m, TermMonths = 12,
+        }),
+        ("CCB-HB", "leading-firms", new LoanProductInput
+        {
+            Name = "环保绩效A级企业贷", MinGrade = "A", AllowUngraded = false, MinCreditRating = "Blue", RequirePositiveList = false,
+            Industries = [], Regions = ["13"], MinAmount = 2_000_000m, MaxAmount = 15_000_000m, AnnualRatePct = 3.1m, TermMonths = 36,
+        }),
+    ];
 
     public sealed record Firm(CreditCode Code, string Name, RegionCode Region, Industry Industry, PerformanceGrade Grade, CreditRating Rating, bool PositiveList);
 
@@ -187,11 +216,28 @@ public static class DemoData
         foreach (var a in plan.Allocations) await ledger.AllocateAsync(Principal.Admin, a, ct);
         var n = 0;
         foreach (var t in plan.Trades) await ledger.SubmitTradeAsync(Principal.Admin, $"demo-{++n}", t, ct);
+        // A few recent reserve sales, dated from today, so that the pledge product can price SO2 and NOx rights
+        // (a market's price is that of its last 12 months). They fall outside the fixed 2023–2025 figures.
+        var recent = 0;
+        foreach (var (pollutant, days, tonnes, price) in new[] { (Pollutant.SO2, 20, 12.5m, 5200m), (Pollutant.NOx, 45, 8m, 5800m), (Pollutant.SO2, 75, 6.25m, 4900m), (Pollutant.NOx, 100, 15m, 6100m) })
+        {
+            var buyer = Holder.Of(plan.Firms[4 + recent].Code);
+            var tradedAt = new DateTimeOffset(now.ToOffset(ReportingMonth.ChinaOffset).Date, ReportingMonth.ChinaOffset).AddDays(-days).AddHours(10);
+            var quantity = Quantity.TryFromTonnes(tonnes, out var q, out _) ? q : throw new InvalidOperationException();
+            var unit = Money.TryFromYuan(price, false, out var m, out _) ? m : throw new InvalidOperationException();
+            var request = new TradeRequest(new MarketId(RegionCode.Parse("131000"), pollutant), Holder.Reserve, buyer, quantity, unit, 3,
+                TradeMethod.ReserveSale, tradedAt, Amounts.TradeAmount(quantity, unit, 3), $"demo recent reserve sale {++recent}");
+            await ledger.SubmitTradeAsync(Principal.Admin, $"demo-recent-{recent}", request, ct);
+        }
+        var products = services.GetRequiredService<ProductStore>();
+        foreach (var (bank, id, input) in Products)
+            await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), ct);
 
         var keys = services.GetRequiredService<ApiKeyStore>();
         await keys.RegisterAsync("demo-official-1310", Principal.Official(RegionPrefix.Parse("1310")), "demo", ct);
         await keys.RegisterAsync("demo-official-13", Principal.Official(RegionPrefix.Parse("13")), "demo", ct);
         await keys.RegisterAsync("demo-enterprise", Principal.Enterprise(plan.Firms[0].Code), "demo", ct);
+        await keys.RegisterAsync("demo-bank", Principal.Bank(BankId.TryParse("ICBC-LF", out var icbc, out _) ? icbc : default), "demo", ct);
         logger.LogInformation("Demo data loaded: {Firms} enterprises, {Allocations} allocations, {Trades} trades; demo keys: {Keys}",
             plan.Firms.Count, plan.Allocations.Count, plan.Trades.Count, string.Join(", ", Keys.Keys));
         return true;
