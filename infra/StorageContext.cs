@@ -23,7 +23,8 @@ public sealed class StorageContext
     private readonly TableServiceClient _tables;
     private readonly BlobServiceClient _blobs;
     private readonly string _prefix;
-    private readonly Lazy<Task> _ready;
+    private readonly Lock _gate = new();
+    private Task? _ready;
 
     public StorageContext(StorageOptions options)
     {
@@ -50,7 +51,6 @@ public sealed class StorageContext
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
-        _ready = new Lazy<Task>(CreateAllAsync);
     }
 
     private static void Configure(RetryOptions retry, TimeSpan timeout)
@@ -83,15 +83,19 @@ public sealed class StorageContext
 
     public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm];
 
-    /// <summary>Creates every table and container once per process (idempotent; a failure is retried on the next call).</summary>
-    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call
+    /// tries again, and once it has succeeded no call touches storage.
+    /// </summary>
+    public Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        var ready = _ready.Value;
-        try { await ready.WaitAsync(ct); }
-        catch when (ready.IsFaulted)
+        Task ready;
+        lock (_gate)
         {
-            await CreateAllAsync();
+            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled) _ready = CreateAllAsync();
+            ready = _ready;
         }
+        return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(ct);
     }
 
     private async Task CreateAllAsync()

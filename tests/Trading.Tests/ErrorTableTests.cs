@@ -186,4 +186,18 @@ public sealed class StorageDownTests
         Assert.NotNull(trade.Header("Retry-After"));
         Assert.Equal(503, trade.Body["status"]!.Value<int>());
     }
+
+    [Fact]
+    public async Task Storage_that_comes_back_is_used_again_without_a_restart()
+    {
+        var (blob, table) = (Azurite.FreePort(), Azurite.FreePort());
+        await using var server = await TestServer.StartAsync(Azurite.ConnectionStringFor(blob, table), "back", ApiFixture.AdminKey, null,
+            "--Trading:StorageTimeout=00:00:02");
+        using var client = server.Client(ApiFixture.AdminKey);
+        (await client.GetJsonAsync("/api/health")).Expect(503);
+        await using var azurite = await Azurite.StartAsync(blob, table);
+        (await client.GetJsonAsync("/api/health")).Expect(200);
+        (await client.PutJsonAsync($"/api/enterprises/{ApiFixture.NewCreditCode()}",
+            new { name = "x", region = "131024", industry = "Other", creditRating = "Green" })).Expect(201);
+    }
 }

@@ -8,7 +8,7 @@ namespace Trading.Tests.Support;
 /// One real Azurite (the pinned npm package in the repository's node_modules) per test run, in memory, on free
 /// ports; killed when the test process exits. Test classes keep apart by table prefix.
 /// </summary>
-public sealed class Azurite
+public sealed class Azurite : IAsyncDisposable
 {
     private static readonly Lazy<Task<Azurite>> s_shared = new(StartAsync);
     private readonly Process _process;
@@ -46,12 +46,15 @@ public sealed class Azurite
         throw new InvalidOperationException("Trading.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<Azurite> StartAsync()
+    private static Task<Azurite> StartAsync() => StartAsync(FreePort(), FreePort());
+
+    /// <summary>A dedicated Azurite on the given ports (the caller disposes it).</summary>
+    public static async Task<Azurite> StartAsync(int blob, int table)
     {
         var root = RepositoryRoot();
         var bin = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(bin)) throw new InvalidOperationException($"{bin} is missing: run `npm ci` (./test.sh does).");
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var queue = FreePort();
         var start = new ProcessStartInfo(bin)
         {
             RedirectStandardOutput = true,
@@ -81,6 +84,17 @@ public sealed class Azurite
         }
         return azurite;
     }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill(_process);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A connection string to the given ports.</summary>
+    public static string ConnectionStringFor(int blob, int table) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
 
     private static void Kill(Process process)
     {
