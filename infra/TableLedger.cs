@@ -28,13 +28,16 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         var fingerprint = request.Fingerprint();
         var callerKeyHash = Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
 
-        // A key belongs to the caller, not to a market: a key already bound to another request is refused first.
-        var reserved = await IsKeyReservedAsync(callerKeyHash, fingerprint, ct);
-        await RequireRegisteredAsync(request.Seller, "seller", ct);
-        await RequireRegisteredAsync(request.Buyer, "buyer", ct);
-        // Markets that existed when the month closed carry the flag on their month row (checked in the transaction);
-        // this covers markets created since.
-        if (await IsMonthClosedAsync(request.Month, ct)) throw Settlement.MonthClosed(request.Month);
+        // Independent checks, read in parallel. A key belongs to the caller, not to a market: a key already bound to
+        // another request is refused. Markets that existed when a month closed carry the flag on their month row
+        // (checked in the transaction); the closes table covers markets created since.
+        var reservedTask = IsKeyReservedAsync(callerKeyHash, fingerprint, ct);
+        var sellerTask0 = RequireRegisteredAsync(request.Seller, "seller", ct);
+        var buyerTask0 = RequireRegisteredAsync(request.Buyer, "buyer", ct);
+        var closedTask = IsMonthClosedAsync(request.Month, ct);
+        await Task.WhenAll(reservedTask, sellerTask0, buyerTask0, closedTask); // the first failure in this order is the answer
+        var reserved = reservedTask.Result;
+        if (closedTask.Result) throw Settlement.MonthClosed(request.Month);
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
         var pk = market.Key;
@@ -297,10 +300,13 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         return true;
     }
 
+    /// <summary>Enterprises are never deleted, so a firm once seen registered stays so.</summary>
     private async Task RequireRegisteredAsync(Holder holder, string role, CancellationToken ct)
     {
-        if (holder.Enterprise is { } code && await enterprises.GetAsync(code, ct) is null)
+        if (holder.Enterprise is not { } code || _indexed.ContainsKey("e|" + code.Value)) return;
+        if (await enterprises.GetAsync(code, ct) is null)
             throw new RuleViolationException($"The {role} {code} is not a registered enterprise.", "Unregistered party.");
+        _indexed["e|" + code.Value] = true;
     }
 
     /// <summary>True when the key is already bound to this request; 422 when it is bound to another.</summary>

@@ -61,7 +61,8 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 title = "Storage is unavailable.";
                 detail = "The storage service did not answer in time. Nothing was recorded; retry later (with the same Idempotency-Key for a trade).";
                 headers["Retry-After"] = "5";
-                logger.LogWarning(ex, "Storage fault on {Path}", context.Request.Path);
+                logger.LogWarning("Storage fault on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, ex.Message);
+                logger.LogDebug(ex, "Storage fault details");
                 break;
             default:
                 status = 500;

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
+using Trading.Infra;
+using Trading.Tests.Support;
+
+namespace Trading.Bench;
+
+/// <summary>
+/// Trade submission over HTTP (validation, auth, idempotency, 5 reads and a 7-entity transaction in the market's
+/// partition), one at a time and 16 at a time over 4 markets, against the raw Azure SDK doing the same storage work
+/// (5 parallel point reads + one 7-entity transaction) on the same Azurite in the same run.
+/// </summary>
+public static class LedgerBench
+{
+    private static readonly string[] s_markets = ["131000-SO2", "131000-NOx", "131024-VOCs", "131081-PM"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 400;
+        var azurite = await Azurite.Shared;
+        var prefix = "ledger" + Environment.ProcessId;
+        var app = TradingApp.Build(["--urls", "http://127.0.0.1:0", $"--Trading:Storage={azurite.ConnectionString}", $"--Trading:StoragePrefix={prefix}",
+            "--Trading:AdminKey=bench", "--Trading:Timers=false", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "bench");
+
+        var seller = CreditCode.FromBody("91131000LEADER001").Value;
+        var buyer = CreditCode.FromBody("91131000BUYER0001").Value;
+        foreach (var code in new[] { seller, buyer })
+            await Send(http, HttpMethod.Put, $"/api/enterprises/{code}", $$"""{"name":"bench","region":"131000","industry":"Other","creditRating":"Green"}""");
+        foreach (var market in s_markets)
+        {
+            var (region, pollutant) = (market[..6], market[7..]);
+            await Send(http, HttpMethod.Post, "/api/allocations", $$"""{"holder":"{{seller}}","region":"{{region}}","pollutant":"{{pollutant}}","quantity":1000000,"reference":"bench"}""");
+        }
+        var n = 0;
+        Task Trade(string market) => Send(http, HttpMethod.Post, "/api/trades",
+            $$"""{"region":"{{market[..6]}}","pollutant":"{{market[7..]}}","seller":"{{seller}}","buyer":"{{buyer}}","quantity":1.5,"unitPrice":5000,"termYears":3,"method":"Agreement","tradedAt":"2024-06-30T23:30:00+08:00"}""",
+            $"bench-{Interlocked.Increment(ref n)}");
+
+        var storage = app.Services.GetRequiredService<StorageContext>();
+        var raw = 0;
+        async Task RawTrade(string market)
+        {
+            var i = Interlocked.Increment(ref raw);
+            var pk = "raw-" + market;
+            await Task.WhenAll(Enumerable.Range(0, 5).Select(k => storage.Ledger.GetEntityIfExistsAsync<TableEntity>(pk, $"r{k}")));
+            var actions = Enumerable.Range(0, 7).Select(k => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(pk, k < 2 ? $"t{i}-{k}" : $"r{k}") { ["Grams"] = 1_500_000L, ["Fen"] = 2_250_000L, ["Hash"] = new string('a', 64) })).ToList();
+            await storage.Ledger.SubmitTransactionAsync(actions);
+        }
+
+        for (var i = 0; i < 20; i++) { await Trade(s_markets[0]); await RawTrade(s_markets[0]); }
+        var (apiMedian, apiP95) = await Latency(() => Trade(s_markets[0]), count);
+        var (rawMedian, rawP95) = await Latency(() => RawTrade(s_markets[0]), count);
+        var apiRate = await Throughput(Trade, count);
+        var rawRate = await Throughput(RawTrade, count);
+        await app.StopAsync();
+
+        Console.WriteLine("| measure | POST /api/trades | raw SDK: 5 point reads + 7-entity transaction | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| latency, one at a time (median / p95) | {apiMedian:0.0} / {apiP95:0.0} ms | {rawMedian:0.0} / {rawP95:0.0} ms | {apiMedian / rawMedian:0.00}× |");
+        Console.WriteLine($"| throughput, 16 concurrent over 4 markets | {apiRate:0} trades/s | {rawRate:0} /s | {apiRate / rawRate:0.00}× |");
+        return 0;
+    }
+
+    private static async Task Send(HttpClient http, HttpMethod method, string path, string json, string? key = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<(double Median, double P95)> Latency(Func<Task> action, int count)
+    {
+        var samples = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await action();
+            samples.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        samples.Sort();
+        return (samples[count / 2], samples[(int)(count * 0.95)]);
+    }
+
+    private static async Task<double> Throughput(Func<string, Task> action, int count)
+    {
+        var next = 0;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
+        {
+            while (Interlocked.Increment(ref next) <= count) await action(s_markets[worker % s_markets.Length]);
+        }));
+        return count / sw.Elapsed.TotalSeconds;
+    }
+}
