@@ -20,6 +20,7 @@ public static class AllocationsApi
         if (!caller.GovernsRegion(request.Market.Region))
             throw new ForbiddenException($"Region {request.Market.Region} is outside your scope ({caller.Subject}).");
         var allocation = await context.Service<ILedger>().AllocateAsync(caller, request, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, "allocation.recorded", allocation.Id, Views.Allocation(allocation));
         return Json.Result(Views.Allocation(allocation), 201);
     }
 

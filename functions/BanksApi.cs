@@ -44,6 +44,7 @@ public static class BanksApi
         if (caller.Role == Role.Bank && caller.Subject != bank.Value) throw new ForbiddenException("A bank manages its own products only.");
         var product = (await Json.ReadBodyAsync<LoanProductInput>(context)).Validate(bank, context.Request.RouteValues["productId"] as string, context.Now());
         var created = await context.Service<ProductStore>().PutAsync(product, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, created ? "product.created" : "product.replaced", product.Key, View(product));
         // A bank never waits an hour for an edit: its matches are refreshed now.
         await Refresh.ProductAsync(context, product);
         return Json.Result(View(product), created ? 201 : 200);

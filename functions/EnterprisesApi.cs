@@ -26,6 +26,7 @@ public static class EnterprisesApi
         if (await store.GetAsync(enterprise.CreditCode, context.RequestAborted) is { } existing && !caller.GovernsRegion(existing.Region))
             throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
         var created = await store.PutAsync(enterprise, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, created ? "enterprise.created" : "enterprise.replaced", enterprise.CreditCode.Value, Views.Enterprise(enterprise));
         // A grade or rating change reaches the banks' eligible lists now, not at the next hourly refresh.
         await Refresh.FirmAsync(context, enterprise.CreditCode);
         return Json.Result(Views.Enterprise(enterprise), created ? 201 : 200,

@@ -26,6 +26,7 @@ public static class KeysApi
         var principal = Principal.TryCreate(input.Role, input.Subject, errors);
         errors.ThrowIfAny();
         var key = await context.Service<ApiKeyStore>().IssueAsync(principal!, caller.Id, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, "key.issued", principal!.Id);
         return Json.Result(new { key, role = principal!.RoleName, subject = principal.Subject }, 201);
     }
 }

@@ -22,6 +22,7 @@ public static class PledgesApi
         var request = (await Json.ReadBodyAsync<PledgeInput>(context)).Validate();
         if (caller.Role == Role.Bank && caller.Subject != request.Bank.Value) throw new ForbiddenException("A bank takes pledges for itself only.");
         var pledge = await context.Service<TableLedger>().PledgeAsync(caller, request, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, "pledge.recorded", pledge.Id, View(pledge));
         await Refresh.FirmAsync(context, request.Holder.Enterprise!.Value);
         return Json.Result(View(pledge), 201, headers: new Dictionary<string, string> { ["Location"] = $"/api/pledges/{pledge.Id}" });
     }
@@ -53,6 +54,7 @@ public static class PledgesApi
         if (!Pledging.TryParseId(text, out var market, out var number)) throw new NotFoundException($"No pledge {text} of yours.");
         var released = await context.Service<TableLedger>().ReleaseAsync(caller, market, number,
             p => caller.Role == Role.Admin || caller.Subject == p.Request.Bank.Value, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, "pledge.released", released.Id, View(released));
         await Refresh.FirmAsync(context, released.Request.Holder.Enterprise!.Value);
         return Json.Result(View(released));
     }

@@ -29,6 +29,7 @@ public static class TradesApi
         var request = (await Json.ReadBodyAsync<TradeInput>(context)).Validate(context.Now());
         Authorize(caller, request);
         var outcome = await context.Service<ILedger>().SubmitTradeAsync(caller, key, request, context.RequestAborted);
+        if (!outcome.Replayed) await Audit.RecordAsync(context, caller, "trade.recorded", outcome.Trade.Id.ToString(), Views.Trade(outcome.Trade));
         var headers = new Dictionary<string, string> { ["Location"] = $"/api/trades/{outcome.Trade.Id}" };
         if (outcome.Replayed) headers["Idempotent-Replayed"] = "true";
         return Json.Result(Views.Trade(outcome.Trade), 201, headers: headers);

@@ -42,6 +42,7 @@ public static class TradingApp
         builder.Services.AddSingleton<MonthCloser>();
         builder.Services.AddSingleton<TimerRunner>();
         builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<MatchRefresher>();
         if (!customHandler && builder.Configuration.GetValue("Trading:Timers", true))
             builder.Services.AddHostedService<TimerScheduler>();
