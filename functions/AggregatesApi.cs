@@ -47,8 +47,8 @@ public static class AggregatesApi
         ReportingMonth from, ReportingMonth to, bool withPreviousMonth)
     {
         var store = context.Service<MonthFigures>();
-        var earliest = withPreviousMonth && from.Previous() < from.AddYears(-1) ? from.Previous() : from.AddYears(-1);
-        var rowsTask = store.ReadAsync(region, earliest, to, context.RequestAborted);
+        // A year before the range also covers the month before it (month over month).
+        var rowsTask = store.ReadAsync(region, from.AddYears(-1), to, context.RequestAborted);
         var closedTask = store.ClosedMonthsAsync(from, to, context.RequestAborted);
         var rows = await rowsTask;
         return (Aggregation.Period(rows, region, from, to, await closedTask, withPreviousMonth), rows);

@@ -37,7 +37,6 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
         var closedTask = IsMonthClosedAsync(request.Month, ct);
         await Task.WhenAll(reservedTask, sellerTask0, buyerTask0, closedTask); // the first failure in this order is the answer
         var reserved = reservedTask.Result;
-        if (closedTask.Result) throw Settlement.MonthClosed(request.Month);
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
         var pk = market.Key;
@@ -57,6 +56,8 @@ public sealed class TableLedger(StorageContext storage, IEnterpriseStore enterpr
                     ?? throw new InvalidOperationException($"idempotency record of {pk} points at a missing trade");
                 return new TradeOutcome(LedgerRows.ToTrade(recorded), Replayed: true);
             }
+            // After the replay check: a retry of a trade recorded before its month closed still gets its trade back.
+            if (closedTask.Result) throw Settlement.MonthClosed(request.Month);
 
             var snapshot = new MarketSnapshot(LedgerRows.ToHead(headTask.Result), LedgerRows.ToHolding(request.Seller, sellerTask.Result),
                 LedgerRows.ToHolding(request.Buyer, buyerTask.Result), LedgerRows.ToMonth(request.Month, monthTask.Result));

@@ -88,6 +88,8 @@ public sealed class CloseMonthTests
         try
         {
             await TradeAsync(api, seller, buyer, "2024-03-15T10:00:00+08:00", 4m);
+            var retried = ApiFixture.Trade(seller, buyer, 0.5m, 1000m, 1, "131024", "VOCs", "2024-03-31T23:59:00+08:00");
+            var first = (await api.Admin.PostJsonAsync("/api/trades", retried, ApiFixture.Key("retry-after-close"))).Expect(201);
             // Corrupt the live counter: the close must trust the trades.
             var row = (await api.Storage.Ledger.GetEntityAsync<TableEntity>("131000-SO2", "month:2024-03")).Value;
             row["Fen"] = 1L;
@@ -103,8 +105,20 @@ public sealed class CloseMonthTests
             var late = await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 1m, 1000m, 1, "131000", "SO2", "2024-03-20T10:00:00+08:00"), ApiFixture.Key("late"));
             late.Expect(422);
             Assert.Contains("closed", late.Body["detail"]!.Value<string>());
-            // A market with no trade in that month is closed too (its month row says so).
+            // Another market of that month is closed too (its month row says so).
             (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 1m, 1000m, 1, "131024", "VOCs", "2024-03-20T10:00:00+08:00"), ApiFixture.Key("late2"))).Expect(422);
+            // A month before the first one with trades was never closed (no figures were published for it): a trade
+            // dated there is accepted, and the next run closes that month and publishes its report.
+            (await api.Admin.GetJsonAsync("/api/reports/2024-02")).Expect(404);
+            (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 1m, 1000m, 1, "131024", "VOCs", "2024-02-20T10:00:00+08:00"), ApiFixture.Key("import"))).Expect(201);
+            var logs2 = (JArray)(await CloseAsync(api.Server))["Logs"]!;
+            Assert.Contains(logs2, l => l.Value<string>()!.StartsWith("Closed 2024-02: 1 trades, 1000.00 CNY", StringComparison.Ordinal));
+            Assert.Equal(1, (await api.Admin.GetJsonAsync("/api/reports/2024-02")).Expect(200).Body["trades"]!.Value<long>());
+            (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 1m, 1000m, 1, "131024", "VOCs", "2024-02-21T10:00:00+08:00"), ApiFixture.Key("late3"))).Expect(422);
+            // A retry of a trade recorded before the close still gets its trade back, not a refusal.
+            var again = (await api.Admin.PostJsonAsync("/api/trades", retried, ApiFixture.Key("retry-after-close"))).Expect(201);
+            Assert.Equal(first.Text, again.Text);
+            Assert.Equal("true", again.Header("Idempotent-Replayed"));
             // The current month stays open.
             await TradeAsync(api, seller, buyer, DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), 1m);
         }
