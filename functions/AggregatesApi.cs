@@ -43,15 +43,14 @@ public static class AggregatesApi
         return Json.Result(View(figures, null));
     }
 
-    private static async Task<(PeriodFigures Figures, IReadOnlyList<MarketMonth> Rows)> ComputeAsync(HttpContext context, RegionPrefix region,
+    private static async Task<PeriodFigures> ComputeAsync(HttpContext context, RegionPrefix region,
         ReportingMonth from, ReportingMonth to, bool withPreviousMonth)
     {
         var store = context.Service<MonthFigures>();
         // A year before the range also covers the month before it (month over month).
         var rowsTask = store.ReadAsync(region, from.AddYears(-1), to, context.RequestAborted);
         var closedTask = store.ClosedMonthsAsync(from, to, context.RequestAborted);
-        var rows = await rowsTask;
-        return (Aggregation.Period(rows, region, from, to, await closedTask, withPreviousMonth), rows);
+        return Aggregation.Period(await rowsTask, region, from, to, await closedTask, withPreviousMonth);
     }
 
     private static ReportingMonth RequiredMonth(HttpContext context, string name, FieldErrors errors)
@@ -73,9 +72,8 @@ public static class AggregatesApi
         amountPct = c.AmountPct,
     };
 
-    private static Dictionary<string, object?> View((PeriodFigures Figures, IReadOnlyList<MarketMonth> Rows) result, ReportingMonth? month)
+    private static Dictionary<string, object?> View(PeriodFigures f, ReportingMonth? month)
     {
-        var (f, rows) = result;
         var view = new Dictionary<string, object?> { ["region"] = f.Region.Value };
         if (month is { } m) view["month"] = m.ToString();
         view["from"] = f.From.ToString();
@@ -93,15 +91,10 @@ public static class AggregatesApi
             view["mom"] = ChangeView(f.MonthOverMonth!);
         }
         // Month by month, with the same month a year before: what the dashboard charts.
-        var inRegion = rows.Where(r => r.Market.Region.IsWithin(f.Region)).ToList();
-        var months = new List<object>();
-        for (var x = f.From; x <= f.To; x = x.Next())
+        view["months"] = f.Months.Select(m => new
         {
-            var current = inRegion.Where(r => r.Month == x).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
-            var before = inRegion.Where(r => r.Month == x.AddYears(-1)).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
-            months.Add(new { month = x.ToString(), trades = current.Trades, amount = current.Amount.Yuan, previousYear = TotalsView(before), yoy = ChangeView(Figures.Compare(current, before)) });
-        }
-        view["months"] = months;
+            month = m.Month.ToString(), trades = m.Current.Trades, amount = m.Current.Amount.Yuan, previousYear = TotalsView(m.PreviousYear), yoy = ChangeView(m.YearOverYear),
+        }).ToList();
         view["summary"] = f.Sentence;
         return view;
     }

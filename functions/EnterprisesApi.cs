@@ -22,10 +22,11 @@ public static class EnterprisesApi
         var enterprise = input.Validate(context.Request.RouteValues["creditCode"] as string, context.Now());
         if (!caller.GovernsRegion(enterprise.Region))
             throw new ForbiddenException($"Region {enterprise.Region} is outside your scope ({caller.Subject}).");
-        var store = context.Service<IEnterpriseStore>();
-        if (await store.GetAsync(enterprise.CreditCode, context.RequestAborted) is { } existing && !caller.GovernsRegion(existing.Region))
-            throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
-        var created = await store.PutAsync(enterprise, context.RequestAborted);
+        var created = await context.Service<IEnterpriseStore>().PutAsync(enterprise, existing =>
+        {
+            if (!caller.GovernsRegion(existing.Region))
+                throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
+        }, context.RequestAborted);
         await Audit.RecordAsync(context, caller, created ? "enterprise.created" : "enterprise.replaced", enterprise.CreditCode.Value, Views.Enterprise(enterprise));
         // A grade or rating change reaches the banks' eligible lists now, not at the next hourly refresh.
         await Refresh.FirmAsync(context, enterprise.CreditCode);

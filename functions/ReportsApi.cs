@@ -29,15 +29,7 @@ public static class ReportsApi
         if (report is null) throw new NotFoundException($"The month {month} is not closed yet; its report is written when CloseMonth closes it.");
         if (format == "json") return Json.Result(ReportJson.View(report));
         var name = $"report-{(region.Value.Length == 0 ? "all" : region.Value)}-{month}.csv";
-        return new WithHeader(Results.Text(report.ToCsv(), "text/csv; charset=utf-8"), "Content-Disposition", $"attachment; filename=\"{name}\"");
-    }
-
-    private sealed class WithHeader(IResult inner, string name, string value) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers[name] = value;
-            return inner.ExecuteAsync(httpContext);
-        }
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+        return Results.Text(report.ToCsv(), "text/csv; charset=utf-8");
     }
 }

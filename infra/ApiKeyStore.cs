@@ -14,29 +14,15 @@ public sealed class ApiKeyStore(StorageContext storage, TimeProvider time)
     /// <summary>Issues a new random key for <paramref name="principal"/>; the clear key is returned and never stored.</summary>
     public async Task<string> IssueAsync(Principal principal, string issuedBy, CancellationToken ct)
     {
-        var key = "trk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var entity = new TableEntity(Hashing.Sha256Hex(key), Row)
-        {
-            ["Role"] = principal.RoleName,
-            ["Subject"] = principal.Subject,
-            ["IssuedBy"] = issuedBy,
-            ["IssuedAt"] = time.GetUtcNow(),
-        };
-        await storage.Keys.AddEntityAsync(entity, ct);
+        var key = "trk_" + Hashing.Base64Url(RandomNumberGenerator.GetBytes(32));
+        await storage.Keys.AddEntityAsync(Entity(key, principal, issuedBy), ct);
         return key;
     }
 
     /// <summary>Registers a key chosen by the caller (the demo data set's published keys); stored hashed like any other.</summary>
     public async Task RegisterAsync(string key, Principal principal, string issuedBy, CancellationToken ct)
     {
-        var entity = new TableEntity(Hashing.Sha256Hex(key), Row)
-        {
-            ["Role"] = principal.RoleName,
-            ["Subject"] = principal.Subject,
-            ["IssuedBy"] = issuedBy,
-            ["IssuedAt"] = time.GetUtcNow(),
-        };
-        await storage.Keys.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        await storage.Keys.UpsertEntityAsync(Entity(key, principal, issuedBy), TableUpdateMode.Replace, ct);
     }
 
     /// <summary>The principal of a key, or null if the key is unknown.</summary>
@@ -49,6 +35,12 @@ public sealed class ApiKeyStore(StorageContext storage, TimeProvider time)
         return principal ?? throw new InvalidOperationException("a stored key has an invalid role or subject");
     }
 
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>Only the key's hash is stored.</summary>
+    private TableEntity Entity(string key, Principal principal, string issuedBy) => new(Hashing.Sha256Hex(key), Row)
+    {
+        ["Role"] = principal.RoleName,
+        ["Subject"] = principal.Subject,
+        ["IssuedBy"] = issuedBy,
+        ["IssuedAt"] = time.GetUtcNow(),
+    };
 }

@@ -8,9 +8,6 @@ using Trading.Core.Primitives;
 
 namespace Trading.Infra;
 
-/// <summary>One accepted write: who, when, what, on which subject, with the request's trace id.</summary>
-public sealed record AuditEntry(DateTimeOffset At, string Who, string Action, string Subject, string? TraceId, object? Details);
-
 /// <summary>
 /// The append-only audit trail: one JSON line per accepted write, in append blobs
 /// <c>audit/{yyyy}/{MM}/{dd}/{HH}-{instance}.jsonl</c> (China Standard Time hour, one blob per instance and hour, so that
@@ -26,17 +23,13 @@ public sealed class AuditLog(StorageContext storage, TimeProvider time)
     public async Task AppendAsync(Principal who, string action, string subject, string? traceId, object? details, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var entry = new AuditEntry(now, who.Id, action, subject, traceId, details);
         var local = now.ToOffset(ReportingMonth.ChinaOffset);
         var name = string.Create(CultureInfo.InvariantCulture, $"{local:yyyy}/{local:MM}/{local:dd}/{local:HH}-{_instance}.jsonl");
         var blob = storage.Audit.GetAppendBlobClient(name);
         var created = _created.GetOrAdd(name, _ => blob.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
         try { await created; }
         catch (RequestFailedException) { _created.TryRemove(name, out _); throw; }
-        var line = TradingJson.Serialize(new
-        {
-            at = Timestamps.Format(entry.At), who = entry.Who, action = entry.Action, subject = entry.Subject, traceId = entry.TraceId, details = entry.Details,
-        }) + "\n";
+        var line = TradingJson.Serialize(new { at = Timestamps.Format(now), who = who.Id, action, subject, traceId, details }) + "\n";
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(line));
         await blob.AppendBlockAsync(stream, cancellationToken: ct);
     }

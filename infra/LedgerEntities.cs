@@ -12,11 +12,7 @@ internal static class LedgerRows
     public const string Head = "head";
     public static string Holding(Holder holder) => "holding:" + holder.Value;
     public static string Trade(long sequence) => $"trade:{sequence:D12}";
-    public const string TradeFirst = "trade:";
-    public const string TradeLast = "trade;";
     public static string Allocation(long number) => $"alloc:{number:D10}";
-    public const string AllocationFirst = "alloc:";
-    public const string AllocationLast = "alloc;";
     public static string Month(ReportingMonth month) => "month:" + month;
     public static string Idempotency(string callerKeyHash) => "idem:" + callerKeyHash;
 

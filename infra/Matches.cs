@@ -77,7 +77,7 @@ public sealed record StoredMatch(string ProductKey, string CreditCode, string Na
 /// writes the pairs that now hold and deletes those that no longer do. Refreshes are idempotent; the two tables are
 /// not updated atomically together, and the next refresh repairs any difference.
 /// </summary>
-public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, TimeProvider time)
+public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, IEnterpriseStore enterprises, TimeProvider time)
 {
     private const string AsOfRow = "~asof";
 
@@ -89,13 +89,14 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
         var all = await products.ListAsync(null, ct);
         var firms = await AllFirmsAsync(ct);
         var holdings = await ledger.AllHoldingsAsync(ct);
-        var prices = await PricesAsync(all, ct);
+        var prices = await PricesAsync(all, null, ct);
         var matches = Matching.Refresh(new ProductIndex(all), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
+        var byProduct = matches.ToLookup(m => m.Product.Key, StringComparer.Ordinal);
         var now = time.GetUtcNow();
         var (written, deleted) = (0, 0);
         foreach (var product in all)
         {
-            var (w, d) = await ReplaceProductAsync(product, matches.Where(m => m.Product.Key == product.Key).ToList(), now, ct);
+            var (w, d) = await ReplaceProductAsync(product, byProduct[product.Key].ToList(), now, ct);
             written += w;
             deleted += d;
         }
@@ -107,7 +108,7 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     {
         var firms = await AllFirmsAsync(ct);
         var holdings = product.Pledge is null ? [] : await ledger.AllHoldingsAsync(ct);
-        var prices = await PricesAsync([product], ct);
+        var prices = await PricesAsync([product], null, ct);
         var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
         await ReplaceProductAsync(product, matches, time.GetUtcNow(), ct);
     }
@@ -115,15 +116,15 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     /// <summary>Re-evaluates every product for one enterprise (after its grade, holdings or pledges change).</summary>
     public async Task RefreshFirmAsync(CreditCode code, CancellationToken ct)
     {
-        var firm = await new TableEnterpriseStore(storage).GetAsync(code, ct);
+        var firm = await enterprises.GetAsync(code, ct);
         var all = await products.ListAsync(null, ct);
         var holdings = await ledger.HoldingsOfAsync(Holder.Of(code), ct);
-        var prices = await PricesAsync(all, ct);
+        var prices = await PricesAsync(all, holdings, ct);
         var matches = firm is null ? [] : Matching.Refresh(new ProductIndex(all), [firm], _ => holdings, prices, Today());
         var now = time.GetUtcNow();
-        var current = await QueryAsync(storage.MatchesByFirm, code.Value, ct);
+        var current = (await QueryAsync(storage.MatchesByFirm, code.Value, ct)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
         var wanted = matches.ToDictionary(m => m.Product.Key);
-        foreach (var row in current)
+        foreach (var row in current.Values)
         {
             if (wanted.ContainsKey(row.RowKey)) continue;
             await storage.Matches.DeleteEntityAsync(row.RowKey, row.GetString("ProductRowKey"), ETag.All, ct);
@@ -131,7 +132,7 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
         }
         foreach (var match in matches)
         {
-            var old = current.FirstOrDefault(r => r.RowKey == match.Product.Key)?.GetString("ProductRowKey");
+            var old = current.GetValueOrDefault(match.Product.Key)?.GetString("ProductRowKey");
             var rowKey = ProductRowKey(match);
             if (old is not null && old != rowKey) await storage.Matches.DeleteEntityAsync(match.Product.Key, old, ETag.All, ct);
             await WriteAsync(match, now, ct);
@@ -154,26 +155,29 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     public async Task<EligibilityResult> ExplainAsync(LoanProduct product, Enterprise firm, CancellationToken ct)
     {
         var holdings = await ledger.HoldingsOfAsync(Holder.Of(firm.CreditCode), ct);
-        var prices = await PricesAsync([product], ct);
+        var prices = await PricesAsync([product], holdings, ct);
         return Eligibility.Evaluate(product, firm, holdings, prices, Today());
     }
 
-    private async Task<Dictionary<MarketId, MarketPrice>> PricesAsync(IEnumerable<LoanProduct> products, CancellationToken ct)
+    /// <summary>
+    /// Prices of the markets the products' pledges can value: every such market, or for one firm only the markets it
+    /// holds rights in (each price is a scan of a market's last 12 months of trades).
+    /// </summary>
+    private async Task<Dictionary<MarketId, MarketPrice>> PricesAsync(IEnumerable<LoanProduct> products, IReadOnlyList<MarketHolding>? heldBy, CancellationToken ct)
     {
         var pollutants = products.Where(p => p.Pledge is not null).SelectMany(p => p.Pledge!.Pollutants).ToHashSet();
         if (pollutants.Count == 0) return [];
-        var markets = (await ledger.MarketsAsync(RegionPrefix.All, ct)).Where(m => pollutants.Contains(m.Pollutant));
-        return await ledger.PricesAsync(markets, Today(), ct);
+        var markets = heldBy is null ? await ledger.MarketsAsync(RegionPrefix.All, ct) : heldBy.Select(h => h.Market).ToList();
+        return await ledger.PricesAsync(markets.Where(m => pollutants.Contains(m.Pollutant)), Today(), ct);
     }
 
     private async Task<List<Enterprise>> AllFirmsAsync(CancellationToken ct)
     {
-        var store = new TableEnterpriseStore(storage);
         var firms = new List<Enterprise>();
         string? token = null;
         do
         {
-            var page = await store.ListAsync(RegionPrefix.All, null, 1000, token, ct);
+            var page = await enterprises.ListAsync(RegionPrefix.All, null, 1000, token, ct);
             firms.AddRange(page.Items);
             token = page.ContinuationToken;
         } while (token is not null);
@@ -184,11 +188,12 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     {
         var current = (await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow).ToList();
         var wanted = matches.ToDictionary(ProductRowKey);
+        var stillEligible = matches.Select(m => m.Firm.CreditCode.Value).ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
         foreach (var row in current.Where(r => !wanted.ContainsKey(r.RowKey)))
         {
             await storage.Matches.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct);
-            if (!matches.Any(m => m.Firm.CreditCode.Value == row.GetString("CreditCode")))
+            if (!stillEligible.Contains(row.GetString("CreditCode")))
                 await storage.MatchesByFirm.DeleteEntityAsync(row.GetString("CreditCode"), product.Key, ETag.All, ct);
             deleted++;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Trading.Core.Ledger;
@@ -58,7 +59,7 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
         }
         var report = MonthReport.Build(month, RegionPrefix.All, lines.Where(l => l.Item2.Trades > 0));
         await reports.WriteAsync(report, ct);
-        await figures.MarkClosedAsync(month, time.GetUtcNow(), MonthFigures.ReportBlob(month, "json"), MonthFigures.ReportBlob(month, "csv"), ct);
+        await figures.MarkClosedAsync(month, time.GetUtcNow(), ct);
         logs.Add($"Closed {month}: {report.Total.Trades} trades, {report.Total.Amount.Yuan:0.00} CNY in {report.Markets.Count} market(s).");
     }
 
@@ -69,10 +70,10 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
             var existing = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Month(month), cancellationToken: ct);
             var row = existing.HasValue ? existing.Value : null;
             var counter = LedgerRows.ToMonth(month, row);
+            var counted = new Totals(counter.Trades, counter.Grams, counter.Fen);
             var recomputed = await RecomputeAsync(market, month, ct);
-            if (counter.Closed && counter.Trades == recomputed.Trades && counter.Grams == recomputed.Grams && counter.Fen == recomputed.Fen)
-                return recomputed;
-            if (!counter.Closed && (counter.Trades, counter.Grams, counter.Fen) != (recomputed.Trades, recomputed.Grams, recomputed.Fen))
+            if (counter.Closed && counted == recomputed) return recomputed;
+            if (!counter.Closed && counted != recomputed)
                 logs.Add($"Mismatch in {market} {month}: counter {counter.Trades} trades / {counter.Grams} g / {counter.Fen} fen, " +
                          $"trades recomputed {recomputed.Trades} / {recomputed.Grams} g / {recomputed.Fen} fen; the recomputed figures win.");
             var closedCounter = new MonthCounter(month, recomputed.Trades, recomputed.Grams, recomputed.Fen, Closed: true);
@@ -105,19 +106,22 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
 /// <summary>Report blobs: <c>reports/{yyyy}/{MM}/report.json</c> and <c>.csv</c>, for all markets of the month.</summary>
 public sealed class ReportStore(StorageContext storage)
 {
+    public static string BlobName(ReportingMonth month, string extension) =>
+        string.Create(CultureInfo.InvariantCulture, $"{month.Year:D4}/{month.Month:D2}/report.{extension}");
+
     public async Task WriteAsync(MonthReport report, CancellationToken ct)
     {
         var json = TradingJson.Serialize(ReportJson.View(report));
-        await storage.Reports.GetBlobClient(MonthFigures.ReportBlob(report.Month, "json"))
+        await storage.Reports.GetBlobClient(BlobName(report.Month, "json"))
             .UploadAsync(BinaryData.FromString(json), overwrite: true, ct);
-        await storage.Reports.GetBlobClient(MonthFigures.ReportBlob(report.Month, "csv"))
+        await storage.Reports.GetBlobClient(BlobName(report.Month, "csv"))
             .UploadAsync(BinaryData.FromString(report.ToCsv()), overwrite: true, ct);
     }
 
     /// <summary>The month's report narrowed to <paramref name="region"/>, or null when the month has no report (not closed).</summary>
     public async Task<MonthReport?> ReadAsync(ReportingMonth month, RegionPrefix region, CancellationToken ct)
     {
-        var blob = storage.Reports.GetBlobClient(MonthFigures.ReportBlob(month, "json"));
+        var blob = storage.Reports.GetBlobClient(BlobName(month, "json"));
         try
         {
             var content = await blob.DownloadContentAsync(ct);

@@ -46,15 +46,15 @@ public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
         return result;
     }
 
-    internal async Task MarkClosedAsync(ReportingMonth month, DateTimeOffset at, string reportJson, string reportCsv, CancellationToken ct)
+    internal async Task MarkClosedAsync(ReportingMonth month, DateTimeOffset at, CancellationToken ct)
     {
         try
         {
             await storage.Closes.AddEntityAsync(new TableEntity(ClosesPartition, month.ToString())
             {
                 ["ClosedAt"] = at,
-                ["ReportJson"] = reportJson,
-                ["ReportCsv"] = reportCsv,
+                ["ReportJson"] = ReportStore.BlobName(month, "json"),
+                ["ReportCsv"] = ReportStore.BlobName(month, "csv"),
             }, ct);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -63,6 +63,4 @@ public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
         }
     }
 
-    public static string ReportBlob(ReportingMonth month, string extension) =>
-        string.Create(CultureInfo.InvariantCulture, $"{month.Year:D4}/{month.Month:D2}/report.{extension}");
 }

@@ -77,9 +77,6 @@ public sealed class StorageContext
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
-    public BlobServiceClient Blobs => _blobs;
-    public TableServiceClient Tables => _tables;
-    public string Prefix => _prefix;
 
     public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm];
 

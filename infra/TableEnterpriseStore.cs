@@ -21,7 +21,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
     }
 
-    public async Task<bool> PutAsync(Enterprise enterprise, CancellationToken ct)
+    public async Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct)
     {
         var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow, cancellationToken: ct);
         var entity = ToEntity(enterprise, enterprise.CreditCode.Value, ProfileRow);
@@ -29,6 +29,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         string? oldRegion = null;
         if (existing.HasValue && existing.Value is not null)
         {
+            checkExisting?.Invoke(FromEntity(existing.Value));
             oldRegion = existing.Value.GetString("Region");
             await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
             created = false;
@@ -86,8 +87,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
 /// <summary>Continuation tokens on the wire: opaque base64url of the storage token.</summary>
 public static class ContinuationTokens
 {
-    public static string? Encode(string? raw) => raw is null ? null :
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(raw)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string? Encode(string? raw) => raw is null ? null : Hashing.Base64Url(System.Text.Encoding.UTF8.GetBytes(raw));
 
     /// <summary>Decodes a token from <see cref="Encode"/>; a token that is not one throws a 400.</summary>
     public static string? Decode(string? token)

@@ -1,13 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
-using Trading.Functions.Hosting;
 using Trading.Infra;
 using Trading.Tests.Support;
 
@@ -42,12 +37,8 @@ public static class AggregatesBench
             await LoadAsync(storage, size);
             Console.WriteLine($"loaded {size} trades in {load.Elapsed.TotalSeconds:0.0} s");
 
-            var app = TradingApp.Build(["--urls", "http://127.0.0.1:0", $"--Trading:Storage={azurite.ConnectionString}", $"--Trading:StoragePrefix={prefix}",
-                "--Trading:AdminKey=bench", "--Trading:Timers=false", "--Logging:LogLevel:Default=Warning"]);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", "bench");
+            var server = await BenchServer.StartAsync(azurite.ConnectionString, prefix);
+            var http = server.Http;
             const string path = "/api/aggregates/period?region=1310&from=2024-01&to=2024-06";
             var body = await http.GetStringAsync(path);
 
@@ -70,8 +61,7 @@ public static class AggregatesBench
                     await foreach (var e in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["AmountFen"])) fen += e.GetInt64("AmountFen")!.Value;
                 }
             }, iterations: size > 10_000 ? 10 : 40);
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await server.DisposeAsync();
             var line = $"| {size:N0} | {endpoint.Median:0.0} ms (p95 {endpoint.P95:0.0}) | {monthRows.Median:0.0} ms | **{endpoint.Median / monthRows.Median:0.00}x** | {pointRead.Median:0.00} ms | {scan.Median:0.0} ms ({scan.Median / monthRows.Median:0.0}x) |";
             results.Add(line);
             Console.WriteLine(line + "   " + body[..Math.Min(body.Length, 80)]);

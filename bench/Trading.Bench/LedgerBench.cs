@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Trading.Core.Primitives;
-using Trading.Functions.Hosting;
 using Trading.Infra;
 using Trading.Tests.Support;
 
@@ -25,12 +21,8 @@ public static class LedgerBench
         var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 400;
         var azurite = await Azurite.Shared;
         var prefix = "ledger" + Environment.ProcessId;
-        var app = TradingApp.Build(["--urls", "http://127.0.0.1:0", $"--Trading:Storage={azurite.ConnectionString}", $"--Trading:StoragePrefix={prefix}",
-            "--Trading:AdminKey=bench", "--Trading:Timers=false", "--Logging:LogLevel:Default=Warning"]);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", "bench");
+        await using var server = await BenchServer.StartAsync(azurite.ConnectionString, prefix);
+        var http = server.Http;
 
         var seller = CreditCode.FromBody("91131000LEADER001").Value;
         var buyer = CreditCode.FromBody("91131000BUYER0001").Value;
@@ -46,7 +38,7 @@ public static class LedgerBench
             $$"""{"region":"{{market[..6]}}","pollutant":"{{market[7..]}}","seller":"{{seller}}","buyer":"{{buyer}}","quantity":1.5,"unitPrice":5000,"termYears":3,"method":"Agreement","tradedAt":"2024-06-30T23:30:00+08:00"}""",
             $"bench-{Interlocked.Increment(ref n)}");
 
-        var storage = app.Services.GetRequiredService<StorageContext>();
+        var storage = server.App.Services.GetRequiredService<StorageContext>();
         var raw = 0;
         async Task RawTrade(string market)
         {
@@ -63,7 +55,6 @@ public static class LedgerBench
         var (rawMedian, rawP95) = await Latency(() => RawTrade(s_markets[0]), count);
         var apiRate = await Throughput(Trade, count);
         var rawRate = await Throughput(RawTrade, count);
-        await app.StopAsync();
 
         Console.WriteLine("| measure | POST /api/trades | raw SDK: 5 point reads + 7-entity transaction | ratio |");
         Console.WriteLine("|---|---|---|---|");

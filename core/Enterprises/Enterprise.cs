@@ -61,8 +61,11 @@ public interface IEnterpriseStore
 {
     Task<Enterprise?> GetAsync(CreditCode code, CancellationToken ct);
 
-    /// <summary>Creates or replaces; returns true when it was created.</summary>
-    Task<bool> PutAsync(Enterprise enterprise, CancellationToken ct);
+    /// <summary>
+    /// Creates or replaces; returns true when it was created. <paramref name="checkExisting"/> sees the enterprise being
+    /// replaced (if any) before anything is written, and may throw to refuse the write.
+    /// </summary>
+    Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct);
 
     Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct);
 }

@@ -59,14 +59,8 @@ public static class Pledging
         if (holding.ActivePledge is { } active)
             throw new ConflictException($"The holding of {request.Holder} in {request.Market} already carries pledge {active}; a right carries one pledge at a time.",
                 "The rights are already pledged.");
-        var available = holding.Available;
-        if (available < request.Quantity)
-        {
-            var ex = new ConflictException($"{request.Holder} has {available.Tonnes} t/a of {request.Market.Pollutant} available in {request.Market.Region} and cannot pledge {request.Quantity.Tonnes} t/a.",
-                "Not enough available quantity.");
-            ex.Extensions["available"] = available.Tonnes;
-            throw ex;
-        }
+        if (holding.Available < request.Quantity)
+            throw Oversell.Exception(request.Holder, request.Market, holding.Available, request.Quantity, "pledge");
         var number = checked(head.PledgeCount + 1);
         var pledge = new Pledge($"{request.Market.Key}-P{number}", number, request, PledgeStatus.Active, now, by, null, null);
         return (pledge, head with { PledgeCount = number },

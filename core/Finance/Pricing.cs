@@ -30,7 +30,4 @@ public readonly record struct MarketPrice(long AmountFen, BigInteger GramYears)
         }
         return gramYears.IsZero ? null : new MarketPrice(fen, gramYears);
     }
-
-    /// <summary>Yuan per t/a per year, rounded to the fen, for display.</summary>
-    public decimal YuanPerTonneYear => (decimal)(AmountFen * (BigInteger)Quantity.GramsPerTonne / GramYears) / 100m;
 }

@@ -66,13 +66,13 @@ public sealed record MonthCounter(ReportingMonth Month, long Trades, long Grams,
     };
 }
 
-/// <summary>Thrown when the seller's available quantity is too small (409 with <c>available</c>).</summary>
+/// <summary>Thrown when a holder's available quantity is too small to sell or pledge (409 with <c>available</c>).</summary>
 public static class Oversell
 {
-    public static ConflictException Exception(Holder seller, MarketId market, Quantity available, Quantity requested)
+    public static ConflictException Exception(Holder holder, MarketId market, Quantity available, Quantity requested, string verb = "sell")
     {
         var ex = new ConflictException(
-            $"{seller} has {available.Tonnes} t/a of {market.Pollutant} available in {market.Region} (held − pledged − frozen) and cannot sell {requested.Tonnes} t/a.",
+            $"{holder} has {available.Tonnes} t/a of {market.Pollutant} available in {market.Region} (held − pledged − frozen) and cannot {verb} {requested.Tonnes} t/a.",
             "Not enough available quantity.");
         ex.Extensions["available"] = available.Tonnes;
         return ex;

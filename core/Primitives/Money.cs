@@ -32,8 +32,6 @@ public readonly record struct Money : IComparable<Money>
     /// <summary>Yuan with exactly two decimals (e.g. 242220.00).</summary>
     public decimal Yuan => decimal.Round((decimal)Fen / 100, 2) + 0.00m;
 
-    public Money Add(Money other) => new(checked(Fen + other.Fen));
-
     public int CompareTo(Money other) => Fen.CompareTo(other.Fen);
 
     public override string ToString() => $"{Yuan:0.00} CNY";

@@ -72,6 +72,12 @@ public static class Figures
     }
 }
 
+/// <summary>One month of a period and the same month a year before.</summary>
+public sealed record PeriodMonth(ReportingMonth Month, Totals Current, Totals PreviousYear)
+{
+    public Change YearOverYear => Figures.Compare(Current, PreviousYear);
+}
+
 /// <summary>Aggregated figures of a region prefix over a range of months, with year-over-year comparison.</summary>
 public sealed record PeriodFigures(
     RegionPrefix Region,
@@ -83,7 +89,8 @@ public sealed record PeriodFigures(
     Totals PreviousYear,
     Change YearOverYear,
     Totals? PreviousMonth,
-    Change? MonthOverMonth)
+    Change? MonthOverMonth,
+    IReadOnlyList<PeriodMonth> Months)
 {
     public string Sentence => Figures.Sentence(Current, PreviousYear);
 }
@@ -111,14 +118,14 @@ public static class Aggregation
             .Where(x => x.Item2.Trades > 0)
             .ToList();
         var closed = true;
-        for (var m = from; m <= to; m = m.Next()) closed &= closedMonths.Contains(m);
+        var months = new List<PeriodMonth>();
+        for (var m = from; m <= to; m = m.Next())
+        {
+            closed &= closedMonths.Contains(m);
+            months.Add(new PeriodMonth(m, Sum(m, m), Sum(m.AddYears(-1), m.AddYears(-1))));
+        }
         Totals? previousMonth = withPreviousMonth ? Sum(from.Previous(), from.Previous()) : null;
         return new PeriodFigures(region, from, to, closed, current, byPollutant, previous, Figures.Compare(current, previous),
-            previousMonth, previousMonth is { } pm ? Figures.Compare(current, pm) : null);
+            previousMonth, previousMonth is { } pm ? Figures.Compare(current, pm) : null, months);
     }
-
-    /// <summary>Recomputes a market-month from its trades (the figures a close trusts over the live counters).</summary>
-    public static Totals Recompute(IEnumerable<Ledger.Trade> trades, ReportingMonth month) =>
-        trades.Where(t => t.Request.Month == month)
-            .Aggregate(Totals.Zero, (t, x) => t.Add(new Totals(1, x.Request.Quantity.Grams, x.Request.Amount.Fen)));
 }

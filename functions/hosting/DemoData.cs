@@ -212,7 +212,7 @@ public static class DemoData
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         foreach (var f in plan.Firms)
             await enterprises.PutAsync(new Enterprise(f.Code, f.Name, f.Region, f.Industry, f.Grade,
-                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), ct);
+                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), null, ct);
         foreach (var a in plan.Allocations) await ledger.AllocateAsync(Principal.Admin, a, ct);
         var n = 0;
         foreach (var t in plan.Trades) await ledger.SubmitTradeAsync(Principal.Admin, $"demo-{++n}", t, ct);

@@ -27,6 +27,4 @@ public static class FunctionCatalog
         .. BanksApi.Functions,
         .. PledgesApi.Functions,
     ];
-
-    public static HttpFunction Get(string name, string method, string route, Func<HttpContext, Task<IResult>> handler) => new(name, method, route, handler);
 }

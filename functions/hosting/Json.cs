@@ -9,6 +9,7 @@ namespace Trading.Functions.Hosting;
 public static class Json
 {
     public const int MaxBodyBytes = 64 * 1024;
+    private static readonly UTF8Encoding s_strictUtf8 = new(false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the request body as <typeparamref name="T"/>: 413 over 64 KiB, 400 for anything malformed or unknown.</summary>
     public static async Task<T> ReadBodyAsync<T>(HttpContext context) where T : class
@@ -17,17 +18,24 @@ public static class Json
         if (request.ContentLength > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
             throw ValidationException.For("body", "must be sent as application/json");
-        var buffer = new byte[MaxBodyBytes + 1];
-        var total = 0;
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer.AsMemory(total, buffer.Length - total), context.RequestAborted)) > 0)
-        {
-            total += read;
-            if (total > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
-        }
         string text;
-        try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, total); }
-        catch (DecoderFallbackException) { throw ValidationException.For("body", "is not valid UTF-8"); }
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
+        try
+        {
+            var total = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(total, MaxBodyBytes + 1 - total), context.RequestAborted)) > 0)
+            {
+                total += read;
+                if (total > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
+            }
+            try { text = s_strictUtf8.GetString(buffer, 0, total); }
+            catch (DecoderFallbackException) { throw ValidationException.For("body", "is not valid UTF-8"); }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
         if (string.IsNullOrWhiteSpace(text)) throw ValidationException.For("body", "a JSON object is required");
         try
         {

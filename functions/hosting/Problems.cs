@@ -26,7 +26,7 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
     public static IResult ToProblem(Exception ex, HttpContext context, ILogger logger)
     {
         var headers = new Dictionary<string, string>();
-        var body = new Dictionary<string, object?>();
+        var extensions = new Dictionary<string, object?>();
         int status;
         string title, detail;
         switch (ex)
@@ -45,8 +45,8 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 };
                 title = domain.Title;
                 detail = domain.Message;
-                if (domain is ValidationException validation) body["errors"] = validation.Errors;
-                foreach (var (key, value) in domain.Extensions) body[key] = value;
+                if (domain is ValidationException validation) extensions["errors"] = validation.Errors;
+                foreach (var (key, value) in domain.Extensions) extensions[key] = value;
                 if (status == 401) headers["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"";
                 break;
             case UnavailableException unavailable:
@@ -79,7 +79,7 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
             ["detail"] = detail,
             ["instance"] = context.Request.Path.Value,
         };
-        foreach (var (key, value) in body) problem[key] = value;
+        foreach (var (key, value) in extensions) problem[key] = value;
         problem["traceId"] = context.TraceIdentifier;
         return Json.Result(problem, status, "application/problem+json; charset=utf-8", headers);
     }

@@ -25,9 +25,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+    public string ConnectionString => ConnectionStringFor(BlobPort, TablePort);
 
     public static Task<Azurite> Shared => s_shared.Value;
 
@@ -35,8 +33,7 @@ public sealed class Azurite : IAsyncDisposable
     public static string Unreachable()
     {
         var port = FreePort();
-        return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-               $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        return ConnectionStringFor(port, port);
     }
 
     public static string RepositoryRoot()
