@@ -29,7 +29,21 @@ public sealed class AllocationInput
 }
 
 /// <summary>A validated allocation (初始分配) of rights to an enterprise or to the market's reserve.</summary>
-public sealed record AllocationRequest(MarketId Market, Holder Holder, Quantity Quantity, string Reference);
+public sealed record AllocationRequest(MarketId Market, Holder Holder, Quantity Quantity, string Reference)
+{
+    /// <summary>The request's meaning, for telling a retry from a reused idempotency key.</summary>
+    public string Fingerprint() => Hashing.Sha256Hex(string.Join('\n', "allocation", Market.Key, Holder.Value, Quantity.Grams, Reference));
+}
 
-/// <summary>A recorded allocation, immutable.</summary>
-public sealed record Allocation(string Id, AllocationRequest Request, DateTimeOffset RecordedAt, string RecordedBy);
+/// <summary>What a revocation (收回) took back from an allocation's holder into the reserve, and why.</summary>
+public sealed record Revocation(Quantity Quantity, string Reason, DateTimeOffset At, string By);
+
+/// <summary>A recorded allocation; only its revocation is ever added to it.</summary>
+public sealed record Allocation(long Number, AllocationRequest Request, DateTimeOffset RecordedAt, string RecordedBy, Revocation? Revoked = null)
+{
+    public string Id => IdOf(Request.Market, Number);
+
+    public static string IdOf(MarketId market, long number) => $"{market.Key}-A{number}";
+
+    public static bool TryParseId(string? text, out MarketId market, out long number) => OfferIds.TryParse(text, "-A", out market, out number);
+}

@@ -1,0 +1,26 @@
+namespace Trading.Core.Ledger;
+
+/// <summary>A line of the audit trail that a decision adds: what was done to which resource.</summary>
+public sealed record AuditEntry(string Action, string Subject);
+
+/// <summary>
+/// What a use case decided: the rows to commit as one transaction, the new head (null: unchanged), the audit entries,
+/// and the answer. <see cref="Refusal"/>, when set, is thrown after the changes commit (an expired proposal is ended,
+/// then its confirmation refused). <see cref="Replayed"/> is the earlier answer to the same request under the same
+/// idempotency key: nothing is written.
+/// </summary>
+public sealed record Decision<T>(T? Answer, IReadOnlyList<RowChange> Changes, MarketHead? Head, IReadOnlyList<AuditEntry> Audit)
+{
+    public DomainException? Refusal { get; init; }
+    public IdempotencyRecord? Replayed { get; init; }
+
+    /// <summary>The created resource's id, for the idempotency record of a creating use case.</summary>
+    public string? ResourceId { get; init; }
+
+    /// <summary>Nothing to write: the state already is what was asked (idempotent by state).</summary>
+    public static Decision<T> Unchanged(T answer) => new(answer, [], null, []);
+
+    public static Decision<T> Replay(IdempotencyRecord record) => new(default, [], null, []) { Replayed = record };
+
+    public bool WritesNothing => Changes.Count == 0 && Head is null;
+}

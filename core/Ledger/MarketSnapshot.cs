@@ -1,0 +1,44 @@
+using Trading.Core.Finance;
+using Trading.Core.Primitives;
+
+namespace Trading.Core.Ledger;
+
+/// <summary>
+/// The rows of one market that a use case read, each with its version, and which of the months it asked about are
+/// closed (or being closed) for every market. A use case decides from this alone; asking it for a row it did not load
+/// is a programming error.
+/// </summary>
+public sealed record MarketSnapshot(MarketId Market)
+{
+    public Versioned<MarketHead> Head { get; init; } = new(MarketHead.Empty, null);
+    public IReadOnlyDictionary<Holder, Versioned<Holding>> Holdings { get; init; } = new Dictionary<Holder, Versioned<Holding>>();
+    public IReadOnlyDictionary<ReportingMonth, Versioned<MonthCounter>> Months { get; init; } = new Dictionary<ReportingMonth, Versioned<MonthCounter>>();
+    public IReadOnlyDictionary<long, Versioned<TradeProposal>> Proposals { get; init; } = new Dictionary<long, Versioned<TradeProposal>>();
+    public IReadOnlyDictionary<long, Versioned<Pledge>> Pledges { get; init; } = new Dictionary<long, Versioned<Pledge>>();
+    public IReadOnlyDictionary<long, Versioned<Allocation>> Allocations { get; init; } = new Dictionary<long, Versioned<Allocation>>();
+    public IReadOnlyDictionary<long, Trade> Trades { get; init; } = new Dictionary<long, Trade>();
+
+    /// <summary>The caller's idempotency record in this market, when the use case runs under a key and one exists.</summary>
+    public IdempotencyRecord? Idempotency { get; init; }
+
+    /// <summary>Months (among those read) that are closed or being closed: no trade may land in them.</summary>
+    public IReadOnlySet<ReportingMonth> ClosedMonths { get; init; } = new HashSet<ReportingMonth>();
+
+    public Versioned<Holding> Holding(Holder holder) => Holdings.TryGetValue(holder, out var h) ? h : throw NotLoaded($"holding of {holder}");
+
+    public Versioned<MonthCounter> Month(ReportingMonth month) => Months.TryGetValue(month, out var m) ? m : throw NotLoaded($"month {month}");
+
+    /// <summary>A month takes no trade once closed: flagged on its row, or closing for every market (closes table).</summary>
+    public bool IsClosed(ReportingMonth month) => ClosedMonths.Contains(month) || Month(month).Value.Closed;
+
+    /// <summary>True when every row of <paramref name="reads"/> is in this snapshot.</summary>
+    public bool Covers(MarketReads reads) =>
+        reads.Holders.All(Holdings.ContainsKey) && reads.Months.All(Months.ContainsKey) && reads.Proposals.All(Proposals.ContainsKey)
+        && reads.Pledges.All(Pledges.ContainsKey) && reads.Allocations.All(Allocations.ContainsKey)
+        && reads.Trades.All(n => Trades.ContainsKey(n) || n <= 0);
+
+    private static InvalidOperationException NotLoaded(string what) => new($"the use case did not load the {what}");
+
+    /// <summary>A market with nothing in it yet (for tests and the first write).</summary>
+    public static MarketSnapshot Empty(MarketId market) => new(market);
+}

@@ -1,0 +1,9 @@
+namespace Trading.Core.Ledger;
+
+public enum TradeMethod
+{
+    Agreement,
+    Listing,
+    Auction,
+    ReserveSale,
+}

@@ -1,0 +1,38 @@
+using Trading.Core.Finance;
+using Trading.Core.Primitives;
+
+namespace Trading.Core.Ledger.UseCases;
+
+/// <summary>
+/// A pledge asked for by a bank or offered by the holder is a request (nothing is bound until the other side accepts);
+/// registered by the bureau it is active at once, binding its quantity (409 with <c>available</c>).
+/// </summary>
+public sealed record CreatePledge(PledgeRequest Request, PledgeParty RequestedBy) : IMarketUseCase<Pledge>
+{
+    public MarketId Market => Request.Market;
+    public string Action => RequestedBy == PledgeParty.Bureau ? "pledge.registered" : "pledge.requested";
+    public string? Fingerprint => Request.Fingerprint();
+
+    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) => new() { Holders = [Request.Holder] };
+
+    public Decision<Pledge> Decide(MarketSnapshot snapshot, UseCaseContext context)
+    {
+        var head = snapshot.Head.Value;
+        var number = checked(head.PledgeCount + 1);
+        var changes = new List<RowChange>();
+        Pledge pledge;
+        if (RequestedBy == PledgeParty.Bureau)
+        {
+            var holding = snapshot.Holding(Request.Holder);
+            changes.Add(RowChange.Of(holding, holding.Value.Pledge(Market, Request.Quantity)));
+            pledge = new Pledge(number, Request, RequestedBy, PledgeStatus.Active, context.Now, context.Caller.Id, null, context.Now, context.Caller.Id);
+        }
+        else
+        {
+            pledge = new Pledge(number, Request, RequestedBy, PledgeStatus.Requested, context.Now, context.Caller.Id,
+                Request.ExpiresAt ?? context.Now + PledgeRequest.DefaultLifetime);
+        }
+        changes.Insert(0, RowChange.New(pledge));
+        return new Decision<Pledge>(pledge, changes, head with { PledgeCount = number }, [new AuditEntry(Action, pledge.Id)]) { ResourceId = pledge.Id };
+    }
+}

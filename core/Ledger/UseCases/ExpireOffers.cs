@@ -1,0 +1,59 @@
+using Trading.Core.Finance;
+using Trading.Core.Primitives;
+
+namespace Trading.Core.Ledger.UseCases;
+
+/// <summary>
+/// The <c>ExpireProposals</c> timer's step in one market: ends the given proposals and pledge requests that are still
+/// open and past their expiry, returning what the proposals froze. Answers how many it ended; running it again ends none.
+/// </summary>
+public sealed record ExpireOffers(MarketId Market, IReadOnlyList<long> Proposals, IReadOnlyList<long> Pledges) : IMarketUseCase<int>
+{
+    /// <summary>At most this many offers per transaction (each writes its row and an audit record, under 100 actions).</summary>
+    public const int MaxPerBatch = 40;
+
+    public string Action => "offers.expired";
+
+    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context)
+    {
+        var reads = new MarketReads { Proposals = Proposals, Pledges = Pledges };
+        if (loaded is null) return reads;
+        return reads with
+        {
+            Holders = Proposals.Select(n => loaded.Proposals.GetValueOrDefault(n)).OfType<Versioned<TradeProposal>>()
+                .Where(p => p.Exists && p.Value.Freezes).Select(p => p.Value.Request.Seller).Distinct().ToList(),
+        };
+    }
+
+    public Decision<int> Decide(MarketSnapshot snapshot, UseCaseContext context)
+    {
+        var changes = new List<RowChange>();
+        var audit = new List<AuditEntry>();
+        var holdings = new Dictionary<Holder, (Versioned<Holding> Row, Holding Value)>();
+        foreach (var n in Proposals)
+        {
+            if (snapshot.Proposals.GetValueOrDefault(n) is not { Exists: true } row) continue;
+            var p = row.Value;
+            if (p.Status != ProposalStatus.Proposed || !p.IsPastExpiry(context.Now)) continue;
+            changes.Add(RowChange.Of(row, p with { Status = ProposalStatus.Expired, EndedAt = context.Now, EndedBy = context.Caller.Id }));
+            audit.Add(new AuditEntry("proposal.expired", p.Id));
+            if (!p.Freezes) continue;
+            if (!holdings.TryGetValue(p.Request.Seller, out var seller))
+            {
+                var read = snapshot.Holding(p.Request.Seller);
+                seller = (read, read.Value);
+            }
+            holdings[p.Request.Seller] = (seller.Row, seller.Value.Unfreeze(p.Request.Quantity));
+        }
+        foreach (var n in Pledges)
+        {
+            if (snapshot.Pledges.GetValueOrDefault(n) is not { Exists: true } row) continue;
+            var p = row.Value;
+            if (p.Status != PledgeStatus.Requested || !p.IsPastExpiry(context.Now)) continue;
+            changes.Add(RowChange.Of(row, p with { Status = PledgeStatus.Expired, EndedAt = context.Now, EndedBy = context.Caller.Id }));
+            audit.Add(new AuditEntry("pledge.expired", p.Id));
+        }
+        changes.AddRange(holdings.Values.Select(h => RowChange.Of(h.Row, h.Value)));
+        return audit.Count == 0 ? Decision<int>.Unchanged(0) : new Decision<int>(audit.Count, changes, null, audit);
+    }
+}

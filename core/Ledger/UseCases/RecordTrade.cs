@@ -1,0 +1,23 @@
+using Trading.Core.Primitives;
+
+namespace Trading.Core.Ledger.UseCases;
+
+/// <summary>An official (or admin) records a trade concluded elsewhere; the reserve is sold only this way or by auction.</summary>
+public sealed record RecordTrade(TradeRequest Request) : IMarketUseCase<Trade>
+{
+    public MarketId Market => Request.Market;
+    public string Action => "trade.recorded";
+    public string? Fingerprint => Request.Fingerprint();
+
+    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) =>
+        new() { Holders = [Request.Seller, Request.Buyer], Months = [Request.Month] };
+
+    public Decision<Trade> Decide(MarketSnapshot snapshot, UseCaseContext context)
+    {
+        var settled = Settlement.Settle(Request, snapshot, snapshot.Head.Value, context.Now, context.Caller.Id);
+        return new Decision<Trade>(settled.Trade, settled.Changes, settled.Head, [new AuditEntry(Action, settled.Trade.Id.ToString())])
+        {
+            ResourceId = settled.Trade.Id.ToString(),
+        };
+    }
+}
