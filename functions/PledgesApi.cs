@@ -1,78 +1,106 @@
 using Trading.Core;
 using Trading.Core.Access;
+using Trading.Core.Enterprises;
 using Trading.Core.Finance;
+using Trading.Core.Ledger;
+using Trading.Core.Ledger.UseCases;
 using Trading.Core.Primitives;
 using Trading.Functions.Hosting;
 using Trading.Infra;
 
 namespace Trading.Functions;
 
+/// <summary>
+/// Pledges (质押): a bank asks and the holder accepts, or the holder offers and the bank accepts; the bureau registers
+/// directly. Every change refreshes the firm's loan matches, since eligibility values only what is still available.
+/// </summary>
 public static class PledgesApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
         new HttpFunction("Pledge", "POST", "pledges", PledgeAsync),
         new HttpFunction("GetPledge", "GET", "pledges/{id}", GetAsync),
-        new HttpFunction("ReleasePledge", "POST", "pledges/{id}/release", ReleaseAsync),
+        new HttpFunction("ListPledges", "GET", "pledges", ListAsync),
+        new HttpFunction("AcceptPledge", "POST", "pledges/{id}/accept", context => ChangeAsync(context, id => new AcceptPledge(id.Market, id.Number))),
+        new HttpFunction("RejectPledge", "POST", "pledges/{id}/reject", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Rejected))),
+        new HttpFunction("CancelPledge", "POST", "pledges/{id}/cancel", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Cancelled))),
+        new HttpFunction("ReleasePledge", "POST", "pledges/{id}/release", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Released))),
     ];
 
     private static async Task<IResult> PledgeAsync(HttpContext context)
     {
-        var caller = await context.CallerAsync(Role.Admin, Role.Bank);
-        var request = (await Json.ReadBodyAsync<PledgeInput>(context)).Validate();
-        if (caller.Role == Role.Bank && caller.Subject != request.Bank.Value) throw new ForbiddenException("A bank takes pledges for itself only.");
-        var pledge = await context.Service<TableLedger>().PledgeAsync(caller, request, context.RequestAborted);
-        await Audit.RecordAsync(context, caller, "pledge.recorded", pledge.Id, View(pledge));
-        await Refresh.FirmAsync(context, request.Holder.Enterprise!.Value);
-        return Json.Result(View(pledge), 201, headers: new Dictionary<string, string> { ["Location"] = $"/api/pledges/{pledge.Id}" });
+        var caller = await context.CallerAsync();
+        var key = Writes.IdempotencyKey(context);
+        var request = (await Json.ReadBodyAsync<PledgeInput>(context)).Validate(context.Now());
+        var requestedBy = LedgerAccess.PledgeCreator(caller, request);
+        await context.Service<Parties>().RequireRegisteredAsync(context.RequestAborted, (request.Holder, "holder"));
+        var (result, outcome) = await Writes.CreateAsync(context, caller, key, new CreatePledge(request, requestedBy), Views.Pledge, "pledges");
+        if (!outcome.Replayed && requestedBy == PledgeParty.Bureau) await Refresh.FirmAsync(context, request.Holder.Enterprise!.Value);
+        return result;
+    }
+
+    private static async Task<IResult> ChangeAsync(HttpContext context, Func<(MarketId Market, long Number), IMarketUseCase<Pledge>> useCase)
+    {
+        var caller = await context.CallerAsync();
+        await Json.ReadOptionalBodyAsync<Json.NoFields>(context);
+        var id = Writes.RouteId(context, "pledge", Pledge.TryParseId);
+        var (result, pledge) = await Writes.ChangeAsync(context, caller, useCase(id), Views.Pledge);
+        await Refresh.FirmAsync(context, pledge.Request.Holder.Enterprise!.Value);
+        return result;
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)
     {
-        var caller = await context.CallerAsync(Role.Admin, Role.Bank, Role.Official, Role.Enterprise);
-        var text = context.Request.RouteValues["id"] as string;
-        var notFound = new NotFoundException($"No pledge {text} in your scope.");
-        if (!Pledging.TryParseId(text, out var market, out var number)) throw notFound;
-        var pledge = await context.Service<TableLedger>().GetPledgeAsync(market, number, context.RequestAborted) ?? throw notFound;
-        if (!Visible(caller, pledge)) throw notFound;
-        return Json.Result(View(pledge));
+        var caller = await context.CallerAsync();
+        var (market, number) = Writes.RouteId(context, "pledge", Pledge.TryParseId);
+        var pledge = await context.Service<TableLedger>().GetPledgeAsync(market, number, context.RequestAborted);
+        if (pledge is null || !LedgerAccess.MaySee(caller, pledge)) throw new NotFoundException($"No pledge {Pledge.IdOf(market, number)} in your scope.");
+        return Json.Result(Views.Pledge(pledge));
     }
 
-    private static bool Visible(Principal caller, Pledge p) => caller.Role switch
+    /// <summary>Newest first: a bank's own, a holder's own, an official's in scope, or all for admin; filtered by holder, bank, status.</summary>
+    private static async Task<IResult> ListAsync(HttpContext context)
     {
-        Role.Admin => true,
-        Role.Bank => caller.Subject == p.Request.Bank.Value,
-        Role.Official => caller.GovernsRegion(p.Request.Market.Region),
-        Role.Enterprise => caller.Subject == p.Request.Holder.Value,
-        _ => false,
-    };
-
-    private static async Task<IResult> ReleaseAsync(HttpContext context)
-    {
-        var caller = await context.CallerAsync(Role.Admin, Role.Bank);
-        var text = context.Request.RouteValues["id"] as string;
-        if (!Pledging.TryParseId(text, out var market, out var number)) throw new NotFoundException($"No pledge {text} of yours.");
-        var released = await context.Service<TableLedger>().ReleaseAsync(caller, market, number,
-            p => caller.Role == Role.Admin || caller.Subject == p.Request.Bank.Value, context.RequestAborted);
-        await Audit.RecordAsync(context, caller, "pledge.released", released.Id, View(released));
-        await Refresh.FirmAsync(context, released.Request.Holder.Enterprise!.Value);
-        return Json.Result(View(released));
+        var caller = await context.CallerAsync();
+        var errors = new FieldErrors();
+        CreditCode? holder = null;
+        if (context.Query("holder") is { } h)
+        {
+            if (CreditCode.TryParse(h, out var code, out var error)) holder = code;
+            else errors.Add("holder", error);
+        }
+        BankId? bank = null;
+        if (context.Query("bankId") is { } b)
+        {
+            if (BankId.TryParse(b, out var id, out var error)) bank = id;
+            else errors.Add("bankId", error);
+        }
+        PledgeStatus? status = null;
+        if (context.Query("status") is { } st)
+        {
+            if (Enum.TryParse<PledgeStatus>(st, ignoreCase: true, out var parsed) && !int.TryParse(st, out _)) status = parsed;
+            else errors.Add("status", "must be one of requested, active, released, rejected, cancelled, expired");
+        }
+        var region = caller.Role is Role.Official or Role.Admin ? Scope.RegionFilter(caller, context.Query("region"), errors) : RegionPrefix.All;
+        var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
+        errors.ThrowIfAny();
+        var party = caller.Role switch
+        {
+            Role.Bank when bank is { } other && other.Value != caller.Subject => throw new ForbiddenException("A bank sees its own pledges only."),
+            Role.Bank => "bank:" + caller.Subject,
+            Role.Enterprise when holder is { } other && other.Value != caller.Subject => throw new ForbiddenException("An enterprise sees its own pledges only."),
+            Role.Enterprise => "holder:" + caller.Subject,
+            _ => holder is { } c ? "holder:" + c.Value : bank is { } k ? "bank:" + k.Value : null,
+        };
+        var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Pledges, party, region, pageSize, context.Query("continuationToken"),
+            async id =>
+            {
+                if (!Pledge.TryParseId(id, out var market, out var number)) return null;
+                var p = await context.Service<TableLedger>().GetPledgeAsync(market, number, context.RequestAborted);
+                return p is not null && LedgerAccess.MaySee(caller, p) && (status is null || p.Status == status)
+                       && (holder is null || p.Request.Holder.Value == holder.Value.Value) && (bank is null || p.Request.Bank == bank)
+                       && p.Market.Region.Value.StartsWith(region.Value, StringComparison.Ordinal) ? p : null;
+            }, context.RequestAborted);
+        return Json.Result(Views.Page(page, Views.Pledge));
     }
-
-    private static object View(Pledge p) => new
-    {
-        id = p.Id,
-        bankId = p.Request.Bank.Value,
-        holder = p.Request.Holder.Value,
-        region = p.Request.Market.Region.Value,
-        pollutant = p.Request.Market.Pollutant.ToString(),
-        quantity = p.Request.Quantity.Tonnes,
-        loanAmount = p.Request.LoanAmount.Yuan,
-        reference = p.Request.Reference,
-        status = p.Status.ToString(),
-        pledgedAt = Timestamps.Format(p.PledgedAt),
-        pledgedBy = p.PledgedBy,
-        releasedAt = p.ReleasedAt is { } r ? Timestamps.Format(r) : null,
-        releasedBy = p.ReleasedBy,
-    };
 }

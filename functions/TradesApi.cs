@@ -3,14 +3,14 @@ using Trading.Core.Access;
 using Trading.Core.Enterprises;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
+using Trading.Core.Ledger.UseCases;
 using Trading.Functions.Hosting;
+using Trading.Infra;
 
 namespace Trading.Functions;
 
 public static class TradesApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
         new HttpFunction("SubmitTrade", "POST", "trades", SubmitAsync),
@@ -18,33 +18,17 @@ public static class TradesApi
         new HttpFunction("ListTrades", "GET", "trades", ListAsync),
     ];
 
+    /// <summary>Officials in scope and admin record trades concluded elsewhere; enterprises propose (403 here).</summary>
     private static async Task<IResult> SubmitAsync(HttpContext context)
     {
-        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
-        var key = context.Request.Headers[IdempotencyHeader].ToString();
-        if (string.IsNullOrEmpty(key))
-            throw ValidationException.For(IdempotencyHeader, "the header is required: a unique key per trade, reused only to retry the same request");
-        if (key.Length > 200 || key.Any(char.IsControl))
-            throw ValidationException.For(IdempotencyHeader, "has at most 200 characters and no control characters");
+        var caller = await context.CallerAsync();
+        if (caller.Role is not (Role.Admin or Role.Official)) LedgerAccess.RequireMayRecordTrade(caller, default);
+        var key = Writes.IdempotencyKey(context);
         var request = (await Json.ReadBodyAsync<TradeInput>(context)).Validate(context.Now());
-        Authorize(caller, request);
-        var outcome = await context.Service<ILedger>().SubmitTradeAsync(caller, key, request, context.RequestAborted);
-        if (!outcome.Replayed) await Audit.RecordAsync(context, caller, "trade.recorded", outcome.Trade.Id.ToString(), Views.Trade(outcome.Trade));
-        var headers = new Dictionary<string, string> { ["Location"] = $"/api/trades/{outcome.Trade.Id}" };
-        if (outcome.Replayed) headers["Idempotent-Replayed"] = "true";
-        return Json.Result(Views.Trade(outcome.Trade), 201, headers: headers);
-    }
-
-    /// <summary>An enterprise trades only as seller or buyer; an official only in markets of its region.</summary>
-    private static void Authorize(Principal caller, TradeRequest request)
-    {
-        switch (caller.Role)
-        {
-            case Role.Enterprise when request.Seller.Value != caller.Subject && request.Buyer.Value != caller.Subject:
-                throw new ForbiddenException("An enterprise may submit only trades in which it is the seller or the buyer.");
-            case Role.Official when !caller.GovernsRegion(request.Market.Region):
-                throw new ForbiddenException($"Region {request.Market.Region} is outside your scope ({caller.Subject}).");
-        }
+        LedgerAccess.RequireMayRecordTrade(caller, request.Market);
+        await context.Service<Parties>().RequireRegisteredAsync(context.RequestAborted, (request.Seller, "seller"), (request.Buyer, "buyer"));
+        var (result, _) = await Writes.CreateAsync(context, caller, key, new RecordTrade(request), Views.Trade, "trades");
+        return result;
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Trading.Core.Enterprises;
+using Trading.Core.Finance;
 using Trading.Core.Ledger;
+using Trading.Core.Ledger.UseCases;
 using Trading.Core.Primitives;
 
 namespace Trading.Functions;
@@ -57,6 +59,58 @@ public static class Views
         reference = a.Request.Reference,
         recordedAt = Timestamps.Format(a.RecordedAt),
         recordedBy = a.RecordedBy,
+        status = a.Revoked is null ? "allocated" : "revoked",
+        revoked = a.Revoked is { } r ? new { quantity = r.Quantity.Tonnes, reason = r.Reason, at = Timestamps.Format(r.At), by = r.By } : null,
+    };
+
+    /// <summary>A trade proposal as its parties see it, with the trade once it is settled.</summary>
+    public static object Proposal(ProposalOutcome o)
+    {
+        var p = o.Proposal;
+        var r = p.Request;
+        return new
+        {
+            id = p.Id,
+            status = StateConflict.Name(p.Status),
+            proposedBy = r.ProposedBy.Value,
+            counterparty = p.Counterparty.Value,
+            region = r.Market.Region.Value,
+            pollutant = r.Market.Pollutant.ToString(),
+            seller = r.Seller.Value,
+            buyer = r.Buyer.Value,
+            quantity = r.Quantity.Tonnes,
+            unitPrice = r.UnitPrice.Yuan,
+            termYears = r.TermYears,
+            method = r.Method.ToString(),
+            amount = r.Amount.Yuan,
+            reference = r.Reference,
+            createdAt = Timestamps.Format(p.CreatedAt),
+            expiresAt = Timestamps.Format(p.ExpiresAt),
+            endedAt = p.EndedAt is { } e ? Timestamps.Format(e) : null,
+            endedBy = p.EndedBy,
+            trade = o.Trade is { } t ? Trade(t) : null,
+        };
+    }
+
+    public static object Pledge(Pledge p) => new
+    {
+        id = p.Id,
+        status = StateConflict.Name(p.Status),
+        requestedBy = p.RequestedBy.ToString().ToLowerInvariant(),
+        bankId = p.Request.Bank.Value,
+        holder = p.Request.Holder.Value,
+        region = p.Request.Market.Region.Value,
+        pollutant = p.Request.Market.Pollutant.ToString(),
+        quantity = p.Request.Quantity.Tonnes,
+        loanAmount = p.Request.LoanAmount.Yuan,
+        reference = p.Request.Reference,
+        createdAt = Timestamps.Format(p.CreatedAt),
+        createdBy = p.CreatedBy,
+        expiresAt = p.ExpiresAt is { } x ? Timestamps.Format(x) : null,
+        activatedAt = p.ActivatedAt is { } a ? Timestamps.Format(a) : null,
+        activatedBy = p.ActivatedBy,
+        endedAt = p.EndedAt is { } e ? Timestamps.Format(e) : null,
+        endedBy = p.EndedBy,
     };
 
     public static object Holding(MarketHolding h) => new

@@ -42,7 +42,9 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
         for (var month = first; month <= lastEnded; month = month.Next())
         {
             if (closed.Contains(month)) continue;
-            await CloseAsync(month, markets, logs, ct);
+            await figures.MarkClosingAsync(month, time.GetUtcNow(), ct);
+            // Listed again after the mark: a market created since the first listing is closed too.
+            await CloseAsync(month, await ledger.MarketsAsync(RegionPrefix.All, ct), logs, ct);
             count++;
         }
         logs.Add(count == 0 ? $"Every month up to {lastEnded} was already closed." : $"Closed {count} month(s) up to {lastEnded}.");

@@ -41,26 +41,38 @@ public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
     {
         var result = new HashSet<ReportingMonth>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClosesPartition} and RowKey ge {from.ToString()} and RowKey le {to.ToString()}");
-        await foreach (var e in storage.Closes.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
-            result.Add(ReportingMonth.Parse(e.RowKey));
+        await foreach (var e in storage.Closes.QueryAsync<TableEntity>(filter, select: ["RowKey", "State"], cancellationToken: ct))
+            if (e.GetString("State") != Closing) result.Add(ReportingMonth.Parse(e.RowKey));
         return result;
+    }
+
+    /// <summary>State of a month whose close has begun: no trade may land in it any more, its report is not written yet.</summary>
+    internal const string Closing = "closing";
+
+    /// <summary>
+    /// Marks the month as closing, before the closer lists the markets: from then on no trade lands in it in any market,
+    /// including a market created after the listing (a trade reads this row after its market's own rows).
+    /// </summary>
+    internal async Task MarkClosingAsync(ReportingMonth month, DateTimeOffset at, CancellationToken ct)
+    {
+        try
+        {
+            await storage.Closes.AddEntityAsync(new TableEntity(ClosesPartition, month.ToString()) { ["State"] = Closing, ["ClosingAt"] = at }, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Already closing (an earlier run that stopped half-way) or closed.
+        }
     }
 
     internal async Task MarkClosedAsync(ReportingMonth month, DateTimeOffset at, CancellationToken ct)
     {
-        try
+        await storage.Closes.UpsertEntityAsync(new TableEntity(ClosesPartition, month.ToString())
         {
-            await storage.Closes.AddEntityAsync(new TableEntity(ClosesPartition, month.ToString())
-            {
-                ["ClosedAt"] = at,
-                ["ReportJson"] = ReportStore.BlobName(month, "json"),
-                ["ReportCsv"] = ReportStore.BlobName(month, "csv"),
-            }, ct);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Another run closed it first: same figures, same report.
-        }
+            ["State"] = "closed",
+            ["ClosedAt"] = at,
+            ["ReportJson"] = ReportStore.BlobName(month, "json"),
+            ["ReportCsv"] = ReportStore.BlobName(month, "csv"),
+        }, TableUpdateMode.Merge, ct);
     }
-
 }

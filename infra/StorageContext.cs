@@ -48,6 +48,7 @@ public sealed class StorageContext
         Products = Table("products");
         Matches = Table("matches");
         MatchesByFirm = Table("matchesbyfirm");
+        OfferIndex = Table("offerindex");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -74,11 +75,12 @@ public sealed class StorageContext
     public TableClient Products { get; }
     public TableClient Matches { get; }
     public TableClient MatchesByFirm { get; }
+    public TableClient OfferIndex { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex];
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

@@ -6,15 +6,16 @@ namespace Trading.Functions.Hosting;
 public static class Audit
 {
     /// <summary>
-    /// Appends an accepted write to the audit trail. The write has already committed: if the trail cannot be written,
-    /// the failure is logged as an error (for operators to replay from the ledger rows) and the caller still gets the
-    /// true answer about its change.
+    /// Records a write outside the markets (a key, an enterprise, a product) in the audit trail, after it committed; a
+    /// change to a market writes its audit record in its own transaction instead. If the trail cannot be written, the
+    /// failure is logged as an error and the caller still gets the true answer about its change.
     /// </summary>
     public static async Task RecordAsync(HttpContext context, Principal who, string action, string subject, object? details = null)
     {
         try
         {
-            await context.Service<AuditLog>().AppendAsync(who, action, subject, context.TraceIdentifier, details, context.RequestAborted);
+            await context.Service<AuditTrail>().AppendAsync(who, action, subject, context.TraceIdentifier,
+                details is null ? null : TradingJson.Serialize(details), context.RequestAborted);
         }
         catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !context.RequestAborted.IsCancellationRequested)
         {

@@ -11,8 +11,9 @@ namespace Trading.Functions.Hosting;
 public sealed class Authenticator(ApiKeyStore keys, IConfiguration configuration, TimeProvider time)
 {
     public const string Header = "X-Api-Key";
-    private static readonly TimeSpan s_cacheFor = TimeSpan.FromMinutes(5);
-    private readonly ConcurrentDictionary<string, (Principal Principal, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    /// <summary>A key is looked up again after this long, so a revocation reaches every instance within a minute.</summary>
+    private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (ApiKeyInfo Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     public async Task<Principal> AuthenticateAsync(HttpContext context)
     {
@@ -24,11 +25,14 @@ public sealed class Authenticator(ApiKeyStore keys, IConfiguration configuration
             CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), SHA256.HashData(Encoding.UTF8.GetBytes(admin))))
             return Principal.Admin;
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var cached) && cached.Until > now) return cached.Principal;
-        // Keys are never revoked or changed (there is no such endpoint), so a cached principal cannot go stale.
-        var principal = await keys.FindAsync(key, context.RequestAborted) ?? throw new UnauthenticatedException("The API key is not known.");
-        _cache[key] = (principal, now + s_cacheFor);
-        return principal;
+        if (!_cache.TryGetValue(key, out var cached) || cached.Until <= now)
+        {
+            var found = await keys.FindAsync(key, context.RequestAborted) ?? throw new UnauthenticatedException("The API key is not known.");
+            _cache[key] = cached = (found, now + s_cacheFor);
+        }
+        if (!cached.Key.IsValidAt(now))
+            throw new UnauthenticatedException(cached.Key.RevokedAt is not null ? "The API key was revoked." : "The API key has expired.");
+        return cached.Key.Principal;
     }
 }
 

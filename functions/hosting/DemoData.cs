@@ -3,6 +3,7 @@ using Trading.Core.Access;
 using Trading.Core.Enterprises;
 using Trading.Core.Finance;
 using Trading.Core.Ledger;
+using Trading.Core.Ledger.UseCases;
 using Trading.Core.Primitives;
 using Trading.Infra;
 
@@ -213,9 +214,11 @@ public static class DemoData
         foreach (var f in plan.Firms)
             await enterprises.PutAsync(new Enterprise(f.Code, f.Name, f.Region, f.Industry, f.Grade,
                 f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), null, ct);
-        foreach (var a in plan.Allocations) await ledger.AllocateAsync(Principal.Admin, a, ct);
+        var writer = services.GetRequiredService<MarketWriter>();
         var n = 0;
-        foreach (var t in plan.Trades) await ledger.SubmitTradeAsync(Principal.Admin, $"demo-{++n}", t, ct);
+        foreach (var a in plan.Allocations) await writer.ExecuteAsync(new Allocate(a), Principal.Admin, $"demo-allocation-{++n}", _ => "{}", null, ct);
+        n = 0;
+        foreach (var t in plan.Trades) await writer.ExecuteAsync(new RecordTrade(t), Principal.Admin, $"demo-{++n}", _ => "{}", null, ct);
         // A few recent reserve sales, dated from today, so that the pledge product can price SO2 and NOx rights
         // (a market's price is that of its last 12 months). They fall outside the fixed 2023–2025 figures.
         var recent = 0;
@@ -227,8 +230,16 @@ public static class DemoData
             var unit = Money.TryFromYuan(price, false, out var m, out _) ? m : throw new InvalidOperationException();
             var request = new TradeRequest(new MarketId(RegionCode.Parse("131000"), pollutant), Holder.Reserve, buyer, quantity, unit, 3,
                 TradeMethod.ReserveSale, tradedAt, Amounts.TradeAmount(quantity, unit, 3), $"demo recent reserve sale {++recent}");
-            await ledger.SubmitTradeAsync(Principal.Admin, $"demo-recent-{recent}", request, ct);
+            await writer.ExecuteAsync(new RecordTrade(request), Principal.Admin, $"demo-recent-{recent}", _ => "{}", null, ct);
         }
+        // A proposal waiting for the demo enterprise (the seller) to confirm: a buyer asks for part of its rights.
+        var held = plan.Allocations.First(a => a.Holder == Holder.Of(plan.Firms[0].Code));
+        var proposalQuantity = Quantity.FromGrams(held.Quantity.Grams / 10);
+        var proposalPrice = Money.FromFen(520_000);
+        var proposal = new ProposalRequest(held.Market, held.Holder, Holder.Of(plan.Firms[1].Code), proposalQuantity, proposalPrice, 3,
+            TradeMethod.Agreement, Amounts.TradeAmount(proposalQuantity, proposalPrice, 3), "demo agreement awaiting confirmation",
+            Holder.Of(plan.Firms[1].Code), null);
+        await writer.ExecuteAsync(new ProposeTrade(proposal), Principal.Enterprise(plan.Firms[1].Code), "demo-proposal-1", _ => "{}", null, ct);
         var products = services.GetRequiredService<ProductStore>();
         foreach (var (bank, id, input) in Products)
             await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), ct);

@@ -21,6 +21,8 @@ public static class FunctionCatalog
         .. EnterprisesApi.Functions,
         .. AllocationsApi.Functions,
         .. TradesApi.Functions,
+        .. ProposalsApi.Functions,
+        .. MarketsApi.Functions,
         .. AggregatesApi.Functions,
         .. ReportsApi.Functions,
         .. DashboardApi.Functions,

@@ -12,7 +12,10 @@ public static class Json
     private static readonly UTF8Encoding s_strictUtf8 = new(false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the request body as <typeparamref name="T"/>: 413 over 64 KiB, 400 for anything malformed or unknown.</summary>
-    public static async Task<T> ReadBodyAsync<T>(HttpContext context) where T : class
+    public static async Task<T> ReadBodyAsync<T>(HttpContext context) where T : class =>
+        await ReadBodyAsync<T>(context, allowEmpty: false) ?? throw ValidationException.For("body", "a JSON object is required");
+
+    private static async Task<T?> ReadBodyAsync<T>(HttpContext context, bool allowEmpty) where T : class
     {
         var request = context.Request;
         if (request.ContentLength > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
@@ -36,7 +39,7 @@ public static class Json
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (string.IsNullOrWhiteSpace(text)) throw ValidationException.For("body", "a JSON object is required");
+        if (string.IsNullOrWhiteSpace(text)) return allowEmpty ? null : throw ValidationException.For("body", "a JSON object is required");
         try
         {
             return TradingJson.ReadStrict<T>(text) ?? throw ValidationException.For("body", "a JSON object is required");
@@ -56,9 +59,26 @@ public static class Json
         }
     }
 
+    /// <summary>A body for a request whose body may be absent or <c>{}</c>; any member is unknown (400).</summary>
+    public sealed class NoFields;
+
+    /// <summary>Reads an optional body: none (or empty) is a new <typeparamref name="T"/>; anything else is read as <see cref="ReadBodyAsync{T}"/> reads.</summary>
+    public static async Task<T> ReadOptionalBodyAsync<T>(HttpContext context) where T : class, new()
+    {
+        if (context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey("Transfer-Encoding")))
+            return new T();
+        return await ReadBodyAsync<T>(context, allowEmpty: true) ?? new T();
+    }
+
     /// <summary>A JSON answer written with the shared Newtonsoft settings.</summary>
     public static IResult Result(object? body, int status = 200, string contentType = "application/json; charset=utf-8",
         IReadOnlyDictionary<string, string>? headers = null) => new NewtonsoftResult(body, status, contentType, headers);
+
+    /// <summary>A JSON answer already rendered (a replayed answer is sent byte for byte as it was first).</summary>
+    public static IResult Text(string json, int status, IReadOnlyDictionary<string, string>? headers = null) =>
+        new NewtonsoftResult(new RawJson(json), status, "application/json; charset=utf-8", headers);
+
+    private sealed record RawJson(string Json);
 
     private sealed class NewtonsoftResult(object? body, int status, string contentType, IReadOnlyDictionary<string, string>? headers) : IResult
     {
@@ -69,7 +89,7 @@ public static class Json
             response.ContentType = contentType;
             if (headers is not null)
                 foreach (var (name, value) in headers) response.Headers[name] = value;
-            await response.WriteAsync(TradingJson.Serialize(body), httpContext.RequestAborted);
+            await response.WriteAsync(body is RawJson raw ? raw.Json : TradingJson.Serialize(body), httpContext.RequestAborted);
         }
     }
 }

@@ -36,13 +36,18 @@ public static class TradingApp
         builder.Services.AddSingleton<IEnterpriseStore, TableEnterpriseStore>();
         builder.Services.AddSingleton<TableLedger>();
         builder.Services.AddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
+        builder.Services.AddSingleton<IMarketRows, TableMarketRows>();
+        builder.Services.AddSingleton<OfferIndex>();
+        builder.Services.AddSingleton<MarketWriter>();
+        builder.Services.AddSingleton<Parties>();
+        builder.Services.AddSingleton<OfferExpiry>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton<MonthFigures>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<MonthCloser>();
         builder.Services.AddSingleton<TimerRunner>();
         builder.Services.AddSingleton<ProductStore>();
-        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<MatchRefresher>();
         if (!customHandler && builder.Configuration.GetValue("Trading:Timers", true))
             builder.Services.AddHostedService<TimerScheduler>();

@@ -1,0 +1,277 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core.Access;
+using Trading.Core.Finance;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+
+namespace Trading.Infra;
+
+/// <summary>Row keys and entity mapping of the ledger table: one partition per market.</summary>
+internal static class LedgerRows
+{
+    public const string Head = "head";
+    public static string Holding(Holder holder) => "holding:" + holder.Value;
+    public static string Trade(long sequence) => $"trade:{sequence:D12}";
+    public static string Allocation(long number) => $"alloc:{number:D10}";
+    public static string Month(ReportingMonth month) => "month:" + month;
+    public static string Idempotency(string callerKeyHash) => "idem:" + callerKeyHash;
+
+    /// <summary>Newest-first index row: inverted tradedAt ticks, then market and sequence for a total order across markets.</summary>
+    public static string ByTime(MarketId market, DateTimeOffset tradedAt, long sequence) => $"{ByTimePrefix}{Inverted(tradedAt)}:{market.Key}:{sequence:D12}";
+    public const string ByTimePrefix = "bytime:";
+    public const string ByTimeLast = "bytime;";
+    public static string ByTimeBound(DateTimeOffset instant) => ByTimePrefix + Inverted(instant);
+    private static string Inverted(DateTimeOffset t) => (DateTimeOffset.MaxValue.UtcTicks - t.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Azure refuses an entity-group transaction across partitions, but Azurite accepts one (Azurite #1215): refuse it
+    /// here so that the emulator cannot hide the mistake.
+    /// </summary>
+    public static void RequireOnePartition(IReadOnlyCollection<TableTransactionAction> actions)
+    {
+        if (actions.Count is 0 or > 100) throw new InvalidOperationException("a transaction holds 1 to 100 actions");
+        if (actions.Select(a => a.Entity.PartitionKey).Distinct(StringComparer.Ordinal).Count() != 1)
+            throw new InvalidOperationException("a ledger transaction never spans partitions");
+    }
+
+    public static TableEntity HeadEntity(MarketId market, MarketHead head) => new(market.Key, Head)
+    {
+        ["Sequence"] = head.Sequence,
+        ["LastHash"] = head.LastHash,
+        ["AllocationCount"] = head.AllocationCount,
+        ["AllocatedGrams"] = head.Allocated.Grams,
+        ["PledgeCount"] = head.PledgeCount,
+        ["ProposalCount"] = head.ProposalCount,
+        ["AuditCount"] = head.AuditCount,
+    };
+
+    public static MarketHead ToHead(TableEntity? e) => e is null ? MarketHead.Empty : new MarketHead(
+        e.GetInt64("Sequence") ?? 0, e.GetString("LastHash"), e.GetInt64("AllocationCount") ?? 0,
+        Quantity.FromGrams(e.GetInt64("AllocatedGrams") ?? 0), e.GetInt64("PledgeCount") ?? 0, e.GetInt64("ProposalCount") ?? 0,
+        e.GetInt64("AuditCount") ?? 0);
+
+    public static TableEntity HoldingEntity(MarketId market, Holding h) => new(market.Key, Holding(h.Holder))
+    {
+        ["Holder"] = h.Holder.Value,
+        ["HeldGrams"] = h.Held.Grams,
+        ["PledgedGrams"] = h.Pledged.Grams,
+        ["FrozenGrams"] = h.Frozen.Grams,
+    };
+
+    public static Holding ToHolding(Holder holder, TableEntity? e) => e is null ? Core.Ledger.Holding.Empty(holder) : new Holding(holder,
+        Quantity.FromGrams(e.GetInt64("HeldGrams") ?? 0), Quantity.FromGrams(e.GetInt64("PledgedGrams") ?? 0),
+        Quantity.FromGrams(e.GetInt64("FrozenGrams") ?? 0));
+
+    public static string Pledge(long number) => $"pledge:{number:D10}";
+    public static string Proposal(long number) => $"proposal:{number:D10}";
+    public static string Audit(long number) => $"audit:{number:D12}";
+    public const string AuditCursor = "auditcursor";
+    public const string ProposalFirst = "proposal:";
+    public const string ProposalLast = "proposal;";
+    public const string PledgeFirst = "pledge:";
+    public const string PledgeLast = "pledge;";
+
+    /// <summary>Instants in UTC, ISO 8601: they sort as text, so a filter can compare them.</summary>
+    private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    private static DateTimeOffset? Time(TableEntity e, string name) =>
+        e.GetString(name) is { } text ? DateTimeOffset.ParseExact(text, "O", CultureInfo.InvariantCulture) : null;
+
+    public static TableEntity PledgeEntity(Pledge p) => new(p.Market.Key, Pledge(p.Number))
+    {
+        ["Id"] = p.Id,
+        ["Number"] = p.Number,
+        ["Bank"] = p.Request.Bank.Value,
+        ["Holder"] = p.Request.Holder.Value,
+        ["Grams"] = p.Request.Quantity.Grams,
+        ["LoanFen"] = p.Request.LoanAmount.Fen,
+        ["Reference"] = p.Request.Reference,
+        ["RequestedExpiresAt"] = Time(p.Request.ExpiresAt),
+        ["RequestedBy"] = p.RequestedBy.ToString(),
+        ["Status"] = p.Status.ToString(),
+        ["CreatedAt"] = Time(p.CreatedAt),
+        ["CreatedBy"] = p.CreatedBy,
+        ["ExpiresAt"] = Time(p.ExpiresAt),
+        ["ActivatedAt"] = Time(p.ActivatedAt),
+        ["ActivatedBy"] = p.ActivatedBy,
+        ["EndedAt"] = Time(p.EndedAt),
+        ["EndedBy"] = p.EndedBy,
+    };
+
+    public static Pledge ToPledge(MarketId market, TableEntity e)
+    {
+        BankId.TryParse(e.GetString("Bank"), out var bank, out _);
+        var request = new PledgeRequest(bank, market, Holder.Parse(e.GetString("Holder")), Quantity.FromGrams(e.GetInt64("Grams")!.Value),
+            Money.FromFen(e.GetInt64("LoanFen")!.Value), e.GetString("Reference"), Time(e, "RequestedExpiresAt"));
+        return new Pledge(e.GetInt64("Number")!.Value, request, Enum.Parse<PledgeParty>(e.GetString("RequestedBy") ?? nameof(PledgeParty.Bureau)),
+            Enum.Parse<PledgeStatus>(e.GetString("Status")), Time(e, "CreatedAt")!.Value, e.GetString("CreatedBy"), Time(e, "ExpiresAt"),
+            Time(e, "ActivatedAt"), e.GetString("ActivatedBy"), Time(e, "EndedAt"), e.GetString("EndedBy"));
+    }
+
+    public static TableEntity ProposalEntity(TradeProposal p)
+    {
+        var r = p.Request;
+        return new TableEntity(p.Market.Key, Proposal(p.Number))
+        {
+            ["Id"] = p.Id,
+            ["Number"] = p.Number,
+            ["Region"] = r.Market.Region.Value,
+            ["Pollutant"] = r.Market.Pollutant.ToString(),
+            ["Seller"] = r.Seller.Value,
+            ["Buyer"] = r.Buyer.Value,
+            ["Grams"] = r.Quantity.Grams,
+            ["UnitPriceFen"] = r.UnitPrice.Fen,
+            ["TermYears"] = r.TermYears,
+            ["Method"] = r.Method.ToString(),
+            ["AmountFen"] = r.Amount.Fen,
+            ["Reference"] = r.Reference,
+            ["ProposedBy"] = r.ProposedBy.Value,
+            ["RequestedExpiresAt"] = Time(r.ExpiresAt),
+            ["Status"] = p.Status.ToString(),
+            ["CreatedAt"] = Time(p.CreatedAt),
+            ["ExpiresAt"] = Time(p.ExpiresAt),
+            ["EndedAt"] = Time(p.EndedAt),
+            ["EndedBy"] = p.EndedBy,
+            ["TradeSequence"] = p.TradeSequence,
+        };
+    }
+
+    public static TradeProposal ToProposal(TableEntity e)
+    {
+        var market = new MarketId(RegionCode.Parse(e.GetString("Region")), Enum.Parse<Pollutant>(e.GetString("Pollutant")));
+        var request = new ProposalRequest(market, Holder.Parse(e.GetString("Seller")), Holder.Parse(e.GetString("Buyer")),
+            Quantity.FromGrams(e.GetInt64("Grams")!.Value), Money.FromFen(e.GetInt64("UnitPriceFen")!.Value), e.GetInt32("TermYears")!.Value,
+            Enum.Parse<TradeMethod>(e.GetString("Method")), Money.FromFen(e.GetInt64("AmountFen")!.Value), e.GetString("Reference"),
+            Holder.Parse(e.GetString("ProposedBy")), Time(e, "RequestedExpiresAt"));
+        return new TradeProposal(e.GetInt64("Number")!.Value, request, Enum.Parse<ProposalStatus>(e.GetString("Status")),
+            Time(e, "CreatedAt")!.Value, Time(e, "ExpiresAt")!.Value, Time(e, "EndedAt"), e.GetString("EndedBy"), e.GetInt64("TradeSequence"));
+    }
+
+    public static TableEntity IdempotencyEntity(MarketId market, IdempotencyRecord r) => new(market.Key, Idempotency(r.CallerKeyHash))
+    {
+        ["Fingerprint"] = r.Fingerprint,
+        ["ResourceId"] = r.ResourceId,
+        ["Answer"] = r.Answer,
+    };
+
+    public static IdempotencyRecord ToIdempotency(string callerKeyHash, TableEntity e) =>
+        new(callerKeyHash, e.GetString("Fingerprint"), e.GetString("ResourceId"), e.GetString("Answer"));
+
+    public static TableEntity AuditEntity(AuditRecord a) => new(a.Market.Key, Audit(a.Number))
+    {
+        ["Number"] = a.Number,
+        ["Action"] = a.Action,
+        ["Subject"] = a.Subject,
+        ["Who"] = a.Who,
+        ["At"] = Time(a.At),
+        ["TraceId"] = a.TraceId,
+        ["Details"] = a.Details,
+    };
+
+    public static AuditRecord ToAudit(MarketId market, TableEntity e) => new(market, e.GetInt64("Number")!.Value, e.GetString("Action"),
+        e.GetString("Subject"), e.GetString("Who"), Time(e, "At")!.Value, e.GetString("TraceId"), e.GetString("Details"));
+
+    public static TableEntity MonthEntity(MarketId market, MonthCounter m) => new(market.Key, Month(m.Month))
+    {
+        ["Month"] = m.Month.ToString(),
+        ["Trades"] = m.Trades,
+        ["Grams"] = m.Grams,
+        ["Fen"] = m.Fen,
+        ["Closed"] = m.Closed,
+    };
+
+    public static MonthCounter ToMonth(ReportingMonth month, TableEntity? e) => e is null ? MonthCounter.Empty(month) :
+        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0, e.GetBoolean("Closed") ?? false);
+
+    public const string MonthFirst = "month:";
+    public const string MonthLast = "month;";
+
+    public static TableEntity TradeEntity(Trade t, string rowKey)
+    {
+        var r = t.Request;
+        return new TableEntity(r.Market.Key, rowKey)
+        {
+            ["Sequence"] = t.Sequence,
+            ["Region"] = r.Market.Region.Value,
+            ["Pollutant"] = r.Market.Pollutant.ToString(),
+            ["Seller"] = r.Seller.Value,
+            ["Buyer"] = r.Buyer.Value,
+            ["Grams"] = r.Quantity.Grams,
+            ["UnitPriceFen"] = r.UnitPrice.Fen,
+            ["TermYears"] = r.TermYears,
+            ["Method"] = r.Method.ToString(),
+            ["TradedAt"] = r.TradedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["Month"] = r.Month.ToString(),
+            ["AmountFen"] = r.Amount.Fen,
+            ["Reference"] = r.Reference,
+            ["RecordedAt"] = t.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["RecordedBy"] = t.RecordedBy,
+            ["PreviousHash"] = t.PreviousHash,
+            ["Hash"] = t.Hash,
+        };
+    }
+
+    public static Trade ToTrade(TableEntity e)
+    {
+        var market = new MarketId(RegionCode.Parse(e.GetString("Region")), Enum.Parse<Pollutant>(e.GetString("Pollutant")));
+        var seller = Holder.Parse(e.GetString("Seller"));
+        var request = new TradeRequest(market, seller, Holder.Of(CreditCode.Parse(e.GetString("Buyer"))),
+            Quantity.FromGrams(e.GetInt64("Grams")!.Value), Money.FromFen(e.GetInt64("UnitPriceFen")!.Value),
+            e.GetInt32("TermYears")!.Value, Enum.Parse<TradeMethod>(e.GetString("Method")),
+            DateTimeOffset.ParseExact(e.GetString("TradedAt"), "O", CultureInfo.InvariantCulture),
+            Money.FromFen(e.GetInt64("AmountFen")!.Value), e.GetString("Reference"));
+        return new Trade(new TradeId(market, e.GetInt64("Sequence")!.Value), request,
+            DateTimeOffset.ParseExact(e.GetString("RecordedAt"), "O", CultureInfo.InvariantCulture),
+            e.GetString("RecordedBy"), e.GetString("PreviousHash"), e.GetString("Hash"));
+    }
+
+    public static TableEntity AllocationEntity(Allocation a) => new(a.Request.Market.Key, Allocation(a.Number))
+    {
+        ["Id"] = a.Id,
+        ["Number"] = a.Number,
+        ["Holder"] = a.Request.Holder.Value,
+        ["Grams"] = a.Request.Quantity.Grams,
+        ["Reference"] = a.Request.Reference,
+        ["RecordedAt"] = Time(a.RecordedAt),
+        ["RecordedBy"] = a.RecordedBy,
+        ["RevokedGrams"] = a.Revoked?.Quantity.Grams,
+        ["RevokedReason"] = a.Revoked?.Reason,
+        ["RevokedAt"] = Time(a.Revoked?.At),
+        ["RevokedBy"] = a.Revoked?.By,
+    };
+
+    public static Allocation ToAllocation(MarketId market, TableEntity e)
+    {
+        var request = new AllocationRequest(market, Holder.Parse(e.GetString("Holder")), Quantity.FromGrams(e.GetInt64("Grams")!.Value), e.GetString("Reference"));
+        var revoked = e.GetInt64("RevokedGrams") is { } grams
+            ? new Revocation(Quantity.FromGrams(grams), e.GetString("RevokedReason"), Time(e, "RevokedAt")!.Value, e.GetString("RevokedBy"))
+            : null;
+        return new Allocation(e.GetInt64("Number")!.Value, request, Time(e, "RecordedAt")!.Value, e.GetString("RecordedBy"), revoked);
+    }
+
+    /// <summary>The entities a change writes, with the action: create, or replace under If-Match.</summary>
+    public static IEnumerable<TableTransactionAction> Actions(MarketId market, RowChange change)
+    {
+        TableEntity[] entities = change.Row switch
+        {
+            Core.Ledger.Trade t => new[] { TradeEntity(t, Trade(t.Sequence)), TradeEntity(t, ByTime(market, t.Request.TradedAt, t.Sequence)) },
+            Core.Ledger.Holding h => new[] { HoldingEntity(market, h) },
+            MarketHead h => new[] { HeadEntity(market, h) },
+            MonthCounter m => new[] { MonthEntity(market, m) },
+            Core.Ledger.Allocation a => new[] { AllocationEntity(a) },
+            TradeProposal p => new[] { ProposalEntity(p) },
+            Core.Finance.Pledge p => new[] { PledgeEntity(p) },
+            IdempotencyRecord r => new[] { IdempotencyEntity(market, r) },
+            AuditRecord a => new[] { AuditEntity(a) },
+            _ => throw new InvalidOperationException($"no row mapping for {change.Row.GetType().Name}"),
+        };
+        foreach (var entity in entities)
+        {
+            if (entity.PartitionKey != market.Key) throw new InvalidOperationException("a ledger transaction never spans partitions");
+            yield return change.IfMatch is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(etag))
+                : new TableTransactionAction(TableTransactionActionType.Add, entity);
+        }
+    }
+}

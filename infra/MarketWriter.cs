@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Finance;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+
+namespace Trading.Infra;
+
+/// <summary>What a write answered: the use case's answer (null on a replay), its rendered body, and whether it was replayed.</summary>
+public sealed record WriteOutcome<T>(T? Answer, string Body, bool Replayed, string? ResourceId);
+
+/// <summary>
+/// The one loop that runs every use case: load the snapshot through the port, decide (pure, in core), commit the
+/// decision as one partition transaction under If-Match, and on a lost race load and decide again, a bounded number of
+/// times (503 after that, nothing written). Around it, what no single partition can hold: the caller's idempotency key
+/// is bound across markets before the first commit (and unbound again when the request is refused), and the indexes
+/// that list holders, markets and offers are written before the commit, so a committed row is never missing from them.
+/// </summary>
+public sealed class MarketWriter(StorageContext storage, IMarketRows rows, OfferIndex offers, TimeProvider time)
+{
+    /// <summary>How many times a market write is tried before the caller gets 503 (nothing written).</summary>
+    public const int MaxAttempts = 40;
+
+    /// <summary>A key bound by a request that then died is free for another request after this long (if nothing was committed).</summary>
+    private static readonly TimeSpan s_abandonedBinding = TimeSpan.FromMinutes(2);
+
+    private readonly KeyedLock _marketLocks = new();
+    private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
+
+    public async Task<WriteOutcome<T>> ExecuteAsync<T>(IMarketUseCase<T> useCase, Principal caller, string? idempotencyKey, Func<T, string> render,
+        string? traceId, CancellationToken ct)
+    {
+        var market = useCase.Market;
+        var fingerprint = useCase.Fingerprint;
+        if ((fingerprint is null) != (idempotencyKey is null))
+            throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
+        var callerKeyHash = idempotencyKey is null ? null : Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
+        var binding = callerKeyHash is null ? null : await FindBindingAsync(callerKeyHash, fingerprint!, ct);
+        var boundHere = false;
+
+        using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var context = new UseCaseContext(caller, time.GetUtcNow(), callerKeyHash, traceId);
+            Decision<T> decision;
+            try
+            {
+                var snapshot = await LoadAsync(useCase, context, ct);
+                decision = UseCaseRunner.Run(useCase, snapshot, context);
+            }
+            catch (DomainException) when (boundHere)
+            {
+                // Refused after a lost race: the key was bound for nothing and is freed again.
+                await UnbindAsync(binding!, ct);
+                throw;
+            }
+            if (decision.Replayed is { } replay)
+                return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
+            if (decision.WritesNothing)
+                return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
+
+            var body = render(decision.Answer!);
+            decision = UseCaseRunner.WithAnswer(decision, body);
+            if (callerKeyHash is not null && binding is not { Mine: true })
+                (binding, boundHere) = await BindAsync(caller, callerKeyHash, fingerprint!, market, binding, ct);
+            await IndexAsync(market, decision.Changes, ct);
+            if (await rows.TryCommitAsync(market, decision.Changes, ct))
+            {
+                if (decision.Refusal is { } refusal) throw refusal;
+                return new WriteOutcome<T>(decision.Answer, body, Replayed: false, decision.ResourceId);
+            }
+            if (attempt >= MaxAttempts)
+                throw new UnavailableException($"The market {market} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
+            var backoff = Math.Min(200, 5 * attempt);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), ct);
+        }
+    }
+
+    /// <summary>Loads what the use case reads; a second step when what it needs depends on what it found (a proposal's parties).</summary>
+    private async Task<MarketSnapshot> LoadAsync<T>(IMarketUseCase<T> useCase, UseCaseContext context, CancellationToken ct)
+    {
+        var reads = useCase.Reads(null, context);
+        var snapshot = await rows.LoadAsync(useCase.Market, reads, context.CallerKeyHash, null, ct);
+        for (var step = 0; step < 3; step++)
+        {
+            var more = useCase.Reads(snapshot, context);
+            if (snapshot.Covers(more)) return snapshot;
+            snapshot = await rows.LoadAsync(useCase.Market, reads = reads.Union(more), context.CallerKeyHash, snapshot, ct);
+        }
+        return snapshot;
+    }
+
+    /// <summary>A caller's key as bound across markets: to which request (fingerprint), where, since when.</summary>
+    private sealed record Binding(string CallerKeyHash, string Fingerprint, string Market, DateTimeOffset BoundAt, ETag ETag, bool Mine);
+
+    /// <summary>The key's binding if it is bound to this request; 422 if it is bound to another one that took effect (or may still).</summary>
+    private async Task<Binding?> FindBindingAsync(string callerKeyHash, string fingerprint, CancellationToken ct)
+    {
+        var found = await storage.Idempotency.GetEntityIfExistsAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
+        if (!found.HasValue || found.Value is null) return null;
+        var binding = ToBinding(found.Value, fingerprint);
+        if (binding.Mine || await IsAbandonedAsync(binding, ct)) return binding;
+        throw UseCaseRunner.KeyReused();
+    }
+
+    /// <summary>
+    /// Binds the key to this request (first writer wins), or takes over a binding that was abandoned; true when this
+    /// call made the binding (and so may undo it).
+    /// </summary>
+    private async Task<(Binding, bool)> BindAsync(Principal caller, string callerKeyHash, string fingerprint, MarketId market, Binding? abandoned, CancellationToken ct)
+    {
+        var entity = new TableEntity(callerKeyHash, "")
+        {
+            ["Fingerprint"] = fingerprint,
+            ["Market"] = market.Key,
+            ["Caller"] = caller.Id,
+            ["BoundAt"] = time.GetUtcNow(),
+        };
+        try
+        {
+            var response = abandoned is null
+                ? await storage.Idempotency.AddEntityAsync(entity, ct)
+                : await storage.Idempotency.UpdateEntityAsync(entity, abandoned.ETag, TableUpdateMode.Replace, ct);
+            return (new Binding(callerKeyHash, fingerprint, market.Key, time.GetUtcNow(), response.Headers.ETag ?? ETag.All, Mine: true), true);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            var existing = await storage.Idempotency.GetEntityAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
+            var binding = ToBinding(existing.Value, fingerprint);
+            return binding.Mine ? (binding, false) : throw UseCaseRunner.KeyReused();
+        }
+    }
+
+    private async Task UnbindAsync(Binding binding, CancellationToken ct)
+    {
+        try { await storage.Idempotency.DeleteEntityAsync(binding.CallerKeyHash, "", binding.ETag, ct); }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* gone, or taken by a retry of the same request */ }
+    }
+
+    /// <summary>A binding whose request never committed (it died in between) and that is old enough that it never will.</summary>
+    private async Task<bool> IsAbandonedAsync(Binding binding, CancellationToken ct)
+    {
+        if (time.GetUtcNow() - binding.BoundAt < s_abandonedBinding) return false;
+        var committed = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(binding.Market, LedgerRows.Idempotency(binding.CallerKeyHash),
+            select: ["RowKey"], cancellationToken: ct);
+        return !committed.HasValue;
+    }
+
+    private static Binding ToBinding(TableEntity e, string fingerprint) => new(e.PartitionKey, e.GetString("Fingerprint"), e.GetString("Market"),
+        e.GetDateTimeOffset("BoundAt") ?? e.GetDateTimeOffset("ReservedAt") ?? DateTimeOffset.MinValue, e.ETag, e.GetString("Fingerprint") == fingerprint);
+
+    /// <summary>
+    /// Index rows written before the commit: the market in the market list, a new holding in its holder's list, a new
+    /// proposal or pledge in its parties' lists. A commit that then fails leaves an index row pointing at nothing (or at
+    /// a row that is checked again when read), never a committed row that no list shows.
+    /// </summary>
+    private async Task IndexAsync(MarketId market, IReadOnlyList<RowChange> changes, CancellationToken ct)
+    {
+        await OnceAsync("m|" + market.Key, () => storage.Markets.UpsertEntityAsync(new TableEntity(TableLedger.MarketsPartition, market.Key)
+        {
+            ["Region"] = market.Region.Value,
+            ["Pollutant"] = market.Pollutant.ToString(),
+        }, TableUpdateMode.Merge, ct));
+        foreach (var change in changes.Where(c => c.IfMatch is null))
+        {
+            switch (change.Row)
+            {
+                case Holding h:
+                    await OnceAsync("h|" + h.Holder.Value + "|" + market.Key,
+                        () => storage.HolderIndex.UpsertEntityAsync(new TableEntity(h.Holder.Value, market.Key), TableUpdateMode.Merge, ct));
+                    break;
+                case TradeProposal p:
+                    await offers.AddAsync(OfferIndex.Proposals, p.Id, market, p.CreatedAt, [p.Request.Seller.Value, p.Request.Buyer.Value], ct);
+                    break;
+                case Pledge p:
+                    await offers.AddAsync(OfferIndex.Pledges, p.Id, market, p.CreatedAt, ["bank:" + p.Request.Bank.Value, "holder:" + p.Request.Holder.Value], ct);
+                    break;
+            }
+        }
+    }
+
+    private async Task OnceAsync(string key, Func<Task> write)
+    {
+        if (_indexed.ContainsKey(key)) return;
+        await write();
+        _indexed[key] = true;
+    }
+}
