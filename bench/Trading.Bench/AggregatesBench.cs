@@ -115,10 +115,17 @@ public static class AggregatesBench
             var seller = s.Holdings.GetValueOrDefault(r.Seller) ?? new Holding(r.Seller, Quantity.FromGrams(1_000_000_000_000), Quantity.Zero, Quantity.Zero);
             var buyer = s.Holdings.GetValueOrDefault(r.Buyer) ?? Holding.Empty(r.Buyer);
             var month = s.Months.GetValueOrDefault(r.Month) ?? MonthCounter.Empty(r.Month);
-            var result = Settlement.Settle(r, new MarketSnapshot(s.Head, seller, buyer, month), r.TradedAt, "bench");
-            s.Holdings[r.Seller] = result.Seller;
-            s.Holdings[r.Buyer] = result.Buyer;
-            s.Months[r.Month] = result.Month;
+            var snapshot = MarketSnapshot.Empty(r.Market) with
+            {
+                Holdings = new Dictionary<Holder, Versioned<Holding>> { [r.Seller] = new(seller, "v"), [r.Buyer] = new(buyer, "v") },
+                Months = new Dictionary<ReportingMonth, Versioned<MonthCounter>> { [r.Month] = new(month, "v") },
+            };
+            var result = Settlement.Settle(r, snapshot, s.Head, r.TradedAt, "bench");
+            foreach (var change in result.Changes)
+            {
+                if (change.Row is Holding h) s.Holdings[h.Holder] = h;
+                else if (change.Row is MonthCounter m) s.Months[m.Month] = m;
+            }
             s.Rows.Add(LedgerRows.TradeEntity(result.Trade, LedgerRows.Trade(result.Trade.Sequence)));
             s.Rows.Add(LedgerRows.TradeEntity(result.Trade, LedgerRows.ByTime(r.Market, r.TradedAt, result.Trade.Sequence)));
             state[r.Market] = s with { Head = result.Head };

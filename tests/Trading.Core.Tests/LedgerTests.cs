@@ -170,33 +170,45 @@ public sealed class SettlementTests
         UnitPrice = 6000m, TermYears = 5, Method = "Agreement", TradedAt = "2024-06-30T23:30:00+08:00",
     }.Validate(Now);
 
-    private static MarketSnapshot State(long held, long pledged = 0, long frozen = 0, long buyerHeld = 0) => new(
-        MarketHead.Empty,
-        new Holding(SellerId, Quantity.FromGrams(held), Quantity.FromGrams(pledged), Quantity.FromGrams(frozen)),
-        new Holding(BuyerId, Quantity.FromGrams(buyerHeld), Quantity.Zero, Quantity.Zero),
-        MonthCounter.Empty(new ReportingMonth(2024, 6)));
+    private static readonly ReportingMonth June = new(2024, 6);
+
+    private static MarketSnapshot State(long held, long pledged = 0, long frozen = 0, long buyerHeld = 0, MarketHead? head = null, MonthCounter? month = null) =>
+        MarketSnapshot.Empty(Request(1).Market) with
+        {
+            Head = new(head ?? MarketHead.Empty, "h"),
+            Holdings = new Dictionary<Holder, Versioned<Holding>>
+            {
+                [SellerId] = new(new Holding(SellerId, Quantity.FromGrams(held), Quantity.FromGrams(pledged), Quantity.FromGrams(frozen)), "s"),
+                [BuyerId] = new(new Holding(BuyerId, Quantity.FromGrams(buyerHeld), Quantity.Zero, Quantity.Zero), "b"),
+            },
+            Months = new Dictionary<ReportingMonth, Versioned<MonthCounter>> { [June] = new(month ?? MonthCounter.Empty(June), "m") },
+        };
+
+    private static SettlementResult Settle(TradeRequest request, MarketSnapshot state) => Settlement.Settle(request, state, state.Head.Value, Now, "admin");
+    private static Holding Written(SettlementResult r, Holder holder) => r.Changes.Select(c => c.Row).OfType<Holding>().Single(h => h.Holder == holder);
+    private static MonthCounter Month(SettlementResult r) => r.Changes.Select(c => c.Row).OfType<MonthCounter>().Single();
 
     [Fact]
     public void Settling_moves_exactly_the_quantity_and_conserves_rights()
     {
         var state = State(held: 10_000_000, buyerHeld: 3_000_000);
-        var result = Settlement.Settle(Request(8_074_000), state, Now, "admin");
-        Assert.Equal(1_926_000, result.Seller.Held.Grams);
-        Assert.Equal(11_074_000, result.Buyer.Held.Grams);
-        Assert.Equal(state.Seller.Held.Grams + state.Buyer.Held.Grams, result.Seller.Held.Grams + result.Buyer.Held.Grams);
+        var result = Settle(Request(8_074_000), state);
+        Assert.Equal(1_926_000, Written(result, SellerId).Held.Grams);
+        Assert.Equal(11_074_000, Written(result, BuyerId).Held.Grams);
+        Assert.Equal(13_000_000, Written(result, SellerId).Held.Grams + Written(result, BuyerId).Held.Grams);
+        // Every row read is written under If-Match on the version read; the trade is created.
+        Assert.Contains(result.Changes, c => c.Row is Holding { Holder: var h } && h == SellerId && c.IfMatch == "s");
+        Assert.Contains(result.Changes, c => c.Row is Trade && c.IfMatch is null);
     }
 
     [Fact]
-    public void Selling_everything_available_leaves_zero()
-    {
-        var result = Settlement.Settle(Request(10_000_000), State(held: 10_000_000), Now, "admin");
-        Assert.Equal(0, result.Seller.Available.Grams);
-    }
+    public void Selling_everything_available_leaves_zero() =>
+        Assert.Equal(0, Written(Settle(Request(10_000_000), State(held: 10_000_000)), SellerId).Available.Grams);
 
     [Fact]
     public void One_gram_more_than_available_is_an_oversell_with_the_available_quantity()
     {
-        var ex = Assert.Throws<ConflictException>(() => Settlement.Settle(Request(10_000_001), State(held: 10_000_000), Now, "admin"));
+        var ex = Assert.Throws<ConflictException>(() => Settle(Request(10_000_001), State(held: 10_000_000)));
         Assert.Equal(10m, ex.Extensions["available"]);
     }
 
@@ -204,19 +216,28 @@ public sealed class SettlementTests
     public void Pledged_and_frozen_quantities_cannot_be_sold()
     {
         var state = State(held: 10_000_000, pledged: 4_000_000, frozen: 1_000_000);
-        var ex = Assert.Throws<ConflictException>(() => Settlement.Settle(Request(5_000_001), state, Now, "admin"));
+        var ex = Assert.Throws<ConflictException>(() => Settle(Request(5_000_001), state));
         Assert.Equal(5m, ex.Extensions["available"]);
-        Assert.Equal(0, Settlement.Settle(Request(5_000_000), state, Now, "admin").Seller.Available.Grams);
+        Assert.Equal(0, Written(Settle(Request(5_000_000), state), SellerId).Available.Grams);
+    }
+
+    [Fact]
+    public void What_the_trades_own_offer_froze_counts_as_available_to_it()
+    {
+        var state = State(held: 10_000_000, frozen: 10_000_000);
+        Assert.Throws<ConflictException>(() => Settle(Request(1), state));
+        var result = Settlement.Settle(Request(4_000_000), state, state.Head.Value, Now, "admin", Quantity.FromGrams(4_000_000));
+        Assert.Equal(new Holding(SellerId, Quantity.FromGrams(6_000_000), Quantity.Zero, Quantity.FromGrams(6_000_000)), Written(result, SellerId));
     }
 
     [Fact]
     public void Each_trade_takes_the_next_sequence_and_chains_to_the_previous_hash()
     {
-        var first = Settlement.Settle(Request(1_000_000), State(held: 10_000_000), Now, "admin");
+        var first = Settle(Request(1_000_000), State(held: 10_000_000));
         Assert.Equal(1, first.Trade.Sequence);
         Assert.Equal(Trade.GenesisHash, first.Trade.PreviousHash);
         Assert.True(first.Trade.HashIsValid());
-        var second = Settlement.Settle(Request(1_000_000), new MarketSnapshot(first.Head, first.Seller, first.Buyer, first.Month), Now, "admin");
+        var second = Settle(Request(1_000_000), State(held: 9_000_000, head: first.Head, month: Month(first)));
         Assert.Equal(2, second.Trade.Sequence);
         Assert.Equal(first.Trade.Hash, second.Trade.PreviousHash);
         Assert.Equal(second.Trade.Hash, second.Head.LastHash);
@@ -224,25 +245,23 @@ public sealed class SettlementTests
     }
 
     [Fact]
-    public void The_month_counter_counts_the_trade_in_its_China_month()
+    public void The_month_counter_counts_the_trade_in_its_China_month() =>
+        Assert.Equal(new MonthCounter(June, 1, 8_074_000, 24_222_000), Month(Settle(Request(8_074_000), State(held: 10_000_000))));
+
+    [Fact]
+    public void A_closed_month_refuses_the_trade_before_anything_else()
     {
-        var result = Settlement.Settle(Request(8_074_000), State(held: 10_000_000), Now, "admin");
-        Assert.Equal(new MonthCounter(new ReportingMonth(2024, 6), 1, 8_074_000, 24_222_000), result.Month);
+        var closedRow = State(held: 0, month: MonthCounter.Empty(June) with { Closed = true });
+        Assert.Throws<RuleViolationException>(() => Settle(Request(1), closedRow));
+        var closing = State(held: 0) with { ClosedMonths = new HashSet<ReportingMonth> { June } };
+        Assert.Throws<RuleViolationException>(() => Settle(Request(1), closing));
     }
 
     [Fact]
-    public void A_snapshot_of_another_month_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Settlement.Settle(Request(1), State(10) with { Month = MonthCounter.Empty(new ReportingMonth(2024, 7)) }, Now, "admin"));
-
-    [Fact]
-    public void An_allocation_adds_to_the_holding_and_the_market_total()
+    public void A_month_sum_beyond_the_ledgers_range_is_a_broken_rule_not_an_overflow()
     {
-        var request = new AllocationInput { Holder = "reserve", Region = "131000", Pollutant = "NOx", Quantity = 12.5m, Reference = "permit" }.Validate();
-        var (allocation, head, holding) = Settlement.Allocate(request, MarketHead.Empty, Holding.Empty(Holder.Reserve), Now, "official:1310");
-        Assert.Equal("131000-NOx-A1", allocation.Id);
-        Assert.Equal(12_500_000, head.Allocated.Grams);
-        Assert.Equal(12_500_000, holding.Held.Grams);
-        Assert.Equal(1, head.AllocationCount);
+        var full = MonthCounter.Empty(June) with { Fen = long.MaxValue - 10 };
+        Assert.Throws<RuleViolationException>(() => Settle(Request(1_000_000), State(held: 10_000_000, month: full)));
     }
 }
 

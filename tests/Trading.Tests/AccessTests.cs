@@ -48,7 +48,7 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         (await official.PutJsonAsync($"/api/enterprises/{outOfScope}", enterprise)).Expect(403);
         (await official.GetJsonAsync($"/api/enterprises/{inScope}")).Expect(200);
         (await official.GetJsonAsync($"/api/enterprises/{outOfScope}")).Expect(404);
-        (await official.PostJsonAsync("/api/allocations", new { holder = "reserve", region = "130100", pollutant = "SO2", quantity = 1m, reference = "x" })).Expect(403);
+        (await official.PostJsonAsync("/api/allocations", new { holder = "reserve", region = "130100", pollutant = "SO2", quantity = 1m, reference = "x" }, ApiFixture.Key("out-of-scope"))).Expect(403);
         (await official.GetJsonAsync("/api/trades?region=13")).Expect(403);
         (await official.GetJsonAsync("/api/trades")).Expect(200);
         (await official.GetJsonAsync("/api/enterprises?region=1301")).Expect(403);
@@ -72,7 +72,13 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         (await client.GetJsonAsync($"/api/enterprises/{other}/holdings")).Expect(404);
         (await client.GetJsonAsync("/api/enterprises")).Expect(403);
         (await client.PostJsonAsync("/api/trades", ApiFixture.Trade(third.Value, other.Value, 1m, pollutant: "TP"), ApiFixture.Key("x"))).Expect(403);
-        var bought = (await client.PostJsonAsync("/api/trades", ApiFixture.Trade(other.Value, me.Value, 1m, pollutant: "TP"), ApiFixture.Key("mine"))).Expect(201).Body;
+        // Even as the buyer, an enterprise records nothing on its own: it proposes, and the seller confirms.
+        var refused = (await client.PostJsonAsync("/api/trades", ApiFixture.Trade(other.Value, me.Value, 1m, pollutant: "TP"), ApiFixture.Key("mine"))).Expect(403);
+        Assert.Contains("/api/trade-proposals", refused.Body["detail"]!.Value<string>());
+        (await client.PostJsonAsync("/api/trade-proposals", ApiFixture.Proposal(third.Value, other.Value, 1m, pollutant: "TP"), ApiFixture.Key("x"))).Expect(403);
+        var proposal = (await client.PostJsonAsync("/api/trade-proposals", ApiFixture.Proposal(other.Value, me.Value, 1m, pollutant: "TP"), ApiFixture.Key("mine"))).Expect(201).Body;
+        using var otherClient = api.Server.Client(await api.IssueKeyAsync("enterprise", other.Value));
+        var bought = (JObject)(await otherClient.PostJsonAsync($"/api/trade-proposals/{proposal["id"]}/confirm", "{}")).Expect(200).Body["trade"]!;
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(third.Value, other.Value, 1m, pollutant: "TP"), ApiFixture.Key("theirs"))).Expect(201);
         var theirs = (await api.Admin.GetJsonAsync("/api/trades?region=131000&pollutant=TP")).Body["items"]!.First(t => t["buyer"]!.Value<string>() == other.Value);
 
@@ -82,7 +88,7 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
         var item = Assert.Single((JArray)mine["items"]!);
         Assert.Equal(bought["id"]!.Value<string>(), item["id"]!.Value<string>());
         (await client.GetJsonAsync($"/api/trades?party={other}")).Expect(403);
-        (await client.PostJsonAsync("/api/allocations", new { holder = me.Value, region = "131000", pollutant = "TP", quantity = 1m, reference = "x" })).Expect(403);
+        (await client.PostJsonAsync("/api/allocations", new { holder = me.Value, region = "131000", pollutant = "TP", quantity = 1m, reference = "x" }, ApiFixture.Key("a"))).Expect(403);
     }
 
     [Fact]
@@ -159,14 +165,15 @@ public sealed class AuditTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("true", replay.Header("Idempotent-Replayed"));
         (await official.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 99m, 500m, 1, "131000", "COD"), ApiFixture.Key("refused"))).Expect(409);
 
-        var audit = api.Server.Services.GetRequiredService<Trading.Infra.AuditLog>();
+        var audit = api.Server.Services.GetRequiredService<Trading.Infra.AuditTrail>();
+        await audit.CopyAsync(CancellationToken.None);
         var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
         var lines = (await audit.ReadDayAsync(today, CancellationToken.None)).Concat(await audit.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
             .Select(l => Newtonsoft.Json.JsonConvert.DeserializeObject<JObject>(l, new Newtonsoft.Json.JsonSerializerSettings { DateParseHandling = Newtonsoft.Json.DateParseHandling.None })!).ToList();
         Assert.Contains(lines, l => l["action"]!.Value<string>() == "enterprise.created" && l["who"]!.Value<string>() == "official:1310" && l["subject"]!.Value<string>() == seller.Value);
         Assert.Contains(lines, l => l["action"]!.Value<string>() == "allocation.recorded" && l["who"]!.Value<string>() == "admin");
         Assert.Single(lines, l => l["action"]!.Value<string>() == "trade.recorded" && l["subject"]!.Value<string>() == trade["id"]!.Value<string>());
-        Assert.Contains(lines, l => l["action"]!.Value<string>() == "key.issued" && l["subject"]!.Value<string>() == "official:1310");
+        Assert.Contains(lines, l => l["action"]!.Value<string>() == "key.issued" && l["details"]!["subject"]!.Value<string>() == "1310");
         Assert.All(lines, l => Assert.EndsWith("+08:00", l["at"]!.Value<string>()));
         Assert.DoesNotContain(lines, l => (l["details"] as JObject)?["quantity"]?.Value<decimal>() == 99m);
     }

@@ -85,7 +85,7 @@ public sealed class ConcurrencyTests(ApiFixture api) : IClassFixture<ApiFixture>
         var holder = await api.RegisterEnterpriseAsync("131000");
         var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             (i % 2 == 0 ? api.Admin : secondAdmin).PostJsonAsync("/api/allocations",
-                new { holder = holder.Value, region = "131000", pollutant = "VOCs", quantity = 0.5m, reference = $"permit {i}" })));
+                new { holder = holder.Value, region = "131000", pollutant = "VOCs", quantity = 0.5m, reference = $"permit {i}" }, ApiFixture.Key($"permit-{i}"))));
         Assert.All(replies, r => r.Expect(201));
         Assert.Equal(20, replies.Select(r => r.Body["id"]!.Value<string>()).Distinct().Count());
         var rows = await api.MarketRowsAsync("131000-VOCs");

@@ -95,13 +95,11 @@ public sealed class IdempotencyTests(ApiFixture api) : IClassFixture<ApiFixture>
         var seller = await api.RegisterEnterpriseAsync();
         var buyer = await api.RegisterEnterpriseAsync();
         await api.AllocateAsync(seller.Value, 50m, region: "131025");
-        var sellerKey = await api.IssueKeyAsync("enterprise", seller.Value);
-        var buyerKey = await api.IssueKeyAsync("enterprise", buyer.Value);
-        using var sellerClient = api.Server.Client(sellerKey);
-        using var buyerClient = api.Server.Client(buyerKey);
+        using var langfang = api.Server.Client(await api.IssueKeyAsync("official", "1310"));
+        using var hebei = api.Server.Client(await api.IssueKeyAsync("official", "13"));
 
-        var a = (await sellerClient.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 5m, region: "131025"), ApiFixture.Key("order-1"))).Expect(201);
-        var b = (await buyerClient.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 7m, region: "131025"), ApiFixture.Key("order-1"))).Expect(201);
+        var a = (await langfang.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 5m, region: "131025"), ApiFixture.Key("order-1"))).Expect(201);
+        var b = (await hebei.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 7m, region: "131025"), ApiFixture.Key("order-1"))).Expect(201);
         Assert.NotEqual(a.Body["id"]!.Value<string>(), b.Body["id"]!.Value<string>());
         Assert.Null(b.Header("Idempotent-Replayed"));
     }

@@ -66,7 +66,8 @@ public class ApiFixture : IAsyncLifetime
     }
 
     public async Task<JObject> AllocateAsync(string holder, decimal quantity, string region = "131000", string pollutant = "SO2") =>
-        (await Admin.PostJsonAsync("/api/allocations", new { holder, region, pollutant, quantity, reference = "permit test" })).Expect(201).Body;
+        (await Admin.PostJsonAsync("/api/allocations", new { holder, region, pollutant, quantity, reference = "permit test" },
+            Key("alloc-" + Guid.NewGuid().ToString("N")))).Expect(201).Body;
 
     public async Task<string> IssueKeyAsync(string role, string subject) =>
         (await Admin.PostJsonAsync("/api/keys", new { role, subject })).Expect(201).Body["key"]!.Value<string>()!;
@@ -76,6 +77,13 @@ public class ApiFixture : IAsyncLifetime
     public static object Trade(string seller, string buyer, decimal quantity, decimal unitPrice = 6000m, int termYears = 5,
         string region = "131000", string pollutant = "SO2", string tradedAt = "2024-06-30T23:30:00+08:00", string method = "Agreement") =>
         new { region, pollutant, seller, buyer, quantity, unitPrice, termYears, method, tradedAt, reference = "contract test" };
+
+    /// <summary>A trade proposal's body: a trade's terms without tradedAt.</summary>
+    public static object Proposal(string seller, string buyer, decimal quantity, decimal unitPrice = 6000m, int termYears = 5,
+        string region = "131000", string pollutant = "SO2", string? expiresAt = null) =>
+        expiresAt is null
+            ? new { region, pollutant, seller, buyer, quantity, unitPrice, termYears, method = "Agreement", reference = "proposal test" }
+            : new { region, pollutant, seller, buyer, quantity, unitPrice, termYears, method = "Agreement", reference = "proposal test", expiresAt };
 
     /// <summary>Every row of every table of this fixture, as text: equal snapshots mean storage did not change.</summary>
     public async Task<string> SnapshotAsync()
