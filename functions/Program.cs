@@ -8,13 +8,10 @@ if (args is ["emit-metadata", var directory, ..])
     return 0;
 }
 
-var app = TradingApp.Build(args);
-if (app.Configuration.GetValue<bool>("Trading:SeedDemo"))
+var app = TradingApp.Build(args, builder =>
 {
-    var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DemoData");
-    if (!await DemoData.SeedIfEmptyAsync(app.Services, logger, CancellationToken.None))
-        logger.LogInformation("Storage already holds data: demo data not loaded");
-}
+    if (builder.Configuration.GetValue<bool>("Trading:SeedDemo")) builder.Services.AddHostedService<DemoSeeder>();
+});
 await app.RunAsync();
 return 0;
 

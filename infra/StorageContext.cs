@@ -97,6 +97,12 @@ public sealed class StorageContext
         return ready.IsCompletedSuccessfully ? Task.CompletedTask : ready.WaitAsync(ct);
     }
 
+    /// <summary>A table or container was found missing: the next request creates them again.</summary>
+    public void ForgetCreated()
+    {
+        lock (_gate) _ready = null;
+    }
+
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(AllTables.Select(t => t.CreateIfNotExistsAsync()));

@@ -1,62 +1,51 @@
-using Newtonsoft.Json;
+using System.Text;
+using System.Text.Json;
+using Trading.Core;
 
 namespace Trading.Infra;
 
 /// <summary>
-/// Refuses JSON values of the wrong type instead of converting them: "8.074" is not a number, 131000 is not a
-/// string, 5.0 is not a whole number. Newtonsoft's defaults would quietly accept all three.
+/// Holds a request body to RFC 8259 before it is read into a type: no comments, no trailing commas, no single quotes,
+/// no unquoted names (System.Text.Json's reader refuses them all by default), and no member twice in one object
+/// (Newtonsoft would keep the last one silently: <c>"quantity": -1, "quantity": 1</c> must not pass as 1).
 /// </summary>
-internal sealed class StrictPrimitiveConverter : JsonConverter
+public static class StrictJson
 {
-    private static readonly HashSet<Type> s_types = [typeof(string), typeof(decimal), typeof(decimal?), typeof(int), typeof(int?), typeof(long), typeof(long?), typeof(bool), typeof(bool?)];
+    private static readonly JsonReaderOptions s_options = new() { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, MaxDepth = 32 };
 
-    public override bool CanConvert(Type objectType) => s_types.Contains(objectType);
-
-    public override bool CanWrite => false;
-
-    public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer)
+    /// <summary>Throws a 400 <see cref="ValidationException"/> naming where the body breaks RFC 8259 or repeats a member.</summary>
+    public static void Check(ReadOnlySpan<byte> utf8)
     {
-        var token = reader.TokenType;
-        if (token == JsonToken.Null)
-        {
-            if (objectType.IsValueType && Nullable.GetUnderlyingType(objectType) is null) throw Wrong(reader, objectType);
-            return null;
-        }
-        var target = Nullable.GetUnderlyingType(objectType) ?? objectType;
-        if (target == typeof(string)) return token == JsonToken.String ? (string)reader.Value! : throw Wrong(reader, objectType);
-        if (target == typeof(bool)) return token == JsonToken.Boolean ? (bool)reader.Value! : throw Wrong(reader, objectType);
-        if (target == typeof(decimal))
-        {
-            return token switch
-            {
-                JsonToken.Float when reader.Value is decimal d => d,
-                JsonToken.Integer => Convert.ToDecimal(reader.Value, System.Globalization.CultureInfo.InvariantCulture),
-                _ => throw Wrong(reader, objectType),
-            };
-        }
-        if (token != JsonToken.Integer) throw Wrong(reader, objectType);
+        var reader = new Utf8JsonReader(utf8, s_options);
+        var members = new Stack<HashSet<string>?>();
         try
         {
-            if (target == typeof(int)) return Convert.ToInt32(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
-            return Convert.ToInt64(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        members.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.StartArray:
+                        members.Push(null);
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        members.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!members.Peek()!.Add(name))
+                            throw ValidationException.For(name, "appears more than once in one object");
+                        break;
+                }
+            }
         }
-        catch (OverflowException)
+        catch (JsonException ex)
         {
-            throw new JsonSerializationException($"The value is out of range. Path '{reader.Path}'.", reader.Path, 0, 0, null);
+            throw ValidationException.For("body", $"is not valid JSON (RFC 8259) at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}");
         }
     }
 
-    public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer) => throw new NotSupportedException();
-
-    private static JsonSerializationException Wrong(JsonReader reader, Type type)
-    {
-        var expected = (Nullable.GetUnderlyingType(type) ?? type) switch
-        {
-            var t when t == typeof(string) => "a string",
-            var t when t == typeof(bool) => "true or false",
-            var t when t == typeof(decimal) => "a number",
-            _ => "a whole number",
-        };
-        return new JsonSerializationException($"Expected {expected}. Path '{reader.Path}'.", reader.Path, 0, 0, null);
-    }
+    public static void Check(string text) => Check(Encoding.UTF8.GetBytes(text));
 }

@@ -21,28 +21,39 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
     }
 
+    /// <summary>
+    /// Creates or replaces the firm. Concurrent first PUTs race on Add; the loser reads the winner's row and replaces it
+    /// under If-Match (the last writer wins, as two PUTs one after the other would), so neither gets an error.
+    /// </summary>
     public async Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct)
     {
-        var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow, cancellationToken: ct);
         var entity = ToEntity(enterprise, enterprise.CreditCode.Value, ProfileRow);
-        bool created;
-        string? oldRegion = null;
-        if (existing.HasValue && existing.Value is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            checkExisting?.Invoke(FromEntity(existing.Value));
-            oldRegion = existing.Value.GetString("Region");
-            await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
-            created = false;
+            var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow, cancellationToken: ct);
+            string? oldRegion = null;
+            try
+            {
+                if (existing.HasValue && existing.Value is not null)
+                {
+                    checkExisting?.Invoke(FromEntity(existing.Value));
+                    oldRegion = existing.Value.GetString("Region");
+                    await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
+                }
+                else await storage.Enterprises.AddEntityAsync(entity, ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
+            {
+                continue; // another PUT of the same firm came first: read it and replace it
+            }
+            await storage.EnterprisesByRegion.UpsertEntityAsync(ToEntity(enterprise, enterprise.Region.Value, enterprise.CreditCode.Value), TableUpdateMode.Replace, ct);
+            if (oldRegion is not null && oldRegion != enterprise.Region.Value)
+            {
+                try { await storage.EnterprisesByRegion.DeleteEntityAsync(oldRegion, enterprise.CreditCode.Value, ETag.All, ct); }
+                catch (RequestFailedException ex) when (ex.Status == 404) { /* a concurrent PUT removed it */ }
+            }
+            return oldRegion is null;
         }
-        else
-        {
-            await storage.Enterprises.AddEntityAsync(entity, ct);
-            created = true;
-        }
-        await storage.EnterprisesByRegion.UpsertEntityAsync(ToEntity(enterprise, enterprise.Region.Value, enterprise.CreditCode.Value), TableUpdateMode.Replace, ct);
-        if (oldRegion is not null && oldRegion != enterprise.Region.Value)
-            await storage.EnterprisesByRegion.DeleteEntityAsync(oldRegion, enterprise.CreditCode.Value, ETag.All, ct);
-        return created;
     }
 
     public async Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct)

@@ -34,6 +34,7 @@ public static class Json
             }
             try { text = s_strictUtf8.GetString(buffer, 0, total); }
             catch (DecoderFallbackException) { throw ValidationException.For("body", "is not valid UTF-8"); }
+            if (!string.IsNullOrWhiteSpace(text)) StrictJson.Check(buffer.AsSpan(0, total));
         }
         finally
         {

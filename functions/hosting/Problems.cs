@@ -16,12 +16,28 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
         {
             await next(context);
         }
-        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (!context.Response.HasStarted && (!context.RequestAborted.IsCancellationRequested || ex is BadHttpRequestException))
         {
+            if (IsMissingStore(ex)) context.RequestServices.GetRequiredService<Trading.Infra.StorageContext>().ForgetCreated();
             var problem = ToProblem(ex, context, logger);
             await problem.ExecuteAsync(context);
+            return;
+        }
+        // A refusal made by the framework rather than by us (405 from routing, for one) gets a problem body too.
+        if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentLength is null or 0
+            && string.IsNullOrEmpty(context.Response.ContentType))
+        {
+            await Json.Result(Problem(context, context.Response.StatusCode, ReasonFor(context.Response.StatusCode),
+                $"{context.Request.Method} {context.Request.Path} was refused ({context.Response.StatusCode}).", new()),
+                context.Response.StatusCode, "application/problem+json; charset=utf-8").ExecuteAsync(context);
         }
     }
+
+    private static string ReasonFor(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } r ? r + "." : "Refused.";
+
+    /// <summary>A table or container that is gone (deleted under us): created again on the next request.</summary>
+    private static bool IsMissingStore(Exception ex) =>
+        ex is RequestFailedException { Status: 404, ErrorCode: "TableNotFound" or "ContainerNotFound" };
 
     public static IResult ToProblem(Exception ex, HttpContext context, ILogger logger)
     {
@@ -49,6 +65,12 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 foreach (var (key, value) in domain.Extensions) extensions[key] = value;
                 if (status == 401) headers["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"";
                 break;
+            case BadHttpRequestException bad:
+                // The request itself could not be read (broken chunking, a body sent too slowly): the client's fault, not storage's.
+                status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400;
+                title = status == 408 ? "The request body came too slowly." : "The request could not be read.";
+                detail = bad.Message;
+                break;
             case UnavailableException unavailable:
                 status = 503;
                 title = "Storage is unavailable.";
@@ -71,6 +93,11 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
                 break;
         }
+        return Json.Result(Problem(context, status, title, detail, extensions), status, "application/problem+json; charset=utf-8", headers);
+    }
+
+    private static Dictionary<string, object?> Problem(HttpContext context, int status, string title, string detail, Dictionary<string, object?> extensions)
+    {
         var problem = new Dictionary<string, object?>
         {
             ["type"] = TypeFor(status),
@@ -81,13 +108,19 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
         };
         foreach (var (key, value) in extensions) problem[key] = value;
         problem["traceId"] = context.TraceIdentifier;
-        return Json.Result(problem, status, "application/problem+json; charset=utf-8", headers);
+        return problem;
     }
 
-    /// <summary>Storage did not answer, timed out, throttled or failed on its side: the caller should retry later.</summary>
+    /// <summary>
+    /// Storage did not answer, timed out, throttled, failed on its side, refused our credentials (403), lost a table
+    /// (404), or a concurrent write won a race we do not retry (409/412): the caller should retry later. A request that
+    /// could not be read is never a storage fault.
+    /// </summary>
     public static bool IsStorageFault(Exception ex) => ex switch
     {
-        RequestFailedException rfe => rfe.Status is 0 or 408 or 429 or >= 500,
+        BadHttpRequestException => false,
+        RequestFailedException { Status: 404 } rfe => rfe.ErrorCode is "TableNotFound" or "ContainerNotFound",
+        RequestFailedException rfe => rfe.Status is 0 or 401 or 403 or 408 or 409 or 412 or 429 or >= 500,
         AggregateException agg => agg.InnerExceptions.Count > 0 && agg.InnerExceptions.All(IsStorageFault),
         HttpRequestException or TimeoutException => true,
         OperationCanceledException => true,
@@ -101,6 +134,8 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
         401 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
         403 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4",
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
+        405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
+        408 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.9",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
         413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",

@@ -100,7 +100,7 @@ public sealed class TimerScheduler(TimerRunner runner, TimeProvider time, ILogge
         {
             var now = time.GetUtcNow().UtcDateTime;
             var latest = schedule.GetNextOccurrences(now.AddDays(-32), now).LastOrDefault();
-            var last = await runner.LastRunAsync(function, ct);
+            var last = await LastRunWhenStorageAnswersAsync(function, ct);
             if (latest != default && (last is null || last.Value.UtcDateTime < latest))
                 await RunAsync(function, "past due", ct);
             while (!ct.IsCancellationRequested)
@@ -112,6 +112,23 @@ public sealed class TimerScheduler(TimerRunner runner, TimeProvider time, ILogge
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    /// <summary>The last run, once storage answers: an instance started before storage waits for it instead of stopping.</summary>
+    private async Task<DateTimeOffset?> LastRunWhenStorageAnswersAsync(TimerFunction function, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await runner.LastRunAsync(function, ct);
+            }
+            catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !ct.IsCancellationRequested)
+            {
+                if (attempt == 1) logger.LogWarning("{Function} waits for storage ({Error})", function.Name, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * attempt)), time, ct);
+            }
+        }
     }
 
     private async Task RunAsync(TimerFunction function, string why, CancellationToken ct)
