@@ -15,6 +15,9 @@ public sealed class StorageOptions
 
     /// <summary>How long one storage call may take before it counts as unavailable.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The HTTP handler under the storage clients (null: the SDK's own); tests put faults there.</summary>
+    public HttpMessageHandler? Handler { get; set; }
 }
 
 /// <summary>Clients of every table and container the app uses, created on first use.</summary>
@@ -35,6 +38,11 @@ public sealed class StorageContext
         Configure(tableOptions.Retry, options.NetworkTimeout);
         var blobOptions = new BlobClientOptions();
         Configure(blobOptions.Retry, options.NetworkTimeout);
+        if (options.Handler is { } handler)
+        {
+            tableOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(handler);
+            blobOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(handler);
+        }
         _tables = new TableServiceClient(options.ConnectionString, tableOptions);
         _blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
         Ledger = Table("ledger");
