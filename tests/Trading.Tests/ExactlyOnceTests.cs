@@ -1,0 +1,139 @@
+using Azure.Data.Tables;
+using Trading.Infra;
+using Trading.Tests.Support;
+
+namespace Trading.Tests;
+
+/// <summary>
+/// Answers lost after the write: storage commits but its answer never reaches the server (the SDK then retries), or
+/// the server answers but the client never hears it (the client retries). Either way: one effect, one audit record.
+/// </summary>
+public sealed class ExactlyOnceTests : IAsyncLifetime
+{
+    private readonly ApiFixture _api = new();
+    private readonly DropAfterWrite _storageDrop = new();
+    private TestServer _server = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _api.InitializeAsync();
+        _server = await _api.StartServerAsync(builder => builder.Services.AddSingleton(new StorageOptions
+        {
+            ConnectionString = _api.Azurite.ConnectionString,
+            Prefix = _api.Prefix,
+            Handler = _storageDrop,
+        }));
+        _admin = _server.Client(ApiFixture.AdminKey);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin.Dispose();
+        await _server.DisposeAsync();
+        await _api.DisposeAsync();
+    }
+
+    /// <summary>Lets the next entity-group transaction reach storage, then loses its answer (a connection reset).</summary>
+    private sealed class DropAfterWrite : DelegatingHandler
+    {
+        private int _armed;
+        public int Dropped;
+
+        public DropAfterWrite() : base(new HttpClientHandler()) { }
+
+        public void Arm() => Interlocked.Exchange(ref _armed, 1);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var response = await base.SendAsync(request, ct);
+            if (request.RequestUri!.AbsolutePath.EndsWith("$batch", StringComparison.Ordinal) && response.IsSuccessStatusCode
+                && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Interlocked.Increment(ref Dropped);
+                response.Dispose();
+                throw new HttpRequestException("the connection was reset after the write (test)");
+            }
+            return response;
+        }
+    }
+
+    /// <summary>A client whose first answer is lost after the server sent it.</summary>
+    private sealed class LoseFirstAnswer(string apiKey) : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _lost;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
+            var response = await base.SendAsync(request, ct);
+            if (Interlocked.Exchange(ref _lost, 1) == 0)
+            {
+                response.Dispose();
+                throw new HttpRequestException("the answer was lost on the way back (test)");
+            }
+            return response;
+        }
+    }
+
+    private async Task<Reply> PostLosingAnswersAsync(string apiKey, string path, object body, string key)
+    {
+        // Storage's answer is lost: the server must still answer once, with one effect.
+        _storageDrop.Arm();
+        var first = await _server.Client(apiKey).PostJsonAsync(path, body, ApiFixture.Key(key));
+        Assert.True(first.Status is 200 or 201, first.ToString());
+        // Then the client's answer is lost: its retry with the same key must get the same body.
+        using var losing = new HttpClient(new LoseFirstAnswer(apiKey)) { BaseAddress = _server.BaseAddress };
+        await Assert.ThrowsAsync<HttpRequestException>(() => losing.PostJsonAsync(path, body, ApiFixture.Key(key + "-client")));
+        var retried = (await losing.PostJsonAsync(path, body, ApiFixture.Key(key + "-client"))).Expect(201);
+        Assert.Equal("true", retried.Header("Idempotent-Replayed"));
+        return first;
+    }
+
+    [Fact]
+    public async Task A_lost_answer_and_its_retry_make_exactly_one_allocation_trade_proposal_and_pledge_with_one_audit_record_each()
+    {
+        var seller = (await _api.RegisterEnterpriseAsync("131000")).Value;
+        var buyer = (await _api.RegisterEnterpriseAsync("131000")).Value;
+        const string admin = ApiFixture.AdminKey;
+        var sellerKey = await _api.IssueKeyAsync("enterprise", seller);
+        var buyerKey = await _api.IssueKeyAsync("enterprise", buyer);
+        var bankKey = await _api.IssueKeyAsync("bank", "ICBC-LF");
+
+        await PostLosingAnswersAsync(admin, "/api/allocations", new { holder = seller, region = "131000", pollutant = "NH3N", quantity = 10m, reference = "permit" }, "alloc");
+        await PostLosingAnswersAsync(admin, "/api/trades", ApiFixture.Trade(seller, buyer, 1m, 100m, 1, "131000", "NH3N", DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ssK")), "trade");
+        await PostLosingAnswersAsync(sellerKey, "/api/trade-proposals", ApiFixture.Proposal(seller, buyer, 2m, 100m, 1, "131000", "NH3N"), "proposal");
+        await PostLosingAnswersAsync(bankKey, "/api/pledges", new { bankId = "ICBC-LF", holder = seller, region = "131000", pollutant = "NH3N", quantity = 1m, loanAmount = 1000m }, "pledge");
+        Assert.Equal(4, _storageDrop.Dropped);
+
+        // State changes: a lost storage answer, then the client's own retry, take effect once and answer the same.
+        var proposalId = (await _admin.GetJsonAsync($"/api/trade-proposals?party={seller}")).Body["items"]!.First()["id"]!.Value<string>();
+        using var buyerClient = _server.Client(buyerKey);
+        _storageDrop.Arm();
+        var confirmed = (await buyerClient.PostJsonAsync($"/api/trade-proposals/{proposalId}/confirm", "{}")).Expect(200).Body;
+        Assert.Equal(confirmed.ToString(), (await buyerClient.PostJsonAsync($"/api/trade-proposals/{proposalId}/confirm", "{}")).Expect(200).Body.ToString());
+        Assert.Equal(5, _storageDrop.Dropped);
+
+        var rows = await _api.MarketRowsAsync("131000-NH3N");
+        int Count(string prefix) => rows.Count(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal));
+        // Two requests of each kind (one whose storage answer was lost, one whose client answer was lost): two rows each,
+        // and one more trade from the confirmation.
+        Assert.Equal(2, Count("alloc:"));
+        Assert.Equal(2, Count("proposal:"));
+        Assert.Equal(2 + 1, Count("trade:"));
+        Assert.Equal(2, Count("pledge:"));
+        var audit = rows.Where(r => r.RowKey.StartsWith("audit:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(rows.Single(r => r.RowKey == "head").GetInt64("AuditCount"), audit.Count);
+        Assert.All(audit.GroupBy(a => (a.GetString("Action"), a.GetString("Subject"))), g => Assert.Single(g));
+
+        // Copied to the blob trail exactly once, even when the copier runs twice.
+        var trail = _server.Services.GetRequiredService<AuditTrail>();
+        await trail.CopyAsync(CancellationToken.None);
+        await trail.CopyAsync(CancellationToken.None);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
+            .Select(JObject.Parse).Where(l => l["market"]?.Value<string>() == "131000-NH3N").ToList();
+        Assert.Equal(audit.Count, lines.Count);
+        Assert.Equal(audit.Count, lines.Select(l => l["number"]!.Value<long>()).Distinct().Count());
+    }
+}
