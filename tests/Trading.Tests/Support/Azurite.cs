@@ -45,8 +45,8 @@ public sealed class Azurite : IAsyncDisposable
 
     private static Task<Azurite> StartAsync() => StartAsync(FreePort(), FreePort());
 
-    /// <summary>A dedicated Azurite on the given ports (the caller disposes it).</summary>
-    public static async Task<Azurite> StartAsync(int blob, int table)
+    /// <summary>A dedicated Azurite on the given ports (the caller disposes it); in memory, or on disk in <paramref name="location"/>.</summary>
+    public static async Task<Azurite> StartAsync(int blob, int table, string? location = null)
     {
         var root = RepositoryRoot();
         var bin = Path.Combine(root, "node_modules", ".bin", "azurite");
@@ -58,20 +58,22 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
+        foreach (var arg in (location is null ? ["--inMemoryPersistence"] : new[] { "--location", location }).Concat(new[]
                  {
-                     "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--loose",
+                     "--skipApiVersionCheck", "--silent", "--loose",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", blob.ToString(), "--queuePort", queue.ToString(), "--tablePort", table.ToString(),
-                 })
+                 }))
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("azurite did not start");
-        process.OutputDataReceived += (_, _) => { };
+        var azurite0 = (Azurite?)null;
+        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("successfully closed", StringComparison.Ordinal) == true) azurite0?.CountClosed(); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("azurite: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
         var azurite = new Azurite(process, blob, table);
+        azurite0 = azurite;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(await Listening(blob) && await Listening(table)))
         {
@@ -80,6 +82,22 @@ public sealed class Azurite : IAsyncDisposable
             await Task.Delay(100);
         }
         return azurite;
+    }
+
+    private int _closed;
+    private void CountClosed() => Interlocked.Increment(ref _closed);
+
+    /// <summary>
+    /// Stops Azurite as an operator would (SIGTERM: it closes its services and saves its data to disk), then ends the
+    /// process: Azurite 3.37 never exits by itself after closing.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (Volatile.Read(ref _closed) < 3 && !_process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Kill(_process);
+        await _process.WaitForExitAsync();
     }
 
     public ValueTask DisposeAsync()
