@@ -162,6 +162,54 @@ public sealed class ErrorTableTests(ErrorFixture api) : IClassFixture<ErrorFixtu
         Assert.True(errors.ContainsKey("region") && errors.ContainsKey("from") && errors.ContainsKey("pageSize"), reply.Text);
     }
 
+    [Theory]
+    [InlineData("trailing comma", "\"reference\":\"contract 2024-118\"}", "\"reference\":\"contract 2024-118\",}")]
+    [InlineData("comment", "{\"region\"", "{/* note */\"region\"")]
+    [InlineData("line comment", "{\"region\"", "{// note\n\"region\"")]
+    [InlineData("single quotes", "\"method\":\"Agreement\"", "'method':'Agreement'")]
+    [InlineData("unquoted name", "\"method\":", "method:")]
+    [InlineData("duplicate member", "\"quantity\":8.074", "\"quantity\":-1,\"quantity\":8.074")]
+    [InlineData("duplicate in reverse", "\"quantity\":8.074", "\"quantity\":8.074,\"quantity\":-1")]
+    public async Task Lenient_JSON_is_400_and_records_nothing(string form, string replace, string with)
+    {
+        var body = ValidTrade(replace, with);
+        Assert.NotEqual(ValidTrade(), body);
+        var problem = await RefusedAsync("/api/trades", body, 400);
+        Assert.False(string.IsNullOrEmpty(problem["detail"]!.Value<string>()), form);
+    }
+
+    [Theory]
+    [InlineData("\"quantity\":8.074", "\"quantity\":123456789012345678901234567890123")]
+    [InlineData("\"termYears\":5", "\"termYears\":123456789012345678901234567890123")]
+    [InlineData("\"amount\":242220.00", "\"amount\":123456789012345678901234567890123")]
+    [InlineData("\"unitPrice\":6000.00", "\"unitPrice\":1e400")]
+    public async Task Numbers_of_any_length_are_400_or_422_never_500(string replace, string with)
+    {
+        var before = await api.SnapshotAsync();
+        var reply = await api.Admin.SendAsync(HttpMethod.Post, "/api/trades", ValidTrade(replace, with), ApiFixture.Key(Guid.NewGuid().ToString()));
+        Assert.True(reply.Status is 400 or 422, reply.ToString());
+        Assert.Equal("application/problem+json", reply.ContentType?.MediaType);
+        Assert.Equal(before, await api.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task An_amount_beyond_the_ledgers_range_is_422()
+    {
+        // 1,000,000,000 t × 1,000,000 CNY × 5 years: far past 10^13 CNY for one trade.
+        var problem = await RefusedAsync("/api/trades", ValidTrade("\"quantity\":8.074", "\"quantity\":1000000000").Replace("\"unitPrice\":6000.00", "\"unitPrice\":1000000")
+            .Replace(",\"amount\":242220.00", ""), 422);
+        Assert.Contains("range", problem["detail"]!.Value<string>());
+        await RefusedAsync("/api/trades", ValidTrade("\"amount\":242220.00", "\"amount\":99999999999999.99"), 422);
+    }
+
+    [Fact]
+    public async Task A_method_the_route_does_not_have_gets_a_problem_body()
+    {
+        var reply = await api.Admin.SendAsync(HttpMethod.Delete, "/api/health");
+        Assert.True(reply.Status is 404 or 405, reply.ToString());
+        Assert.Equal("application/problem+json", reply.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task A_forged_continuation_token_is_400() =>
         (await api.Admin.GetJsonAsync("/api/trades?continuationToken=bm9wZQ")).Expect(400);
@@ -185,6 +233,23 @@ public sealed class StorageDownTests
         trade.Expect(503);
         Assert.NotNull(trade.Header("Retry-After"));
         Assert.Equal(503, trade.Body["status"]!.Value<int>());
+    }
+
+    [Fact]
+    public async Task A_standalone_instance_started_before_storage_keeps_serving_and_is_healthy_once_storage_is_up()
+    {
+        var (blob, table) = (Azurite.FreePort(), Azurite.FreePort());
+        await using var server = await TestServer.StartAsync(Azurite.ConnectionStringFor(blob, table), "early", ApiFixture.AdminKey, null,
+            "--Trading:StorageTimeout=00:00:02", "--Trading:Timers=true");
+        using var client = server.Client(ApiFixture.AdminKey);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the timers have found no storage by now; the server must still be there
+        (await client.GetJsonAsync("/api/health")).Expect(503);
+        await using var azurite = await Azurite.StartAsync(blob, table);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Reply health;
+        do health = await client.GetJsonAsync("/api/health");
+        while (health.Status != 200 && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        health.Expect(200);
     }
 
     [Fact]
