@@ -79,6 +79,7 @@ public static class Http
     public static Task<Reply> PostJsonAsync(this HttpClient client, string path, object body, IDictionary<string, string>? headers = null) =>
         client.SendAsync(HttpMethod.Post, path, body, headers);
     public static Task<Reply> PutJsonAsync(this HttpClient client, string path, object body) => client.SendAsync(HttpMethod.Put, path, body);
+    public static Task<Reply> DeleteJsonAsync(this HttpClient client, string path) => client.SendAsync(HttpMethod.Delete, path);
 }
 
 public sealed record Reply(int Status, string Text, MediaTypeHeaderValue? ContentType, IReadOnlyDictionary<string, string> Headers)
