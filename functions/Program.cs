@@ -8,10 +8,7 @@ if (args is ["emit-metadata", var directory, ..])
     return 0;
 }
 
-var app = TradingApp.Build(args, builder =>
-{
-    if (builder.Configuration.GetValue<bool>("Trading:SeedDemo")) builder.Services.AddHostedService<DemoSeeder>();
-});
+var app = TradingApp.Build(args);
 await app.RunAsync();
 return 0;
 

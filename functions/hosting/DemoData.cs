@@ -259,7 +259,7 @@ public static class DemoData
 /// Loads the demo data set into empty storage once the server is up, waiting for storage if it is not there yet (the
 /// server serves meanwhile: health answers 503 until storage does).
 /// </summary>
-public sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> logger) : BackgroundService
+public sealed class DemoSeeder(IServiceProvider services, DemoGate gate, ILogger<DemoSeeder> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -269,6 +269,7 @@ public sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> lo
             {
                 if (!await DemoData.SeedIfEmptyAsync(services, logger, stoppingToken))
                     logger.LogInformation("Storage already holds data: demo data not loaded");
+                gate.Open();
                 return;
             }
             catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !stoppingToken.IsCancellationRequested)
@@ -277,5 +278,22 @@ public sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> lo
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
+    }
+}
+
+/// <summary>Timers start once the demo data set is in (so the past-due CloseMonth closes the demo's months); open at once without it.</summary>
+public sealed class DemoGate(bool open)
+{
+    private readonly TaskCompletionSource _done = open ? Completed() : new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Done => _done.Task;
+
+    public void Open() => _done.TrySetResult();
+
+    private static TaskCompletionSource Completed()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
     }
 }

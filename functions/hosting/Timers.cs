@@ -86,12 +86,15 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
 /// timer whose last run is older than its latest scheduled time runs at once (catching up after downtime), as the
 /// Azure Functions host does for past-due timers.
 /// </summary>
-public sealed class TimerScheduler(TimerRunner runner, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
+public sealed class TimerScheduler(TimerRunner runner, DemoGate demo, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
 {
     public static CrontabSchedule Parse(string expression) => CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(FunctionCatalog.All.OfType<TimerFunction>().Select(f => LoopAsync(f, stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await demo.Done.WaitAsync(stoppingToken);
+        await Task.WhenAll(FunctionCatalog.All.OfType<TimerFunction>().Select(f => LoopAsync(f, stoppingToken)));
+    }
 
     private async Task LoopAsync(TimerFunction function, CancellationToken ct)
     {

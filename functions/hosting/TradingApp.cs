@@ -51,6 +51,9 @@ public static class TradingApp
         builder.Services.AddSingleton<ProductStore>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<MatchRefresher>();
+        var seedDemo = builder.Configuration.GetValue<bool>("Trading:SeedDemo");
+        builder.Services.AddSingleton(new DemoGate(open: !seedDemo));
+        if (seedDemo) builder.Services.AddHostedService<DemoSeeder>();
         if (!customHandler && builder.Configuration.GetValue("Trading:Timers", true))
             builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddSingleton(new HostingMode(customHandler));
