@@ -7,12 +7,6 @@ using Trading.Core.Enterprises;
 
 namespace Trading.Infra;
 
-/// <summary>An issued key as listed to admin: never the key itself.</summary>
-public sealed record ApiKeyInfo(string Id, Principal Principal, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
-{
-    public bool IsValidAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || now < ExpiresAt);
-}
-
 /// <summary>
 /// API keys, stored as SHA-256 hashes only (a key is shown once, when issued), all in one partition keyed by hash. A key's
 /// id is the first 16 hex digits of its hash: it names the key in lists and revocations without revealing it.

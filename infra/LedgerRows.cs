@@ -112,20 +112,12 @@ internal static class LedgerRows
     public static TableEntity ProposalEntity(TradeProposal p)
     {
         var r = p.Request;
-        return new TableEntity(p.Market.Key, Proposal(p.Number))
+        return new TableEntity(Terms(r.Market, r.Seller, r.Buyer, r.Quantity, r.UnitPrice, r.TermYears, r.Method, r.Amount, r.Reference))
         {
+            PartitionKey = p.Market.Key,
+            RowKey = Proposal(p.Number),
             ["Id"] = p.Id,
             ["Number"] = p.Number,
-            ["Region"] = r.Market.Region.Value,
-            ["Pollutant"] = r.Market.Pollutant.ToString(),
-            ["Seller"] = r.Seller.Value,
-            ["Buyer"] = r.Buyer.Value,
-            ["Grams"] = r.Quantity.Grams,
-            ["UnitPriceFen"] = r.UnitPrice.Fen,
-            ["TermYears"] = r.TermYears,
-            ["Method"] = r.Method.ToString(),
-            ["AmountFen"] = r.Amount.Fen,
-            ["Reference"] = r.Reference,
             ["ProposedBy"] = r.ProposedBy.Value,
             ["RequestedExpiresAt"] = Time(r.ExpiresAt),
             ["Status"] = p.Status.ToString(),
@@ -190,21 +182,13 @@ internal static class LedgerRows
     public static TableEntity TradeEntity(Trade t, string rowKey)
     {
         var r = t.Request;
-        return new TableEntity(r.Market.Key, rowKey)
+        return new TableEntity(Terms(r.Market, r.Seller, r.Buyer, r.Quantity, r.UnitPrice, r.TermYears, r.Method, r.Amount, r.Reference))
         {
+            PartitionKey = r.Market.Key,
+            RowKey = rowKey,
             ["Sequence"] = t.Sequence,
-            ["Region"] = r.Market.Region.Value,
-            ["Pollutant"] = r.Market.Pollutant.ToString(),
-            ["Seller"] = r.Seller.Value,
-            ["Buyer"] = r.Buyer.Value,
-            ["Grams"] = r.Quantity.Grams,
-            ["UnitPriceFen"] = r.UnitPrice.Fen,
-            ["TermYears"] = r.TermYears,
-            ["Method"] = r.Method.ToString(),
             ["TradedAt"] = r.TradedAt.ToString("O", CultureInfo.InvariantCulture),
             ["Month"] = r.Month.ToString(),
-            ["AmountFen"] = r.Amount.Fen,
-            ["Reference"] = r.Reference,
             ["RecordedAt"] = t.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
             ["RecordedBy"] = t.RecordedBy,
             ["PreviousHash"] = t.PreviousHash,
@@ -249,6 +233,22 @@ internal static class LedgerRows
             : null;
         return new Allocation(e.GetInt64("Number")!.Value, request, Time(e, "RecordedAt")!.Value, e.GetString("RecordedBy"), revoked);
     }
+
+    /// <summary>The columns of a trade's terms, shared by trade rows and proposal rows.</summary>
+    private static Dictionary<string, object?> Terms(MarketId market, Holder seller, Holder buyer, Quantity quantity, Money unitPrice, int termYears,
+        TradeMethod method, Money amount, string? reference) => new()
+    {
+        ["Region"] = market.Region.Value,
+        ["Pollutant"] = market.Pollutant.ToString(),
+        ["Seller"] = seller.Value,
+        ["Buyer"] = buyer.Value,
+        ["Grams"] = quantity.Grams,
+        ["UnitPriceFen"] = unitPrice.Fen,
+        ["TermYears"] = termYears,
+        ["Method"] = method.ToString(),
+        ["AmountFen"] = amount.Fen,
+        ["Reference"] = reference,
+    };
 
     /// <summary>The entities a change writes, with the action: create, or replace under If-Match.</summary>
     public static IEnumerable<TableTransactionAction> Actions(MarketId market, RowChange change)

@@ -9,9 +9,6 @@ using Trading.Core.Primitives;
 
 namespace Trading.Infra;
 
-/// <summary>What a write answered: the use case's answer (null on a replay), its rendered body, and whether it was replayed.</summary>
-public sealed record WriteOutcome<T>(T? Answer, string Body, bool Replayed, string? ResourceId);
-
 /// <summary>
 /// The one loop that runs every use case: load the snapshot through the port, decide (pure, in core), commit the
 /// decision as one partition transaction under If-Match, and on a lost race load and decide again, a bounded number of

@@ -183,6 +183,3 @@ public sealed class TableLedger(StorageContext storage) : ILedger
         return response.HasValue ? response.Value : null;
     }
 }
-
-/// <summary>A market's hash chain as recomputed: trades checked, valid or not, the last good hash, the first bad sequence.</summary>
-public sealed record ChainCheck(long Trades, bool Valid, string HeadHash, long? FirstInvalidSequence);

@@ -1,8 +1,5 @@
 namespace Trading.Core.Ledger;
 
-/// <summary>A line of the audit trail that a decision adds: what was done to which resource.</summary>
-public sealed record AuditEntry(string Action, string Subject);
-
 /// <summary>
 /// What a use case decided: the rows to commit as one transaction, the new head (null: unchanged), the audit entries,
 /// and the answer. <see cref="Refusal"/>, when set, is thrown after the changes commit (an expired proposal is ended,
