@@ -255,6 +255,8 @@ public sealed class UseCaseTests
         Assert.True(again.WritesNothing);
         Assert.Equal(first.Answer!.Trade!.Id, again.Answer!.Trade!.Id);
         Assert.Single(market.All<Trade>());
+        // Only who could make the change gets its repeat answered; the proposer gets 403 as before.
+        Assert.Throws<ForbiddenException>(() => market.Run(new ConfirmProposal(Market, proposal.Number), Ctx(SellerKey)));
         var ex = Assert.Throws<ConflictException>(() => market.Run(new EndProposal(Market, proposal.Number, ProposalStatus.Cancelled), Ctx(SellerKey)));
         Assert.Equal("settled", ex.Extensions["state"]);
     }

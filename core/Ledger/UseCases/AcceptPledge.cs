@@ -18,9 +18,9 @@ public sealed record AcceptPledge(MarketId Market, long Number) : IMarketUseCase
     {
         var row = PledgeRules.Find(snapshot, Market, Number, context.Caller);
         var p = row.Value;
-        if (p.Status == PledgeStatus.Active) return Decision<Pledge>.Unchanged(p);
         if (p.SideOf(context.Caller) != p.Acceptor && context.Caller.Role != Access.Role.Admin)
             throw new ForbiddenException($"Pledge {p.Id} was asked for by the {p.RequestedBy.ToString().ToLowerInvariant()}; only the {p.Acceptor.ToString().ToLowerInvariant()} accepts it.");
+        if (p.Status == PledgeStatus.Active) return Decision<Pledge>.Unchanged(p);
         if (p.Status != PledgeStatus.Requested) throw PledgeRules.State(p, "accepted");
         if (p.IsPastExpiry(context.Now))
         {

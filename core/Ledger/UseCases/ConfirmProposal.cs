@@ -28,9 +28,9 @@ public sealed record ConfirmProposal(MarketId Market, long Number) : IMarketUseC
     {
         var row = ProposalRules.Find(snapshot, Market, Number, context.Caller);
         var p = row.Value;
-        if (p.Status == ProposalStatus.Settled) return Decision<ProposalOutcome>.Unchanged(new ProposalOutcome(p, snapshot.Trades[p.TradeSequence!.Value]));
         if (Access.LedgerAccess.PartyOf(context.Caller, p) != p.Counterparty && context.Caller.Role != Access.Role.Admin)
             throw new ForbiddenException($"Only the counterparty ({p.Counterparty}) confirms trade proposal {p.Id}.");
+        if (p.Status == ProposalStatus.Settled) return Decision<ProposalOutcome>.Unchanged(new ProposalOutcome(p, snapshot.Trades[p.TradeSequence!.Value]));
         if (p.Status != ProposalStatus.Proposed) throw StateConflict.Exception($"Trade proposal {p.Id}", StateConflict.Name(p.Status), "confirmed");
         if (p.IsPastExpiry(context.Now)) return ProposalRules.ExpireAndRefuse(snapshot, row, context, "confirmed");
 

@@ -17,7 +17,6 @@ public sealed record EndPledge(MarketId Market, long Number, PledgeStatus Target
     {
         var row = PledgeRules.Find(snapshot, Market, Number, context.Caller);
         var p = row.Value;
-        if (p.Status == Target) return Decision<Pledge>.Unchanged(p);
         var side = p.SideOf(context.Caller);
         var admin = context.Caller.Role == Access.Role.Admin;
         var verb = StateConflict.Name(Target);
@@ -25,6 +24,7 @@ public sealed record EndPledge(MarketId Market, long Number, PledgeStatus Target
         {
             case PledgeStatus.Released:
                 if (!Access.LedgerAccess.MayRelease(context.Caller, p)) throw new ForbiddenException($"Pledge {p.Id} is released by its bank ({p.Request.Bank}).");
+                if (p.Status == Target) return Decision<Pledge>.Unchanged(p);
                 if (p.Status != PledgeStatus.Active) throw PledgeRules.State(p, verb);
                 var holding = snapshot.Holding(p.Request.Holder);
                 var released = p with { Status = Target, EndedAt = context.Now, EndedBy = context.Caller.Id };
@@ -36,6 +36,7 @@ public sealed record EndPledge(MarketId Market, long Number, PledgeStatus Target
                     throw new ForbiddenException(Target == PledgeStatus.Rejected
                         ? $"Only the {p.Acceptor.ToString().ToLowerInvariant()} rejects pledge request {p.Id}; the side that asked cancels it."
                         : $"Only the {p.RequestedBy.ToString().ToLowerInvariant()} that asked cancels pledge request {p.Id}.");
+                if (p.Status == Target) return Decision<Pledge>.Unchanged(p);
                 if (p.Status != PledgeStatus.Requested) throw PledgeRules.State(p, verb);
                 var ended = p with { Status = Target, EndedAt = context.Now, EndedBy = context.Caller.Id };
                 return new Decision<Pledge>(ended, [RowChange.Of(row, ended)], null, [new AuditEntry(Action, p.Id)]);

@@ -18,13 +18,13 @@ public sealed record EndProposal(MarketId Market, long Number, ProposalStatus Ta
         var row = ProposalRules.Find(snapshot, Market, Number, context.Caller);
         var p = row.Value;
         var verb = Target == ProposalStatus.Rejected ? "rejected" : "cancelled";
-        if (p.Status == Target) return Decision<ProposalOutcome>.Unchanged(new ProposalOutcome(p, null));
         var party = Access.LedgerAccess.PartyOf(context.Caller, p);
         var allowed = Target == ProposalStatus.Rejected ? p.Counterparty : p.ProposedBy;
         if (party != allowed && context.Caller.Role != Access.Role.Admin)
             throw new ForbiddenException(Target == ProposalStatus.Rejected
                 ? $"Only the counterparty ({p.Counterparty}) rejects trade proposal {p.Id}; the proposer cancels it."
                 : $"Only the proposer ({p.ProposedBy}) cancels trade proposal {p.Id}; the counterparty rejects it.");
+        if (p.Status == Target) return Decision<ProposalOutcome>.Unchanged(new ProposalOutcome(p, null));
         if (p.Status != ProposalStatus.Proposed) throw StateConflict.Exception($"Trade proposal {p.Id}", StateConflict.Name(p.Status), verb);
         if (p.IsPastExpiry(context.Now)) return ProposalRules.ExpireAndRefuse(snapshot, row, context, verb);
         var changes = ProposalRules.End(snapshot, row, Target, context, out var ended);
