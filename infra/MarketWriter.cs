@@ -35,7 +35,9 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         if ((fingerprint is null) != (idempotencyKey is null))
             throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
         var callerKeyHash = idempotencyKey is null ? null : Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
-        var binding = callerKeyHash is null ? null : await FindBindingAsync(callerKeyHash, fingerprint!, ct);
+        // The key's binding across markets is read while the market's rows load.
+        var bindingTask = callerKeyHash is null ? Task.FromResult<Binding?>(null) : FindBindingAsync(callerKeyHash, fingerprint!, ct);
+        Binding? binding = null;
         var boundHere = false;
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
@@ -46,6 +48,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             try
             {
                 var snapshot = await LoadAsync(useCase, context, ct);
+                if (attempt == 1) binding = await bindingTask;
                 decision = UseCaseRunner.Run(useCase, snapshot, context);
             }
             catch (DomainException) when (boundHere)

@@ -11,7 +11,7 @@ namespace Trading.Infra;
 /// The ledger's storage port on Table Storage: one partition per market; a load is parallel point reads, a commit one
 /// entity-group transaction with If-Match on every row that was read (Add for rows that were absent).
 /// </summary>
-public sealed class TableMarketRows(StorageContext storage) : IMarketRows
+public sealed class TableMarketRows(StorageContext storage, TimeProvider time) : IMarketRows
 {
     private readonly ConcurrentDictionary<ReportingMonth, bool> _closedMonths = new();
 
@@ -66,9 +66,16 @@ public sealed class TableMarketRows(StorageContext storage) : IMarketRows
         }
     }
 
-    /// <summary>A month is closing once CloseMonth has marked it (before it lists the markets); closing and closed never revert.</summary>
+    /// <summary>How far apart two instances' clocks may be: a month is never closing before it ended by any instance's clock.</summary>
+    private static readonly TimeSpan s_clockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A month is closing once CloseMonth has marked it (before it lists the markets); closing and closed never revert.
+    /// A month that has not ended (with a margin for clock skew) cannot be closing: no read.
+    /// </summary>
     public async Task<bool> IsMonthClosingAsync(ReportingMonth month, CancellationToken ct)
     {
+        if (month.End > time.GetUtcNow() + s_clockSkew) return false;
         if (_closedMonths.ContainsKey(month)) return true;
         var row = await storage.Closes.GetEntityIfExistsAsync<TableEntity>(MonthFigures.ClosesPartition, month.ToString(), select: ["RowKey"], cancellationToken: ct);
         if (!row.HasValue) return false;
