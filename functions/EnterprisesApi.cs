@@ -82,6 +82,31 @@ public static class Scope
         return RegionPrefix.All;
     }
 
+    /// <summary>A region prefix for public market data (any caller): none means every region.</summary>
+    public static RegionPrefix AnyRegion(string? text, FieldErrors errors)
+    {
+        if (text is null) return RegionPrefix.All;
+        if (RegionPrefix.TryParse(text, out var prefix, out var error)) return prefix;
+        errors.Add("region", error);
+        return RegionPrefix.All;
+    }
+
+    public static Pollutant? Pollutant(string? text, FieldErrors errors)
+    {
+        if (text is null) return null;
+        if (Pollutants.TryParse(text, out var pollutant)) return pollutant;
+        errors.Add("pollutant", $"must be one of {Pollutants.Names}");
+        return null;
+    }
+
+    public static ReportingMonth? Month(string? text, string field, FieldErrors errors)
+    {
+        if (text is null) return null;
+        if (ReportingMonth.TryParse(text, out var month, out var error)) return month;
+        errors.Add(field, error);
+        return null;
+    }
+
     public static void RequireGoverns(Principal caller, RegionPrefix region)
     {
         if (!caller.GovernsPrefix(region))

@@ -1,5 +1,6 @@
 using Trading.Core;
 using Trading.Core.Access;
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 using Trading.Functions.Hosting;
 using Trading.Infra;
@@ -10,6 +11,8 @@ public static class MarketsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
+        new HttpFunction("ListMarkets", "GET", "markets", ListAsync),
+        new HttpFunction("MarketPrices", "GET", "markets/{market}/prices", PricesAsync),
         new HttpFunction("VerifyMarket", "GET", "markets/{market}/verify", VerifyAsync),
         new TimerFunction("CopyAudit", "0 * * * * *", async (services, ct) =>
         {
@@ -18,15 +21,79 @@ public static class MarketsApi
         }),
     ];
 
+    /// <summary>
+    /// Every market under a region prefix (any key): its 90-day reference price, its latest trade's price and date, and how
+    /// many listings and auctions are open, all from each market's head and day counters (bounded fan-out over markets).
+    /// </summary>
+    private static async Task<IResult> ListAsync(HttpContext context)
+    {
+        await context.CallerAsync();
+        var errors = new FieldErrors();
+        var region = Scope.AnyRegion(context.Query("region"), errors);
+        var pollutant = Scope.Pollutant(context.Query("pollutant"), errors);
+        errors.ThrowIfAny();
+        var ledger = context.Service<TableLedger>();
+        var now = context.Now();
+        var (from, to) = ReferencePrice.Window(now);
+        var markets = (await ledger.MarketsAsync(region, context.RequestAborted)).Where(m => pollutant is null || m.Pollutant == pollutant)
+            .OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
+        var rows = await Bounded.SelectAsync(markets, async m =>
+        {
+            var head = ledger.HeadAsync(m, context.RequestAborted);
+            var days = ledger.DaysAsync(m, from, to, context.RequestAborted);
+            return (Market: m, Head: await head, Reference: ReferencePrice.From(await days, now));
+        }, Bounded.DefaultConcurrency, context.RequestAborted);
+        return Json.Result(rows.Select(r => new
+        {
+            region = r.Market.Region.Value,
+            pollutant = r.Market.Pollutant.ToString(),
+            referencePrice = r.Reference?.Yuan,
+            lastPrice = r.Head.LastTradedAt is null ? (decimal?)null : Money.FromFen(r.Head.LastPriceFen).Yuan,
+            lastTradedAt = r.Head.LastTradedAt is { } at ? Timestamps.Format(at) : null,
+            openListings = r.Head.OpenListings,
+            openAuctions = r.Head.OpenAuctions,
+        }).ToList());
+    }
+
+    /// <summary>A market's monthly price figures (any key), from its month counters: trades, quantity, amount, vwap, low, high.</summary>
+    private static async Task<IResult> PricesAsync(HttpContext context)
+    {
+        await context.CallerAsync();
+        var market = ParseMarket(context);
+        var errors = new FieldErrors();
+        var now = ReportingMonth.Of(context.Now());
+        var from = Scope.Month(context.Query("from"), "from", errors) ?? now.AddYears(-1).Next();
+        var to = Scope.Month(context.Query("to"), "to", errors) ?? now;
+        if (from > to) errors.Add("from", "must not be after to");
+        else if ((to.Year - from.Year) * 12 + to.Month - from.Month >= 120) errors.Add("from", "a range covers at most 120 months");
+        errors.ThrowIfAny();
+        var months = await context.Service<TableLedger>().MonthsAsync(market, from, to, context.RequestAborted);
+        return Json.Result(months.Where(m => m.Trades > 0).OrderBy(m => m.Month).Select(m => new
+        {
+            month = m.Month.ToString(),
+            trades = m.Trades,
+            quantity = Quantity.FromGrams(m.Grams).Tonnes,
+            amount = Money.FromFen(m.Fen).Yuan,
+            vwap = Vwap.Of(m.Fen, m.GramYears)?.Yuan,
+            low = Money.FromFen(m.LowFen).Yuan,
+            high = Money.FromFen(m.HighFen).Yuan,
+        }).ToList());
+    }
+
+    private static MarketId ParseMarket(HttpContext context)
+    {
+        var text = context.Request.RouteValues["market"] as string;
+        return MarketId.TryParse(text, out var market) && market.Value.Key == text ? market.Value : throw new NotFoundException($"No market {text}.");
+    }
+
     /// <summary>Recomputes the market's hash chain from its trades (officials in scope, admin).</summary>
     private static async Task<IResult> VerifyAsync(HttpContext context)
     {
         var caller = await context.CallerAsync(Role.Admin, Role.Official);
-        var text = context.Request.RouteValues["market"] as string;
-        if (!MarketId.TryParse(text, out var market) || market.Value.Key != text) throw new NotFoundException($"No market {text}.");
-        if (!caller.GovernsRegion(market.Value.Region)) throw new NotFoundException($"No market {text} in your scope.");
-        var check = await context.Service<TableLedger>().VerifyChainAsync(market.Value, context.RequestAborted);
-        return Json.Result(new { market = market.Value.Key, trades = check.Trades, valid = check.Valid, headHash = check.HeadHash,
+        var market = ParseMarket(context);
+        if (!caller.GovernsRegion(market.Region)) throw new NotFoundException($"No market {market} in your scope.");
+        var check = await context.Service<TableLedger>().VerifyChainAsync(market, context.RequestAborted);
+        return Json.Result(new { market = market.Key, trades = check.Trades, valid = check.Valid, headHash = check.HeadHash,
             firstInvalidSequence = check.FirstInvalidSequence });
     }
 }

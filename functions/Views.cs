@@ -1,6 +1,8 @@
 using System.Globalization;
 using Trading.Core.Enterprises;
+using Trading.Core.Access;
 using Trading.Core.Finance;
+using Trading.Core.Market;
 using Trading.Core.Ledger;
 using Trading.Core.Ledger.UseCases;
 using Trading.Core.Primitives;
@@ -91,6 +93,57 @@ public static class Views
             trade = o.Trade is { } t ? Trade(t) : null,
         };
     }
+
+    /// <summary>A listing; its seller is named only to the seller itself, officials in scope and admin.</summary>
+    public static object Listing(Listing l, Principal caller) => new
+    {
+        id = l.Id,
+        status = StateConflict.Name(l.Status),
+        region = l.Market.Region.Value,
+        pollutant = l.Market.Pollutant.ToString(),
+        seller = MarketAccess.MaySeeParty(caller, l.Request.Seller, l.Market) ? l.Request.Seller.Value : null,
+        quantity = l.Request.Quantity.Tonnes,
+        remaining = l.Remaining.Tonnes,
+        unitPrice = l.Request.UnitPrice.Yuan,
+        termYears = l.Request.TermYears,
+        minLot = l.Request.MinLot.Tonnes,
+        createdAt = Timestamps.Format(l.CreatedAt),
+        expiresAt = Timestamps.Format(l.ExpiresAt),
+        endedAt = l.EndedAt is { } e ? Timestamps.Format(e) : null,
+    };
+
+    /// <summary>An auction with its best price and bid count; once settled, its results (bidders named as for listings).</summary>
+    public static object Auction(Auction a, IReadOnlyList<Bid> bids, Principal caller) => new
+    {
+        id = a.Id,
+        status = StateConflict.Name(a.Status),
+        region = a.Market.Region.Value,
+        pollutant = a.Market.Pollutant.ToString(),
+        quantity = a.Request.Quantity.Tonnes,
+        termYears = a.Request.TermYears,
+        startPrice = a.Request.StartPrice.Yuan,
+        increment = a.Request.Increment.Yuan,
+        minLot = a.Request.MinLot.Tonnes,
+        opensAt = Timestamps.Format(a.Request.OpensAt),
+        closesAt = Timestamps.Format(a.Request.ClosesAt),
+        bestPrice = a.BestPrice?.Yuan,
+        bids = a.Bids,
+        sold = a.Sold.Tonnes,
+        closedAt = a.ClosedAt is { } c ? Timestamps.Format(c) : null,
+        results = bids.Where(b => b.Filled is not null).OrderByDescending(b => b.UnitPrice.Fen).ThenBy(b => b.PlacedAt)
+            .Select(b => Bid(b, a.Id, MarketAccess.MaySeeParty(caller, b.Bidder, a.Market))).ToList(),
+    };
+
+    public static object Bid(Bid b, string auctionId, bool showBidder) => new
+    {
+        auction = auctionId,
+        bidder = showBidder ? b.Bidder.Value : null,
+        quantity = b.Quantity.Tonnes,
+        unitPrice = b.UnitPrice.Yuan,
+        placedAt = Timestamps.Format(b.PlacedAt),
+        filled = b.Filled?.Tonnes,
+        trade = b.TradeSequence is { } seq ? $"{auctionId[..auctionId.LastIndexOf("-AU", StringComparison.Ordinal)]}-{seq}" : null,
+    };
 
     public static object Pledge(Pledge p) => new
     {

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Trading.Core.Access;
 using Trading.Core.Finance;
 using Trading.Core.Ledger;
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 
 namespace Trading.Infra;
@@ -45,12 +46,19 @@ internal static class LedgerRows
         ["PledgeCount"] = head.PledgeCount,
         ["ProposalCount"] = head.ProposalCount,
         ["AuditCount"] = head.AuditCount,
+        ["ListingCount"] = head.ListingCount,
+        ["AuctionCount"] = head.AuctionCount,
+        ["OpenListings"] = head.OpenListings,
+        ["OpenAuctions"] = head.OpenAuctions,
+        ["LastPriceFen"] = head.LastPriceFen,
+        ["LastTradedAt"] = Time(head.LastTradedAt),
     };
 
     public static MarketHead ToHead(TableEntity? e) => e is null ? MarketHead.Empty : new MarketHead(
         e.GetInt64("Sequence") ?? 0, e.GetString("LastHash"), e.GetInt64("AllocationCount") ?? 0,
         Quantity.FromGrams(e.GetInt64("AllocatedGrams") ?? 0), e.GetInt64("PledgeCount") ?? 0, e.GetInt64("ProposalCount") ?? 0,
-        e.GetInt64("AuditCount") ?? 0);
+        e.GetInt64("AuditCount") ?? 0, e.GetInt64("ListingCount") ?? 0, e.GetInt64("AuctionCount") ?? 0, e.GetInt64("OpenListings") ?? 0,
+        e.GetInt64("OpenAuctions") ?? 0, e.GetInt64("LastPriceFen") ?? 0, Time(e, "LastTradedAt"));
 
     public static TableEntity HoldingEntity(MarketId market, Holding h) => new(market.Key, Holding(h.Holder))
     {
@@ -171,10 +179,117 @@ internal static class LedgerRows
         ["Grams"] = m.Grams,
         ["Fen"] = m.Fen,
         ["Closed"] = m.Closed,
+        ["GramYears"] = m.GramYears,
+        ["LowFen"] = m.LowFen,
+        ["HighFen"] = m.HighFen,
     };
 
     public static MonthCounter ToMonth(ReportingMonth month, TableEntity? e) => e is null ? MonthCounter.Empty(month) :
-        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0, e.GetBoolean("Closed") ?? false);
+        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0, e.GetBoolean("Closed") ?? false,
+            e.GetInt64("GramYears") ?? 0, e.GetInt64("LowFen") ?? 0, e.GetInt64("HighFen") ?? 0);
+
+    public static string Day(DateOnly day) => "day:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static TableEntity DayEntity(MarketId market, DayCounter d) => new(market.Key, Day(d.Day))
+    {
+        ["Trades"] = d.Trades,
+        ["Fen"] = d.Fen,
+        ["GramYears"] = d.GramYears,
+    };
+
+    public static DayCounter ToDay(DateOnly day, TableEntity? e) => e is null ? DayCounter.Empty(day) :
+        new DayCounter(day, e.GetInt64("Trades") ?? 0, e.GetInt64("Fen") ?? 0, e.GetInt64("GramYears") ?? 0);
+
+    public static DateOnly DayOfRow(string rowKey) => DateOnly.ParseExact(rowKey["day:".Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Listing(long number) => $"listing:{number:D10}";
+    public const string ListingFirst = "listing:";
+    public const string ListingLast = "listing;";
+
+    public static TableEntity ListingEntity(Listing l) => new(l.Market.Key, Listing(l.Number))
+    {
+        ["Id"] = l.Id,
+        ["Number"] = l.Number,
+        ["Region"] = l.Market.Region.Value,
+        ["Pollutant"] = l.Market.Pollutant.ToString(),
+        ["Seller"] = l.Request.Seller.Value,
+        ["Grams"] = l.Request.Quantity.Grams,
+        ["UnitPriceFen"] = l.Request.UnitPrice.Fen,
+        ["TermYears"] = l.Request.TermYears,
+        ["MinLotGrams"] = l.Request.MinLot.Grams,
+        ["RequestedExpiresAt"] = Time(l.Request.ExpiresAt),
+        ["RemainingGrams"] = l.Remaining.Grams,
+        ["Status"] = l.Status.ToString(),
+        ["CreatedAt"] = Time(l.CreatedAt),
+        ["CreatedBy"] = l.CreatedBy,
+        ["ExpiresAt"] = Time(l.ExpiresAt),
+        ["EndedAt"] = Time(l.EndedAt),
+        ["EndedBy"] = l.EndedBy,
+    };
+
+    public static Listing ToListing(MarketId market, TableEntity e)
+    {
+        var request = new ListingRequest(market, Holder.Parse(e.GetString("Seller")), Quantity.FromGrams(e.GetInt64("Grams")!.Value),
+            Money.FromFen(e.GetInt64("UnitPriceFen")!.Value), e.GetInt32("TermYears")!.Value, Quantity.FromGrams(e.GetInt64("MinLotGrams")!.Value),
+            Time(e, "RequestedExpiresAt"));
+        return new Listing(e.GetInt64("Number")!.Value, request, Quantity.FromGrams(e.GetInt64("RemainingGrams")!.Value),
+            Enum.Parse<ListingStatus>(e.GetString("Status")), Time(e, "CreatedAt")!.Value, e.GetString("CreatedBy"), Time(e, "ExpiresAt")!.Value,
+            Time(e, "EndedAt"), e.GetString("EndedBy"));
+    }
+
+    public static string Auction(long number) => $"auction:{number:D10}";
+    public const string AuctionFirst = "auction:";
+    public const string AuctionLast = "auction;";
+
+    public static TableEntity AuctionEntity(Auction a) => new(a.Market.Key, Auction(a.Number))
+    {
+        ["Id"] = a.Id,
+        ["Number"] = a.Number,
+        ["Grams"] = a.Request.Quantity.Grams,
+        ["TermYears"] = a.Request.TermYears,
+        ["StartFen"] = a.Request.StartPrice.Fen,
+        ["IncrementFen"] = a.Request.Increment.Fen,
+        ["MinLotGrams"] = a.Request.MinLot.Grams,
+        ["OpensAt"] = Time(a.Request.OpensAt),
+        ["ClosesAt"] = Time(a.Request.ClosesAt),
+        ["Status"] = a.Status.ToString(),
+        ["CreatedAt"] = Time(a.CreatedAt),
+        ["CreatedBy"] = a.CreatedBy,
+        ["Bids"] = a.Bids,
+        ["BestFen"] = a.BestPrice?.Fen,
+        ["Settled"] = a.Settled,
+        ["SoldGrams"] = a.Sold.Grams,
+        ["ClosedAt"] = Time(a.ClosedAt),
+    };
+
+    public static Auction ToAuction(MarketId market, TableEntity e)
+    {
+        var request = new AuctionRequest(market, Quantity.FromGrams(e.GetInt64("Grams")!.Value), e.GetInt32("TermYears")!.Value,
+            Money.FromFen(e.GetInt64("StartFen")!.Value), Money.FromFen(e.GetInt64("IncrementFen")!.Value), Quantity.FromGrams(e.GetInt64("MinLotGrams")!.Value),
+            Time(e, "OpensAt")!.Value, Time(e, "ClosesAt")!.Value);
+        return new Auction(e.GetInt64("Number")!.Value, request, Enum.Parse<AuctionStatus>(e.GetString("Status")), Time(e, "CreatedAt")!.Value,
+            e.GetString("CreatedBy"), e.GetInt64("Bids") ?? 0, e.GetInt64("BestFen") is { } best ? Money.FromFen(best) : null,
+            e.GetInt32("Settled") ?? 0, Quantity.FromGrams(e.GetInt64("SoldGrams") ?? 0), Time(e, "ClosedAt"));
+    }
+
+    public static string Bid(long auction, Holder bidder) => $"bid:{auction:D10}:{bidder.Value}";
+    public static string BidsFirst(long auction) => $"bid:{auction:D10}:";
+    public static string BidsLast(long auction) => $"bid:{auction:D10};";
+
+    public static TableEntity BidEntity(MarketId market, Bid b) => new(market.Key, Bid(b.Auction, b.Bidder))
+    {
+        ["Auction"] = b.Auction,
+        ["Bidder"] = b.Bidder.Value,
+        ["Grams"] = b.Quantity.Grams,
+        ["UnitPriceFen"] = b.UnitPrice.Fen,
+        ["PlacedAt"] = Time(b.PlacedAt),
+        ["FilledGrams"] = b.Filled?.Grams,
+        ["TradeSequence"] = b.TradeSequence,
+    };
+
+    public static Bid ToBid(TableEntity e) => new(e.GetInt64("Auction")!.Value, Holder.Parse(e.GetString("Bidder")), Quantity.FromGrams(e.GetInt64("Grams")!.Value),
+        Money.FromFen(e.GetInt64("UnitPriceFen")!.Value), Time(e, "PlacedAt")!.Value,
+        e.GetInt64("FilledGrams") is { } filled ? Quantity.FromGrams(filled) : null, e.GetInt64("TradeSequence"));
 
     public const string MonthFirst = "month:";
     public const string MonthLast = "month;";
@@ -259,6 +374,10 @@ internal static class LedgerRows
             Core.Ledger.Holding h => new[] { HoldingEntity(market, h) },
             MarketHead h => new[] { HeadEntity(market, h) },
             MonthCounter m => new[] { MonthEntity(market, m) },
+            DayCounter d => new[] { DayEntity(market, d) },
+            Core.Market.Listing l => new[] { ListingEntity(l) },
+            Core.Market.Auction a => new[] { AuctionEntity(a) },
+            Core.Market.Bid b => new[] { BidEntity(market, b) },
             Core.Ledger.Allocation a => new[] { AllocationEntity(a) },
             TradeProposal p => new[] { ProposalEntity(p) },
             Core.Finance.Pledge p => new[] { PledgeEntity(p) },

@@ -62,15 +62,21 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             if (decision.WritesNothing)
                 return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
 
-            var body = render(decision.Answer!);
+            var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);
-            if (callerKeyHash is not null && binding is not { Mine: true })
+            if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
                 (binding, boundHere) = await BindAsync(caller, callerKeyHash, fingerprint!, market, binding, ct);
             await IndexAsync(market, decision.Changes, ct);
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
-                if (decision.Refusal is { } refusal) throw refusal;
-                return new WriteOutcome<T>(decision.Answer, body, Replayed: false, decision.ResourceId);
+                foreach (var ended in decision.Changes.Select(c => c.Row).OfType<Core.Market.Listing>().Where(l => l.Status != Core.Market.ListingStatus.Open))
+                    await offers.RemoveAsync(OfferIndex.Listings, ended.Id, OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt), [ended.Request.Seller.Value], ct);
+                if (decision.Refusal is { } refusal)
+                {
+                    if (boundHere) await UnbindAsync(binding!, ct);
+                    throw refusal;
+                }
+                return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
             }
             if (attempt >= MaxAttempts)
                 throw new UnavailableException($"The market {market} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
@@ -173,10 +179,17 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
                         () => storage.HolderIndex.UpsertEntityAsync(new TableEntity(h.Holder.Value, market.Key), TableUpdateMode.Merge, ct));
                     break;
                 case TradeProposal p:
-                    await offers.AddAsync(OfferIndex.Proposals, p.Id, market, p.CreatedAt, [p.Request.Seller.Value, p.Request.Buyer.Value], ct);
+                    await offers.AddAsync(OfferIndex.Proposals, p.Id, market, OfferIndex.NewestFirst(p.CreatedAt), [p.Request.Seller.Value, p.Request.Buyer.Value], ct);
                     break;
                 case Pledge p:
-                    await offers.AddAsync(OfferIndex.Pledges, p.Id, market, p.CreatedAt, ["bank:" + p.Request.Bank.Value, "holder:" + p.Request.Holder.Value], ct);
+                    await offers.AddAsync(OfferIndex.Pledges, p.Id, market, OfferIndex.NewestFirst(p.CreatedAt),
+                        ["bank:" + p.Request.Bank.Value, "holder:" + p.Request.Holder.Value], ct);
+                    break;
+                case Core.Market.Listing l:
+                    await offers.AddAsync(OfferIndex.Listings, l.Id, market, OfferIndex.CheapestFirst(l.Request.UnitPrice, l.CreatedAt), [l.Request.Seller.Value], ct);
+                    break;
+                case Core.Market.Auction a:
+                    await offers.AddAsync(OfferIndex.Auctions, a.Id, market, OfferIndex.NewestFirst(a.CreatedAt), [], ct);
                     break;
             }
         }

@@ -14,11 +14,12 @@ namespace Trading.Infra;
 /// Then it writes the report blobs and marks the month closed. Every step is idempotent; the report holds no
 /// timestamp, so two runs at once write the same bytes.
 /// </summary>
-public sealed class MonthCloser(StorageContext storage, TableLedger ledger, MonthFigures figures, ReportStore reports, TimeProvider time)
+public sealed class MonthCloser(StorageContext storage, TableLedger ledger, MonthFigures figures, ReportStore reports, AuctionCloser auctions, TimeProvider time)
 {
     public async Task<IReadOnlyList<string>> CloseEndedMonthsAsync(CancellationToken ct)
     {
-        var logs = new List<string>();
+        // Auctions that closed are settled first, so that their trades land in their own (closing) month.
+        var logs = (await auctions.CloseDueAsync(ct)).Where(l => !l.StartsWith("No auction", StringComparison.Ordinal)).ToList();
         var lastEnded = ReportingMonth.Of(time.GetUtcNow()).Previous();
         var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
         ReportingMonth? earliest = null;
@@ -73,12 +74,13 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
             var row = existing.HasValue ? existing.Value : null;
             var counter = LedgerRows.ToMonth(month, row);
             var counted = new Totals(counter.Trades, counter.Grams, counter.Fen);
-            var recomputed = await RecomputeAsync(market, month, ct);
-            if (counter.Closed && counted == recomputed) return recomputed;
+            var recount = await RecomputeAsync(market, month, ct);
+            var recomputed = new Totals(recount.Trades, recount.Grams, recount.Fen);
+            if (counter.Closed && counter == recount with { Closed = true }) return recomputed;
             if (!counter.Closed && counted != recomputed)
                 logs.Add($"Mismatch in {market} {month}: counter {counter.Trades} trades / {counter.Grams} g / {counter.Fen} fen, " +
                          $"trades recomputed {recomputed.Trades} / {recomputed.Grams} g / {recomputed.Fen} fen; the recomputed figures win.");
-            var closedCounter = new MonthCounter(month, recomputed.Trades, recomputed.Grams, recomputed.Fen, Closed: true);
+            var closedCounter = recount with { Closed = true };
             try
             {
                 var entity = LedgerRows.MonthEntity(market, closedCounter);
@@ -94,14 +96,15 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
         }
     }
 
-    private async Task<Totals> RecomputeAsync(MarketId market, ReportingMonth month, CancellationToken ct)
+    /// <summary>The month's counters (totals and price figures) recomputed from its trades, through the newest-first index.</summary>
+    private async Task<MonthCounter> RecomputeAsync(MarketId market, ReportingMonth month, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {market.Key} and RowKey gt {LedgerRows.ByTimeBound(month.End) + ";"} and RowKey lt {LedgerRows.ByTimeBound(month.Start) + ";"}");
-        var totals = Totals.Zero;
-        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Grams", "AmountFen"], cancellationToken: ct))
-            totals = totals.Add(new Totals(1, row.GetInt64("Grams")!.Value, row.GetInt64("AmountFen")!.Value));
-        return totals;
+        var counter = MonthCounter.Empty(month);
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            counter = counter.With(LedgerRows.ToTrade(row));
+        return counter;
     }
 }
 

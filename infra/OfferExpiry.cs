@@ -6,7 +6,7 @@ using Trading.Core.Primitives;
 namespace Trading.Infra;
 
 /// <summary>
-/// The <c>ExpireProposals</c> timer: in every market, ends the open proposals and pledge requests past their expiry
+/// The <c>ExpireProposals</c> timer: in every market, ends the open proposals, pledge requests and listings past their expiry
 /// (returning what they froze), in batches, each one use case through the writer. Idempotent: a second run ends nothing.
 /// </summary>
 public sealed class OfferExpiry(TableLedger ledger, MarketWriter writer, TimeProvider time)
@@ -21,12 +21,14 @@ public sealed class OfferExpiry(TableLedger ledger, MarketWriter writer, TimePro
 
     public async Task<int> ExpireMarketAsync(MarketId market, CancellationToken ct)
     {
-        var (proposals, pledges) = await ledger.ExpiredOffersAsync(market, time.GetUtcNow(), ct);
+        var (proposals, pledges, listings) = await ledger.ExpiredOffersAsync(market, time.GetUtcNow(), ct);
         var total = 0;
-        foreach (var batch in proposals.Select(n => (Proposal: true, n)).Concat(pledges.Select(n => (Proposal: false, n))).Chunk(ExpireOffers.MaxPerBatch))
+        var offers = proposals.Select(n => (Kind: 0, n)).Concat(pledges.Select(n => (Kind: 1, n))).Concat(listings.Select(n => (Kind: 2, n)));
+        foreach (var batch in offers.Chunk(ExpireOffers.MaxPerBatch))
         {
-            var useCase = new ExpireOffers(market, batch.Where(b => b.Proposal).Select(b => b.n).ToList(), batch.Where(b => !b.Proposal).Select(b => b.n).ToList());
-            var outcome = await writer.ExecuteAsync(useCase, Principal.Admin, null, n => n.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
+            List<long> Of(int kind) => batch.Where(b => b.Kind == kind).Select(b => b.n).ToList();
+            var outcome = await writer.ExecuteAsync(new ExpireOffers(market, Of(0), Of(1), Of(2)), Principal.Admin, null,
+                n => n.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
             total += outcome.Answer;
         }
         return total;

@@ -36,7 +36,7 @@ public sealed class TableLedger(StorageContext storage) : ILedger
     }
 
     /// <summary>Numbers of a market's open proposals and pledge requests whose expiry has passed (for the ExpireProposals timer).</summary>
-    public async Task<(List<long> Proposals, List<long> Pledges)> ExpiredOffersAsync(MarketId market, DateTimeOffset now, CancellationToken ct)
+    public async Task<(List<long> Proposals, List<long> Pledges, List<long> Listings)> ExpiredOffersAsync(MarketId market, DateTimeOffset now, CancellationToken ct)
     {
         var nowText = now.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         async Task<List<long>> Query(string first, string last, string status)
@@ -49,7 +49,8 @@ public sealed class TableLedger(StorageContext storage) : ILedger
             return numbers;
         }
         return (await Query(LedgerRows.ProposalFirst, LedgerRows.ProposalLast, nameof(ProposalStatus.Proposed)),
-            await Query(LedgerRows.PledgeFirst, LedgerRows.PledgeLast, nameof(PledgeStatus.Requested)));
+            await Query(LedgerRows.PledgeFirst, LedgerRows.PledgeLast, nameof(PledgeStatus.Requested)),
+            await Query(LedgerRows.ListingFirst, LedgerRows.ListingLast, nameof(Core.Market.ListingStatus.Open)));
     }
 
     /// <summary>Recomputes a market's hash chain from its trades, oldest first.</summary>
@@ -89,22 +90,63 @@ public sealed class TableLedger(StorageContext storage) : ILedger
 
     /// <summary>
     /// Volume-weighted prices of markets over the 12 months before <paramref name="today"/> (markets without trades in
-    /// that window are absent). Reads the window's trades of each market through the newest-first index.
+    /// that window are absent), from the ledger's day counters: at most 366 rows per market, whatever its trades.
     /// </summary>
     public async Task<Dictionary<MarketId, MarketPrice>> PricesAsync(IEnumerable<MarketId> markets, DateOnly today, CancellationToken ct)
     {
-        var (from, to) = MarketPrice.Window(today);
-        var prices = await Task.WhenAll(markets.Distinct().Select(async market =>
-        {
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {market.Key} and RowKey gt {LedgerRows.ByTimeBound(to) + ";"} and RowKey lt {LedgerRows.ByTimeBound(from) + ";"}");
-            var trades = new List<(long, int, long, DateTimeOffset)>();
-            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Grams", "TermYears", "AmountFen", "TradedAt"], cancellationToken: ct))
-                trades.Add((row.GetInt64("Grams")!.Value, row.GetInt32("TermYears")!.Value, row.GetInt64("AmountFen")!.Value,
-                    DateTimeOffset.ParseExact(row.GetString("TradedAt"), "O", System.Globalization.CultureInfo.InvariantCulture)));
-            return (market, price: MarketPrice.From(trades, today));
-        }));
-        return prices.Where(p => p.price is not null).ToDictionary(p => p.market, p => p.price!.Value);
+        var list = markets.Distinct().ToList();
+        var prices = await Bounded.SelectAsync(list, async market =>
+            MarketPrice.FromDays(await DaysAsync(market, today.AddYears(-1), today.AddDays(-1), ct), today), Bounded.DefaultConcurrency, ct);
+        return list.Zip(prices).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second!.Value);
+    }
+
+    /// <summary>A market's day counters from <paramref name="from"/> to <paramref name="to"/> (China dates, inclusive).</summary>
+    public async Task<List<DayCounter>> DaysAsync(MarketId market, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.Day(from)} and RowKey lt {LedgerRows.Day(to.AddDays(1))}");
+        var days = new List<DayCounter>();
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct)) days.Add(LedgerRows.ToDay(LedgerRows.DayOfRow(row.RowKey), row));
+        return days;
+    }
+
+    /// <summary>A market's month counters from <paramref name="from"/> to <paramref name="to"/>, inclusive (months without trades are absent).</summary>
+    public async Task<List<MonthCounter>> MonthsAsync(MarketId market, ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.Month(from)} and RowKey le {LedgerRows.Month(to)}");
+        var months = new List<MonthCounter>();
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            months.Add(LedgerRows.ToMonth(ReportingMonth.Parse(row.GetString("Month")), row));
+        return months;
+    }
+
+    public async Task<MarketHead> HeadAsync(MarketId market, CancellationToken ct) => LedgerRows.ToHead(await Read(market.Key, LedgerRows.Head, ct));
+
+    public async Task<Core.Market.Listing?> GetListingAsync(MarketId market, long number, CancellationToken ct)
+    {
+        var row = await Read(market.Key, LedgerRows.Listing(number), ct);
+        return row is null ? null : LedgerRows.ToListing(market, row);
+    }
+
+    public async Task<Core.Market.Auction?> GetAuctionAsync(MarketId market, long number, CancellationToken ct)
+    {
+        var row = await Read(market.Key, LedgerRows.Auction(number), ct);
+        return row is null ? null : LedgerRows.ToAuction(market, row);
+    }
+
+    public async Task<Core.Market.Bid?> GetBidAsync(MarketId market, long auction, Holder bidder, CancellationToken ct)
+    {
+        var row = await Read(market.Key, LedgerRows.Bid(auction, bidder), ct);
+        return row is null ? null : LedgerRows.ToBid(row);
+    }
+
+    /// <summary>Every bid of an auction.</summary>
+    public async Task<List<Core.Market.Bid>> BidsAsync(MarketId market, long auction, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.BidsFirst(auction)} and RowKey lt {LedgerRows.BidsLast(auction)}");
+        var bids = new List<Core.Market.Bid>();
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct)) bids.Add(LedgerRows.ToBid(row));
+        return bids;
     }
 
     public async Task<Trade?> GetTradeAsync(TradeId id, CancellationToken ct)

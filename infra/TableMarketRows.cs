@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Trading.Core.Finance;
 using Trading.Core.Ledger;
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 
 namespace Trading.Infra;
@@ -27,9 +28,19 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
         var pledges = Missing(reads.Pledges, snapshot.Pledges).Select(n => (n, Read(pk, LedgerRows.Pledge(n), ct))).ToList();
         var allocations = Missing(reads.Allocations, snapshot.Allocations).Select(n => (n, Read(pk, LedgerRows.Allocation(n), ct))).ToList();
         var trades = Missing(reads.Trades, snapshot.Trades).Select(n => (n, Read(pk, LedgerRows.Trade(n), ct))).ToList();
+        var days = Missing(reads.Days, snapshot.Days).Select(d => (d, Read(pk, LedgerRows.Day(d), ct))).ToList();
+        var listings = Missing(reads.Listings, snapshot.Listings).Select(n => (n, Read(pk, LedgerRows.Listing(n), ct))).ToList();
+        var auctions = Missing(reads.Auctions, snapshot.Auctions).Select(n => (n, Read(pk, LedgerRows.Auction(n), ct))).ToList();
+        var bids = Missing(reads.Bids, snapshot.Bids).Select(k => (k, Read(pk, LedgerRows.Bid(k.Auction, k.Bidder), ct))).ToList();
+        var bidsOf = Missing(reads.BidsOf, snapshot.BidsOf).Select(n => (n, Range(pk, LedgerRows.BidsFirst(n), LedgerRows.BidsLast(n), ct))).ToList();
+        var priceDays = reads.PriceDays is { } w && snapshot.PriceDays is null
+            ? Range(pk, LedgerRows.Day(w.From), LedgerRows.Day(w.To.AddDays(1)), ct)
+            : Task.FromResult(new List<TableEntity>());
         await Task.WhenAll(new[] { head, idem ?? Task.FromResult<TableEntity?>(null) }
             .Concat(holdings.Select(x => x.Item2)).Concat(months.Select(x => x.Item2)).Concat(proposals.Select(x => x.Item2))
-            .Concat(pledges.Select(x => x.Item2)).Concat(allocations.Select(x => x.Item2)).Concat(trades.Select(x => x.Item2)));
+            .Concat(pledges.Select(x => x.Item2)).Concat(allocations.Select(x => x.Item2)).Concat(trades.Select(x => x.Item2))
+            .Concat(days.Select(x => x.Item2)).Concat(listings.Select(x => x.Item2)).Concat(auctions.Select(x => x.Item2)).Concat(bids.Select(x => x.Item2)));
+        await Task.WhenAll(bidsOf.Select(x => (Task)x.Item2).Append(priceDays));
 
         // Read after the market's own rows: a month that a close has started by now is seen as closed (closes are
         // marked before the closer lists the markets, and this market's rows existed before this read).
@@ -47,6 +58,14 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
             Pledges = Merge(snapshot.Pledges, pledges.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToPledge(market, e), null!)))),
             Allocations = Merge(snapshot.Allocations, allocations.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToAllocation(market, e), null!)))),
             Trades = Merge(snapshot.Trades, trades.Where(x => x.Item2.Result is not null).Select(x => (x.n, LedgerRows.ToTrade(x.Item2.Result!)))),
+            Days = Merge(snapshot.Days, days.Select(x => (x.d, Versioned(x.Item2.Result, e => LedgerRows.ToDay(x.d, e), DayCounter.Empty(x.d))))),
+            Listings = Merge(snapshot.Listings, listings.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToListing(market, e), null!)))),
+            Auctions = Merge(snapshot.Auctions, auctions.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToAuction(market, e), null!)))),
+            Bids = Merge(snapshot.Bids, bids.Select(x => (x.k, Versioned(x.Item2.Result, LedgerRows.ToBid, null!)))),
+            BidsOf = Merge(snapshot.BidsOf, bidsOf.Select(x => (x.n,
+                (IReadOnlyList<Versioned<Bid>>)x.Item2.Result.Select(e => new Versioned<Bid>(LedgerRows.ToBid(e), e.ETag.ToString())).ToList()))),
+            PriceDays = snapshot.PriceDays ?? (reads.PriceDays is null ? null
+                : priceDays.Result.Select(e => LedgerRows.ToDay(LedgerRows.DayOfRow(e.RowKey), e)).ToList()),
             ClosedMonths = closed,
         };
     }
@@ -87,6 +106,14 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
     {
         var response = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct);
         return response.HasValue ? response.Value : null;
+    }
+
+    private async Task<List<TableEntity>> Range(string pk, string fromInclusive, string toExclusive, CancellationToken ct)
+    {
+        var rows = new List<TableEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {fromInclusive} and RowKey lt {toExclusive}");
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct)) rows.Add(row);
+        return rows;
     }
 
     private static IEnumerable<TKey> Missing<TKey, TValue>(IEnumerable<TKey> wanted, IReadOnlyDictionary<TKey, TValue> have) where TKey : notnull =>

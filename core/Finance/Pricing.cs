@@ -16,6 +16,20 @@ public readonly record struct MarketPrice(long AmountFen, BigInteger GramYears)
         return (to.AddYears(-1), to);
     }
 
+    /// <summary>The price from the ledger's day counters of the window (what the pledge valuation reads); null when nothing traded.</summary>
+    public static MarketPrice? FromDays(IEnumerable<Ledger.DayCounter> days, DateOnly today)
+    {
+        var (from, to) = (today.AddYears(-1), today);
+        long fen = 0;
+        BigInteger gramYears = 0;
+        foreach (var d in days.Where(d => d.Day >= from && d.Day < to))
+        {
+            fen = checked(fen + d.Fen);
+            gramYears += d.GramYears;
+        }
+        return gramYears.IsZero ? null : new MarketPrice(fen, gramYears);
+    }
+
     /// <summary>Prices from trades (grams, term years, fen, traded at); null when no trade falls in the window.</summary>
     public static MarketPrice? From(IEnumerable<(long Grams, int TermYears, long Fen, DateTimeOffset TradedAt)> trades, DateOnly today)
     {

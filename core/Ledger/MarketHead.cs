@@ -4,10 +4,21 @@ namespace Trading.Core.Ledger;
 
 /// <summary>
 /// A market's head row, written by every change to the market (so changes to one market are serialised): the last trade's
-/// sequence and hash, and the counters that number allocations, pledges, proposals and audit records.
+/// sequence and hash, the counters that number allocations, pledges, proposals, listings, auctions and audit records, how
+/// many listings and auctions are open, and the latest trade's price (by trade date).
 /// </summary>
 public sealed record MarketHead(long Sequence, string LastHash, long AllocationCount, Quantity Allocated, long PledgeCount = 0,
-    long ProposalCount = 0, long AuditCount = 0)
+    long ProposalCount = 0, long AuditCount = 0, long ListingCount = 0, long AuctionCount = 0, long OpenListings = 0, long OpenAuctions = 0,
+    long LastPriceFen = 0, DateTimeOffset? LastTradedAt = null)
 {
+    /// <summary>The head after <paramref name="trade"/>: its sequence and hash, and its price if it is the latest by trade date.</summary>
+    public MarketHead After(Trade trade) => this with
+    {
+        Sequence = trade.Sequence,
+        LastHash = trade.Hash,
+        LastPriceFen = LastTradedAt is { } at && at > trade.Request.TradedAt ? LastPriceFen : trade.Request.UnitPrice.Fen,
+        LastTradedAt = LastTradedAt is { } at2 && at2 > trade.Request.TradedAt ? at2 : trade.Request.TradedAt,
+    };
+
     public static MarketHead Empty { get; } = new(0, Trade.GenesisHash, 0, Quantity.Zero);
 }

@@ -1,4 +1,5 @@
 using Trading.Core.Finance;
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 
 namespace Trading.Core.Ledger;
@@ -17,6 +18,16 @@ public sealed record MarketSnapshot(MarketId Market)
     public IReadOnlyDictionary<long, Versioned<Pledge>> Pledges { get; init; } = new Dictionary<long, Versioned<Pledge>>();
     public IReadOnlyDictionary<long, Versioned<Allocation>> Allocations { get; init; } = new Dictionary<long, Versioned<Allocation>>();
     public IReadOnlyDictionary<long, Trade> Trades { get; init; } = new Dictionary<long, Trade>();
+    public IReadOnlyDictionary<DateOnly, Versioned<DayCounter>> Days { get; init; } = new Dictionary<DateOnly, Versioned<DayCounter>>();
+    public IReadOnlyDictionary<long, Versioned<Listing>> Listings { get; init; } = new Dictionary<long, Versioned<Listing>>();
+    public IReadOnlyDictionary<long, Versioned<Auction>> Auctions { get; init; } = new Dictionary<long, Versioned<Auction>>();
+    public IReadOnlyDictionary<(long Auction, Holder Bidder), Versioned<Bid>> Bids { get; init; } = new Dictionary<(long, Holder), Versioned<Bid>>();
+
+    /// <summary>Every bid of an auction, as read (for its settlement).</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<Versioned<Bid>>> BidsOf { get; init; } = new Dictionary<long, IReadOnlyList<Versioned<Bid>>>();
+
+    /// <summary>The day counters of the window asked for (days without trades are absent).</summary>
+    public IReadOnlyList<DayCounter>? PriceDays { get; init; }
 
     /// <summary>The caller's idempotency record in this market, when the use case runs under a key and one exists.</summary>
     public IdempotencyRecord? Idempotency { get; init; }
@@ -28,6 +39,8 @@ public sealed record MarketSnapshot(MarketId Market)
 
     public Versioned<MonthCounter> Month(ReportingMonth month) => Months.TryGetValue(month, out var m) ? m : throw NotLoaded($"month {month}");
 
+    public Versioned<DayCounter> Day(DateOnly day) => Days.TryGetValue(day, out var d) ? d : throw NotLoaded($"day {day:yyyy-MM-dd}");
+
     /// <summary>A month takes no trade once closed: flagged on its row, or closing for every market (closes table).</summary>
     public bool IsClosed(ReportingMonth month) => ClosedMonths.Contains(month) || Month(month).Value.Closed;
 
@@ -35,7 +48,9 @@ public sealed record MarketSnapshot(MarketId Market)
     public bool Covers(MarketReads reads) =>
         reads.Holders.All(Holdings.ContainsKey) && reads.Months.All(Months.ContainsKey) && reads.Proposals.All(Proposals.ContainsKey)
         && reads.Pledges.All(Pledges.ContainsKey) && reads.Allocations.All(Allocations.ContainsKey)
-        && reads.Trades.All(n => Trades.ContainsKey(n) || n <= 0);
+        && reads.Trades.All(n => Trades.ContainsKey(n) || n <= 0) && reads.Days.All(Days.ContainsKey) && reads.Listings.All(Listings.ContainsKey)
+        && reads.Auctions.All(Auctions.ContainsKey) && reads.Bids.All(Bids.ContainsKey) && reads.BidsOf.All(BidsOf.ContainsKey)
+        && (reads.PriceDays is null || PriceDays is not null);
 
     private static InvalidOperationException NotLoaded(string what) => new($"the use case did not load the {what}");
 

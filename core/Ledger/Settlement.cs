@@ -8,6 +8,14 @@ public sealed record SettlementResult(Trade Trade, MarketHead Head, IReadOnlyLis
 /// <summary>The settlement rules of a trade, pure: no I/O, no clock.</summary>
 public static class Settlement
 {
+    /// <summary>The rows settling a trade in <paramref name="month"/> on <paramref name="day"/> reads besides the parties' holdings.</summary>
+    public static MarketReads Reads(Holder seller, Holder buyer, DateTimeOffset tradedAt) => new()
+    {
+        Holders = [seller, buyer],
+        Months = [ReportingMonth.Of(tradedAt)],
+        Days = [DayCounter.DayOf(tradedAt)],
+    };
+
     /// <summary>
     /// Settles <paramref name="request"/> on <paramref name="snapshot"/>, in this order: the trade's month is open (else
     /// 422); the seller's available quantity, plus what this trade's own offer had frozen (<paramref name="unfreezing"/>),
@@ -21,6 +29,7 @@ public static class Settlement
         var sellerRow = snapshot.Holding(request.Seller);
         var buyerRow = snapshot.Holding(request.Buyer);
         var monthRow = snapshot.Month(request.Month);
+        var dayRow = snapshot.Day(DayCounter.DayOf(request.TradedAt));
 
         var seller = sellerRow.Value.Unfreeze(unfreezing);
         if (seller.Available < request.Quantity)
@@ -31,11 +40,12 @@ public static class Settlement
         var hash = Trade.ComputeHash(id, request, recordedAt, recordedBy, head.LastHash);
         var trade = new Trade(id, request, recordedAt, recordedBy, head.LastHash, hash);
         var month = monthRow.Value.With(trade);
+        var day = dayRow.Value.With(trade);
 
         seller = seller with { Held = seller.Held.Subtract(request.Quantity) };
         var buyer = buyerRow.Value with { Held = buyerRow.Value.Held.Add(request.Quantity) };
-        return new SettlementResult(trade, head with { Sequence = sequence, LastHash = hash },
-            [RowChange.New(trade), RowChange.Of(sellerRow, seller), RowChange.Of(buyerRow, buyer), RowChange.Of(monthRow, month)]);
+        return new SettlementResult(trade, head.After(trade),
+            [RowChange.New(trade), RowChange.Of(sellerRow, seller), RowChange.Of(buyerRow, buyer), RowChange.Of(monthRow, month), RowChange.Of(dayRow, day)]);
     }
 
     /// <summary>A closed month's figures are published: a trade dated in it is refused (422).</summary>

@@ -75,6 +75,15 @@ public abstract class TradeTermsInput
         return computed;
     }
 
+    /// <summary>A trade of these terms would stay within the ledger's range (422 otherwise): for offers that trade later.</summary>
+    public static void RequireAmountInRange(Primitives.Quantity quantity, Money unitPrice, int termYears)
+    {
+        Money amount;
+        try { amount = Amounts.TradeAmount(quantity, unitPrice, termYears); }
+        catch (OverflowException) { throw TooLarge(); }
+        if (amount.Fen > MaxTradeAmountFen) throw TooLarge();
+    }
+
     private static RuleViolationException TooLarge() => new(
         "quantity × unitPrice × termYears is beyond the ledger's range (at most 10,000,000,000,000.00 CNY for one trade).",
         "Beyond the ledger's range.");

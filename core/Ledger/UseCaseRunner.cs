@@ -30,7 +30,8 @@ public static class UseCaseRunner
                 context.TraceId, null)));
         head = head with { AuditCount = number };
         changes.Add(RowChange.Of(snapshot.Head, head));
-        if (fingerprint is not null)
+        // A refused request (that still ends something, as an expired offer) leaves its key unbound.
+        if (fingerprint is not null && decision.Refusal is null)
         {
             var resource = decision.ResourceId ?? throw new InvalidOperationException($"{useCase.Action} names no created resource");
             changes.Add(RowChange.New(new IdempotencyRecord(context.CallerKeyHash!, fingerprint, resource, null)));
@@ -39,11 +40,11 @@ public static class UseCaseRunner
     }
 
     /// <summary>Puts the answer the caller gets (as rendered) into the idempotency record and the audit records.</summary>
-    public static Decision<T> WithAnswer<T>(Decision<T> decision, string answer) => decision with
+    public static Decision<T> WithAnswer<T>(Decision<T> decision, string? answer) => decision with
     {
         Changes = decision.Changes.Select(c => c.Row switch
         {
-            IdempotencyRecord r => c with { Row = r with { Answer = answer } },
+            IdempotencyRecord r => c with { Row = r with { Answer = answer ?? "" } },
             AuditRecord a => c with { Row = a with { Details = answer } },
             _ => c,
         }).ToList(),

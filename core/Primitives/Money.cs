@@ -33,6 +33,10 @@ public readonly record struct Money : IComparable<Money>
     public decimal Yuan => decimal.Round((decimal)Fen / 100, 2) + 0.00m;
 
     public int CompareTo(Money other) => Fen.CompareTo(other.Fen);
+    public static bool operator <(Money a, Money b) => a.Fen < b.Fen;
+    public static bool operator >(Money a, Money b) => a.Fen > b.Fen;
+    public static bool operator <=(Money a, Money b) => a.Fen <= b.Fen;
+    public static bool operator >=(Money a, Money b) => a.Fen >= b.Fen;
 
     public override string ToString() => $"{Yuan:0.00} CNY";
 }

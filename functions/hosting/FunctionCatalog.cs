@@ -23,6 +23,8 @@ public static class FunctionCatalog
         .. TradesApi.Functions,
         .. ProposalsApi.Functions,
         .. MarketsApi.Functions,
+        .. ListingsApi.Functions,
+        .. AuctionsApi.Functions,
         .. AggregatesApi.Functions,
         .. ReportsApi.Functions,
         .. DashboardApi.Functions,

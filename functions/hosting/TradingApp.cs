@@ -43,6 +43,7 @@ public static class TradingApp
         builder.Services.AddSingleton<MarketWriter>();
         builder.Services.AddSingleton<Parties>();
         builder.Services.AddSingleton<OfferExpiry>();
+        builder.Services.AddSingleton<AuctionCloser>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton<MonthFigures>();
         builder.Services.AddSingleton<ReportStore>();

@@ -182,11 +182,13 @@ public sealed class SettlementTests
                 [BuyerId] = new(new Holding(BuyerId, Quantity.FromGrams(buyerHeld), Quantity.Zero, Quantity.Zero), "b"),
             },
             Months = new Dictionary<ReportingMonth, Versioned<MonthCounter>> { [June] = new(month ?? MonthCounter.Empty(June), "m") },
+            Days = new Dictionary<DateOnly, Versioned<DayCounter>> { [new DateOnly(2024, 6, 30)] = new(DayCounter.Empty(new DateOnly(2024, 6, 30)), null) },
         };
 
     private static SettlementResult Settle(TradeRequest request, MarketSnapshot state) => Settlement.Settle(request, state, state.Head.Value, Now, "admin");
     private static Holding Written(SettlementResult r, Holder holder) => r.Changes.Select(c => c.Row).OfType<Holding>().Single(h => h.Holder == holder);
     private static MonthCounter Month(SettlementResult r) => r.Changes.Select(c => c.Row).OfType<MonthCounter>().Single();
+    private static DayCounter Day(SettlementResult r) => r.Changes.Select(c => c.Row).OfType<DayCounter>().Single();
 
     [Fact]
     public void Settling_moves_exactly_the_quantity_and_conserves_rights()
@@ -245,8 +247,13 @@ public sealed class SettlementTests
     }
 
     [Fact]
-    public void The_month_counter_counts_the_trade_in_its_China_month() =>
-        Assert.Equal(new MonthCounter(June, 1, 8_074_000, 24_222_000), Month(Settle(Request(8_074_000), State(held: 10_000_000))));
+    public void The_month_and_day_counters_count_the_trade_in_its_China_month_and_day()
+    {
+        var result = Settle(Request(8_074_000), State(held: 10_000_000));
+        // 8.074 t × 5 years = 40,370,000 gram-years at 6,000.00: low = high = 600,000 fen.
+        Assert.Equal(new MonthCounter(June, 1, 8_074_000, 24_222_000, false, 40_370_000, 600_000, 600_000), Month(result));
+        Assert.Equal(new DayCounter(new DateOnly(2024, 6, 30), 1, 24_222_000, 40_370_000), Day(result));
+    }
 
     [Fact]
     public void A_closed_month_refuses_the_trade_before_anything_else()

@@ -16,10 +16,8 @@ public sealed record ConfirmProposal(MarketId Market, long Number) : IMarketUseC
         var reads = ProposalRules.Reads(Number, loaded);
         if (loaded?.Proposals.GetValueOrDefault(Number) is not { Exists: true } row) return reads;
         var p = row.Value;
-        return reads with
+        return reads.Union(Settlement.Reads(p.Request.Seller, p.Request.Buyer, context.Now)) with
         {
-            Holders = [p.Request.Seller, p.Request.Buyer],
-            Months = [ReportingMonth.Of(context.Now)],
             Trades = p.TradeSequence is { } seq ? [seq] : [],
         };
     }

@@ -9,8 +9,7 @@ public sealed record RecordTrade(TradeRequest Request) : IMarketUseCase<Trade>
     public string Action => "trade.recorded";
     public string? Fingerprint => Request.Fingerprint();
 
-    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) =>
-        new() { Holders = [Request.Seller, Request.Buyer], Months = [Request.Month] };
+    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) => Settlement.Reads(Request.Seller, Request.Buyer, Request.TradedAt);
 
     public Decision<Trade> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {

@@ -1,6 +1,7 @@
 using Trading.Core;
 using Trading.Core.Finance;
 using Trading.Core.Ledger;
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 
 namespace Trading.Core.Tests.Support;
@@ -23,6 +24,8 @@ public sealed class InMemoryMarket(MarketId market)
     public IEnumerable<T> All<T>() => _rows.Values.Select(r => r.Row).OfType<T>();
     public TradeProposal Proposal(long n) => Get<TradeProposal>("proposal:" + n)!;
     public Pledge Pledge(long n) => Get<Pledge>("pledge:" + n)!;
+    public Listing Listing(long n) => Get<Listing>("listing:" + n)!;
+    public Auction Auction(long n) => Get<Auction>("auction:" + n)!;
 
     public static string KeyOf(MarketId market, object row) => row switch
     {
@@ -34,6 +37,10 @@ public sealed class InMemoryMarket(MarketId market)
         Pledge p => "pledge:" + p.Number,
         Allocation a => "alloc:" + a.Number,
         IdempotencyRecord r => "idem:" + r.CallerKeyHash,
+        DayCounter d => "day:" + d.Day.ToString("yyyy-MM-dd"),
+        Listing l => "listing:" + l.Number,
+        Auction a => "auction:" + a.Number,
+        Bid b => $"bid:{b.Auction}:{b.Bidder}",
         AuditRecord a => "audit:" + a.Number,
         _ => throw new InvalidOperationException(row.GetType().Name),
     };
@@ -49,6 +56,13 @@ public sealed class InMemoryMarket(MarketId market)
         Pledges = reads.Pledges.Distinct().ToDictionary(n => n, n => Read<Pledge>("pledge:" + n, null!)),
         Allocations = reads.Allocations.Distinct().ToDictionary(n => n, n => Read<Allocation>("alloc:" + n, null!)),
         Trades = reads.Trades.Distinct().Where(n => _rows.ContainsKey("trade:" + n)).ToDictionary(n => n, n => Get<Trade>("trade:" + n)!),
+        Days = reads.Days.Distinct().ToDictionary(d => d, d => Read("day:" + d.ToString("yyyy-MM-dd"), DayCounter.Empty(d))),
+        Listings = reads.Listings.Distinct().ToDictionary(n => n, n => Read<Listing>("listing:" + n, null!)),
+        Auctions = reads.Auctions.Distinct().ToDictionary(n => n, n => Read<Auction>("auction:" + n, null!)),
+        Bids = reads.Bids.Distinct().ToDictionary(k => k, k => Read<Bid>($"bid:{k.Auction}:{k.Bidder}", null!)),
+        BidsOf = reads.BidsOf.Distinct().ToDictionary(n => n, n => (IReadOnlyList<Versioned<Bid>>)_rows.Values.Where(r => r.Row is Bid b && b.Auction == n)
+            .Select(r => new Versioned<Bid>((Bid)r.Row, r.Version)).ToList()),
+        PriceDays = reads.PriceDays is { } w ? All<DayCounter>().Where(d => d.Day >= w.From && d.Day <= w.To).ToList() : null,
         Idempotency = callerKeyHash is null ? null : Get<IdempotencyRecord>("idem:" + callerKeyHash),
         ClosedMonths = new HashSet<ReportingMonth>(ClosedMonths),
     };

@@ -1,0 +1,95 @@
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Enterprises;
+using Trading.Core.Ledger;
+using Trading.Core.Market;
+using Trading.Core.Market.UseCases;
+using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
+using Trading.Infra;
+
+namespace Trading.Functions;
+
+/// <summary>Listings (挂牌): sellers post, buyers take all or part, first come first served.</summary>
+public static class ListingsApi
+{
+    public static IEnumerable<FunctionDeclaration> Functions =>
+    [
+        new HttpFunction("PostListing", "POST", "listings", PostAsync),
+        new HttpFunction("ListListings", "GET", "listings", ListAsync),
+        new HttpFunction("GetListing", "GET", "listings/{id}", GetAsync),
+        new HttpFunction("TakeListing", "POST", "listings/{id}/take", TakeAsync),
+        new HttpFunction("WithdrawListing", "POST", "listings/{id}/withdraw", WithdrawAsync),
+    ];
+
+    /// <summary>An enterprise lists its own rights; officials in scope and admin list the reserve's.</summary>
+    private static async Task<IResult> PostAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        var key = Writes.IdempotencyKey(context);
+        var request = (await Json.ReadBodyAsync<ListingInput>(context)).Validate(context.Now());
+        MarketAccess.RequireMaySell(caller, request.Seller, request.Market);
+        await context.Service<Parties>().RequireRegisteredAsync(context.RequestAborted, (request.Seller, "seller"));
+        var (result, _) = await Writes.CreateAsync(context, caller, key, new PostListing(request), l => Views.Listing(l, caller), "listings");
+        return result;
+    }
+
+    public sealed class TakeInput
+    {
+        public decimal? Quantity { get; set; }
+    }
+
+    /// <summary>An enterprise takes a listing as buyer: 201 with the trade.</summary>
+    private static async Task<IResult> TakeAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Enterprise);
+        var key = Writes.IdempotencyKey(context);
+        var input = await Json.ReadBodyAsync<TakeInput>(context);
+        var errors = new FieldErrors();
+        var quantity = Fields.Quantity(input.Quantity, "quantity", errors);
+        errors.ThrowIfAny();
+        var (market, number) = Writes.RouteId(context, "listing", Listing.TryParseId);
+        var buyer = Holder.Of(CreditCode.Parse(caller.Subject));
+        await context.Service<Parties>().RequireRegisteredAsync(context.RequestAborted, (buyer, "buyer"));
+        var (result, _) = await Writes.CreateAsync(context, caller, key, new TakeListing(market, number, buyer, quantity), Views.Trade, "trades");
+        return result;
+    }
+
+    private static async Task<IResult> WithdrawAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
+        await Json.ReadOptionalBodyAsync<Json.NoFields>(context);
+        var (market, number) = Writes.RouteId(context, "listing", Listing.TryParseId);
+        var (result, _) = await Writes.ChangeAsync(context, caller, new WithdrawListing(market, number), l => Views.Listing(l, caller));
+        return result;
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync();
+        var (market, number) = Writes.RouteId(context, "listing", Listing.TryParseId);
+        var listing = await context.Service<TableLedger>().GetListingAsync(market, number, context.RequestAborted)
+                      ?? throw new NotFoundException($"No listing {Listing.IdOf(market, number)}.");
+        return Json.Result(Views.Listing(listing, caller));
+    }
+
+    /// <summary>The open book: cheapest first, then oldest; any key.</summary>
+    private static async Task<IResult> ListAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync();
+        var errors = new FieldErrors();
+        var region = Scope.AnyRegion(context.Query("region"), errors);
+        var pollutant = Scope.Pollutant(context.Query("pollutant"), errors);
+        if (context.Query("status") is { } status && status != "open")
+            errors.Add("status", "the book lists open listings; GET /api/listings/{id} shows any listing");
+        var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
+        errors.ThrowIfAny();
+        var ledger = context.Service<TableLedger>();
+        var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Listings, null, region, pageSize, context.Query("continuationToken"),
+            async id => Listing.TryParseId(id, out var market, out var number)
+                        && await ledger.GetListingAsync(market, number, context.RequestAborted) is { Status: ListingStatus.Open } l
+                        && (pollutant is null || l.Market.Pollutant == pollutant) ? l : null,
+            context.RequestAborted, pollutant);
+        return Json.Result(Views.Page(page, l => Views.Listing(l, caller)));
+    }
+}
