@@ -1,0 +1,261 @@
+using Trading.Core.Access;
+using Trading.Core.Finance;
+using Trading.Core.Ledger;
+using Trading.Core.Ledger.UseCases;
+using Trading.Core.Market;
+using Trading.Core.Market.UseCases;
+using Trading.Core.Primitives;
+using Trading.Core.Tests.Support;
+
+namespace Trading.Core.Tests;
+
+public sealed class AuctionBookTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 6, 1, 10, 0, 0, TimeSpan.FromHours(8));
+    private static Quantity T(decimal tonnes) => Quantity.FromGrams((long)(tonnes * 1_000_000));
+    private static Bid B(string who, decimal tonnes, decimal price, int minute) =>
+        new(1, Holder.Of(CreditCode.FromBody("91131000MA00000" + who)), T(tonnes), Money.FromFen((long)(price * 100)), T0.AddMinutes(minute));
+
+    public static TheoryData<string, decimal, decimal, Bid[], (string Who, decimal Tonnes)[]> Cases => new()
+    {
+        // Ningxia 2025: NOx 4.048 t/a, start 21,000, increment 500.
+        { "every bid filled", 4.048m, 0.5m, [B("01", 1m, 21_000, 1), B("02", 2m, 22_000, 2), B("03", 1m, 21_500, 3)], [("02", 2m), ("03", 1m), ("01", 1m)] },
+        { "ties on price broken by time", 3m, 0.5m, [B("04", 2m, 21_500, 5), B("05", 2m, 21_500, 4)], [("05", 2m), ("04", 1m)] },
+        { "a partial last fill of at least the minimum lot", 4.048m, 1m, [B("06", 3m, 23_000, 1), B("07", 3m, 22_500, 2)], [("06", 3m), ("07", 1.048m)] },
+        { "a remainder below the minimum lot is not sold", 4.048m, 2m, [B("08", 3m, 23_000, 1), B("09", 3m, 22_500, 2)], [("08", 3m)] },
+        { "the allocation stops at the first bid that does not fit", 5m, 2m, [B("10", 4m, 23_000, 1), B("11", 3m, 22_000, 2), B("12", 1m, 21_000, 3)], [("10", 4m)] },
+        { "nothing sold without bids", 4.048m, 0.5m, [], [] },
+        { "exactly the quantity", 4m, 1m, [B("13", 4m, 21_000, 9), B("14", 1m, 20_000, 1)], [("13", 4m)] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void An_auction_allocates_by_price_then_time(string name, decimal quantity, decimal minLot, Bid[] bids, (string Who, decimal Tonnes)[] expected)
+    {
+        var result = AuctionBook.Allocate(T(quantity), T(minLot), bids);
+        Assert.True(expected.Select(e => (CreditCode.FromBody("91131000MA00000" + e.Who).Value, T(e.Tonnes).Grams))
+            .SequenceEqual(result.Select(r => (r.Bid.Bidder.Value, r.Quantity.Grams))), name);
+        Assert.True(result.Sum(r => r.Quantity.Grams) <= T(quantity).Grams);
+    }
+}
+
+public sealed class ReferencePriceTests
+{
+    [Theory]
+    [InlineData(10_000, 7_000, true)]
+    [InlineData(10_000, 6_999, false)]
+    [InlineData(10_000, 13_000, true)]
+    [InlineData(10_000, 13_001, false)]
+    [InlineData(10_001, 7_001, true)]   // 70 % of 100.01 is 70.007: 70.01 is inside, 70.00 is not
+    [InlineData(10_001, 7_000, false)]
+    [InlineData(10_001, 13_001, true)]  // 130 % is 130.013: 130.01 inside, 130.02 not
+    [InlineData(10_001, 13_002, false)]
+    public void The_band_is_exactly_30_percent_either_side(long referenceFen, long priceFen, bool inside)
+    {
+        var check = () => ReferencePrice.RequireInBand(Money.FromFen(priceFen), Money.FromFen(referenceFen));
+        if (inside) check();
+        else
+        {
+            var ex = Assert.Throws<RuleViolationException>(check);
+            Assert.Equal(referenceFen / 100m, (decimal)ex.Extensions["referencePrice"]!);
+            var band = (Dictionary<string, decimal>)ex.Extensions["band"]!;
+            Assert.True(band["low"] * 100 >= referenceFen * 0.7m && band["high"] * 100 <= referenceFen * 1.3m);
+        }
+    }
+
+    [Fact]
+    public void Without_a_reference_price_any_price_goes() => ReferencePrice.RequireInBand(Money.FromFen(1), null);
+
+    [Fact]
+    public void Vwap_from_counters_equals_vwap_from_trades()
+    {
+        var market = new MarketId(RegionCode.Parse("131000"), Pollutant.NOx);
+        var random = new Random(11);
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(8));
+        var state = new InMemoryMarket(market);
+        var seller = Holder.Reserve;
+        state.Run(new Allocate(new AllocationRequest(market, seller, Quantity.FromGrams(1_000_000_000_000), "permit")), new UseCaseContext(Principal.Admin, now, "a"));
+        var trades = new List<TradeRequest>();
+        for (var i = 0; i < 300; i++)
+        {
+            var at = now.AddMinutes(-random.Next(0, 500 * 24 * 60));
+            var q = Quantity.FromGrams(random.Next(1, 50_000_000));
+            var price = Money.FromFen(random.Next(100_000, 3_000_000));
+            var years = random.Next(1, 6);
+            var buyer = Holder.Of(CreditCode.FromBody("91131000MA" + random.Next(1000000, 9999999)));
+            var request = new TradeRequest(market, seller, buyer, q, price, years, TradeMethod.ReserveSale, at, Amounts.TradeAmount(q, price, years), null);
+            state.Run(new RecordTrade(request), new UseCaseContext(Principal.Admin, now, "t" + i));
+            trades.Add(request);
+        }
+        var days = state.All<DayCounter>().ToList();
+
+        // The 90-day reference price: China dates from today − 90 through today.
+        var today = DayCounter.DayOf(now);
+        var window = trades.Where(t => DayCounter.DayOf(t.TradedAt) >= today.AddDays(-90)).ToList();
+        Assert.NotEmpty(window);
+        var expected = Vwap.Of(window.Sum(t => t.Amount.Fen), window.Aggregate(System.Numerics.BigInteger.Zero, (s, t) => s + (System.Numerics.BigInteger)t.Quantity.Grams * t.TermYears));
+        Assert.Equal(expected, ReferencePrice.From(days, now));
+        // The pledge valuation's 12-month price: the same from day counters as from the trades themselves.
+        Assert.Equal(MarketPrice.From(trades.Select(t => (t.Quantity.Grams, t.TermYears, t.Amount.Fen, t.TradedAt)), today), MarketPrice.FromDays(days, today));
+        // Each month's vwap, low and high from its counter equal those of its trades.
+        foreach (var month in state.All<MonthCounter>())
+        {
+            var of = trades.Where(t => t.Month == month.Month).ToList();
+            Assert.Equal(Vwap.Of(of.Sum(t => t.Amount.Fen), of.Sum(t => t.Quantity.Grams * t.TermYears)), Vwap.Of(month.Fen, month.GramYears));
+            Assert.Equal(of.Min(t => t.UnitPrice.Fen), month.LowFen);
+            Assert.Equal(of.Max(t => t.UnitPrice.Fen), month.HighFen);
+        }
+    }
+}
+
+/// <summary>Listings and auctions as use cases on an in-memory market.</summary>
+public sealed class MarketUseCaseTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(8));
+    private static readonly MarketId Market = new(RegionCode.Parse("131000"), Pollutant.NOx);
+    private static readonly CreditCode SellerCode = CreditCode.FromBody("91131000MA0000001");
+    private static readonly Holder Seller = Holder.Of(SellerCode);
+    private static readonly Principal SellerKey = Principal.Enterprise(SellerCode);
+    private static readonly Principal Official = Principal.Official(RegionPrefix.Parse("1310"));
+    private static Holder Firm(int n) => Holder.Of(CreditCode.FromBody($"91131000MA{n:D7}"));
+    private static Principal Key(Holder h) => Principal.Enterprise(h.Enterprise!.Value);
+    private static UseCaseContext Ctx(Principal who, string? key = null, DateTimeOffset? at = null) =>
+        new(who, at ?? Now, key is null ? null : Hashing.Sha256Hex(who.Id + "\n" + key));
+    private static Quantity T(decimal tonnes) => Quantity.FromGrams((long)(tonnes * 1_000_000));
+    private static Money Y(decimal yuan) => Money.FromFen((long)(yuan * 100));
+
+    private static InMemoryMarket MarketWith(Holder holder, decimal tonnes)
+    {
+        var market = new InMemoryMarket(Market);
+        market.Run(new Allocate(new AllocationRequest(Market, holder, T(tonnes), "permit")), Ctx(Official, "alloc-" + holder));
+        return market;
+    }
+
+    private static Listing List(InMemoryMarket market, decimal tonnes, decimal price, decimal minLot = 1m, string key = "l") =>
+        market.Run(new PostListing(new ListingRequest(Market, Seller, T(tonnes), Y(price), 3, T(minLot), null)), Ctx(SellerKey, key)).Answer!;
+
+    [Fact]
+    public void A_listing_freezes_its_quantity_and_is_taken_in_parts_until_filled()
+    {
+        var market = MarketWith(Seller, 10m);
+        var listing = List(market, 6m, 5_000m);
+        Assert.Equal(6_000_000, market.Holding(Seller).Frozen.Grams);
+        Assert.Equal(1, market.Head.OpenListings);
+
+        var buyer = Firm(2);
+        Assert.Throws<RuleViolationException>(() => market.Run(new TakeListing(Market, listing.Number, buyer, T(0.5m)), Ctx(Key(buyer), "small")));
+        Assert.Throws<RuleViolationException>(() => market.Run(new TakeListing(Market, listing.Number, Seller, T(1m)), Ctx(SellerKey, "own")));
+        var trade = market.Run(new TakeListing(Market, listing.Number, buyer, T(4.5m)), Ctx(Key(buyer), "a")).Answer!;
+        Assert.Equal(TradeMethod.Listing, trade.Request.Method);
+        Assert.Equal(Y(5_000m), trade.Request.UnitPrice);
+        Assert.Equal(Now, trade.Request.TradedAt);
+        var over = Assert.Throws<ConflictException>(() => market.Run(new TakeListing(Market, listing.Number, Firm(3), T(2m)), Ctx(Key(Firm(3)), "b")));
+        Assert.Equal(1.5m, over.Extensions["remaining"]);
+        // All that remains is taken: the listing is filled.
+        market.Run(new TakeListing(Market, listing.Number, Firm(3), T(1.5m)), Ctx(Key(Firm(3)), "c"));
+        Assert.Equal(ListingStatus.Filled, market.Listing(listing.Number).Status);
+        Assert.Equal(0, market.Head.OpenListings);
+        Assert.Equal(new Holding(Seller, T(4m), Quantity.Zero, Quantity.Zero), market.Holding(Seller));
+        var closed = Assert.Throws<ConflictException>(() => market.Run(new TakeListing(Market, listing.Number, Firm(4), T(1m)), Ctx(Key(Firm(4)), "d")));
+        Assert.Equal("filled", closed.Extensions["state"]);
+    }
+
+    [Fact]
+    public void The_last_part_below_the_minimum_lot_can_still_be_taken_whole()
+    {
+        var market = MarketWith(Seller, 10m);
+        var listing = List(market, 2.5m, 5_000m, minLot: 2m);
+        market.Run(new TakeListing(Market, listing.Number, Firm(2), T(2m)), Ctx(Key(Firm(2)), "a"));
+        Assert.Throws<RuleViolationException>(() => market.Run(new TakeListing(Market, listing.Number, Firm(3), T(0.4m)), Ctx(Key(Firm(3)), "b")));
+        market.Run(new TakeListing(Market, listing.Number, Firm(3), T(0.5m)), Ctx(Key(Firm(3)), "c"));
+        Assert.Equal(ListingStatus.Filled, market.Listing(listing.Number).Status);
+    }
+
+    [Fact]
+    public void Withdrawing_or_expiry_returns_what_remains()
+    {
+        var market = MarketWith(Seller, 10m);
+        var first = List(market, 3m, 5_000m, key: "a");
+        var second = market.Run(new PostListing(new ListingRequest(Market, Seller, T(4m), Y(5_000m), 3, T(1m), Now.AddHours(1))), Ctx(SellerKey, "b")).Answer!;
+        Assert.Throws<ForbiddenException>(() => market.Run(new WithdrawListing(Market, first.Number), Ctx(Key(Firm(2)))));
+        market.Run(new WithdrawListing(Market, first.Number), Ctx(SellerKey));
+        Assert.True(market.Run(new WithdrawListing(Market, first.Number), Ctx(SellerKey)).WritesNothing);
+        Assert.Equal(1, market.Run(new ExpireOffers(Market, [], [], [first.Number, second.Number]), Ctx(Principal.Admin, at: Now.AddHours(2))).Answer);
+        Assert.Equal(ListingStatus.Expired, market.Listing(second.Number).Status);
+        Assert.Equal(0, market.Holding(Seller).Frozen.Grams);
+        Assert.Equal(0, market.Head.OpenListings);
+    }
+
+    [Fact]
+    public void A_listing_outside_the_band_of_the_reference_price_is_refused()
+    {
+        var market = MarketWith(Seller, 100m);
+        market.Run(new Allocate(new AllocationRequest(Market, Holder.Reserve, T(10m), "permit")), Ctx(Official, "reserve"));
+        var sale = new TradeRequest(Market, Holder.Reserve, Firm(2), T(1m), Y(10_000m), 1, TradeMethod.ReserveSale, Now.AddDays(-3),
+            Amounts.TradeAmount(T(1m), Y(10_000m), 1), null);
+        market.Run(new RecordTrade(sale), Ctx(Official, "sale"));
+        Assert.Throws<RuleViolationException>(() => List(market, 1m, 13_000.01m, key: "high"));
+        List(market, 1m, 13_000m, key: "edge-high");
+        List(market, 1m, 7_000m, key: "edge-low");
+        Assert.Throws<RuleViolationException>(() => List(market, 1m, 6_999.99m, key: "low"));
+    }
+
+    private static (InMemoryMarket Market, Auction Auction) AuctionOf(decimal tonnes, decimal minLot = 0.5m)
+    {
+        var market = MarketWith(Holder.Reserve, 10m);
+        var request = new AuctionRequest(Market, T(tonnes), 5, Y(21_000m), Y(500m), T(minLot), Now, Now.AddHours(2));
+        return (market, market.Run(new CreateAuction(request), Ctx(Official, "auction")).Answer!);
+    }
+
+    private static Decision<Bid> Bid(InMemoryMarket market, Auction auction, int firm, decimal tonnes, decimal price, DateTimeOffset? at = null, string? key = null) =>
+        market.Run(new PlaceBid(Market, auction.Number, Firm(firm), T(tonnes), Y(price)), Ctx(Key(Firm(firm)), key ?? $"bid-{firm}-{price}", at ?? Now.AddMinutes(firm)));
+
+    [Fact]
+    public void Bids_keep_to_the_window_the_grid_and_the_lots_and_are_only_raised()
+    {
+        var (market, auction) = AuctionOf(4.048m);
+        Assert.Equal(4_048_000, market.Holding(Holder.Reserve).Frozen.Grams);
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 1m, 21_000m, at: Now.AddSeconds(-1)));
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 1m, 21_000m, at: Now.AddHours(2)));
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 1m, 21_250m));
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 1m, 20_500m));
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 0.4m, 21_000m));
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 4.049m, 21_000m));
+        Bid(market, auction, 1, 1m, 21_500m);
+        Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 2m, 21_500m, key: "same price"));
+        Bid(market, auction, 1, 2m, 22_000m);
+        Bid(market, auction, 2, 1m, 21_000m);
+        var state = market.Auction(auction.Number);
+        Assert.Equal(2, state.Bids);
+        Assert.Equal(Y(22_000m), state.BestPrice);
+    }
+
+    [Fact]
+    public void Settling_records_one_winner_per_step_resumes_and_returns_the_unsold_quantity()
+    {
+        var (market, auction) = AuctionOf(4.048m, minLot: 1m);
+        Bid(market, auction, 1, 2m, 22_000m);
+        Bid(market, auction, 2, 1.5m, 21_500m);
+        Bid(market, auction, 3, 2m, 21_000m);   // gets 0.548, below the lot of 1: unsold
+        var reserveBefore = market.Holding(Holder.Reserve).Held;
+        var late = Now.AddHours(3);
+        Assert.True(market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: Now.AddHours(1))).WritesNothing);
+
+        var first = market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late)).Answer!;
+        Assert.Equal((AuctionStatus.Closing, 1), (first.Status, first.Settled));
+        // The process dies here; the next run resumes at the second winner and never settles the first again.
+        var second = market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late.AddMinutes(1))).Answer!;
+        Assert.Equal(2, second.Settled);
+        var closed = market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late.AddMinutes(2))).Answer!;
+        Assert.Equal(AuctionStatus.Closed, closed.Status);
+        Assert.True(market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late.AddMinutes(3))).WritesNothing);
+
+        var trades = market.All<Trade>().ToList();
+        Assert.Equal(2, trades.Count);
+        Assert.All(trades, t => Assert.Equal((TradeMethod.Auction, auction.Request.ClosesAt), (t.Request.Method, t.Request.TradedAt)));
+        Assert.Equal([Y(22_000m), Y(21_500m)], trades.OrderBy(t => t.Sequence).Select(t => t.Request.UnitPrice));
+        Assert.Equal(0, market.Holding(Holder.Reserve).Frozen.Grams);
+        Assert.Equal(reserveBefore.Grams, market.Holding(Holder.Reserve).Held.Grams + trades.Sum(t => t.Request.Quantity.Grams));
+        Assert.Equal(0, market.Head.OpenAuctions);
+    }
+}
