@@ -200,6 +200,45 @@ public static class DemoData
         return result;
     }
 
+    /// <summary>
+    /// A living market in Langfang: three open listings priced near the reference price, one reserve auction open for a
+    /// week with two bids, and one reserve auction closed and settled (its window ends a few seconds after it is created).
+    /// </summary>
+    private static async Task SeedMarketAsync(IServiceProvider services, MarketWriter writer, Plan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        var so2 = new MarketId(RegionCode.Parse("131000"), Pollutant.SO2);
+        var nox = new MarketId(RegionCode.Parse("131000"), Pollutant.NOx);
+        static Quantity T(decimal tonnes) => Quantity.FromGrams((long)(tonnes * Quantity.GramsPerTonne));
+        static Money Y(decimal yuan) => Money.FromFen((long)(yuan * 100));
+        Principal Firm(int i) => Principal.Enterprise(plan.Firms[i].Code);
+        Holder Holds(int i) => Holder.Of(plan.Firms[i].Code);
+
+        foreach (var market in new[] { so2, nox })
+            await writer.ExecuteAsync(new Allocate(new AllocationRequest(market, Holder.Reserve, T(20m), "demo reserve for auctions")), Principal.Admin,
+                "demo-reserve-" + market, _ => "{}", null, ct);
+        var listings = new[] { (4, so2, 5m, 5_100m, 1m), (5, nox, 4m, 5_900m, 0.5m), (6, so2, 3m, 5_300m, 1m) };
+        foreach (var (firm, market, tonnes, price, lot) in listings)
+            await writer.ExecuteAsync(new Core.Market.UseCases.PostListing(new Core.Market.ListingRequest(market, Holds(firm), T(tonnes), Y(price), 3, T(lot), null)),
+                Firm(firm), $"demo-listing-{firm}", _ => "{}", null, ct);
+
+        var open = new Core.Market.AuctionRequest(so2, T(6m), 5, Y(5_000m), Y(100m), T(0.5m), now, now.AddDays(7));
+        var openAuction = (await writer.ExecuteAsync(new Core.Market.UseCases.CreateAuction(open), Principal.Admin, "demo-auction-open", _ => "{}", null, ct)).Answer!;
+        foreach (var (firm, tonnes, price) in new[] { (0, 2m, 5_200m), (8, 3m, 5_100m) })
+            await writer.ExecuteAsync(new Core.Market.UseCases.PlaceBid(so2, openAuction.Number, Holds(firm), T(tonnes), Y(price)), Firm(firm), "demo-bid", _ => "{}", null, ct);
+
+        // Ningxia 2025's terms: NOx 4.048 t/a for 5 years, start 21,000, increment 500; a window of a few seconds from now.
+        var time = services.GetRequiredService<TimeProvider>();
+        var start = time.GetUtcNow();
+        var closesAt = start.AddSeconds(3);
+        var done = new Core.Market.AuctionRequest(nox, T(4.048m), 5, Y(21_000m), Y(500m), T(0.5m), start.AddSeconds(-1), closesAt);
+        var closedAuction = (await writer.ExecuteAsync(new Core.Market.UseCases.CreateAuction(done), Principal.Admin, "demo-auction-closed", _ => "{}", null, ct)).Answer!;
+        foreach (var (firm, tonnes, price) in new[] { (9, 2m, 22_000m), (10, 1.5m, 21_500m), (11, 1.5m, 21_000m) })
+            await writer.ExecuteAsync(new Core.Market.UseCases.PlaceBid(nox, closedAuction.Number, Holds(firm), T(tonnes), Y(price)), Firm(firm), "demo-bid", _ => "{}", null, ct);
+        var wait = closesAt - time.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(100), time, ct);
+        await services.GetRequiredService<AuctionCloser>().CloseDueAsync(nox, ct);
+    }
+
     /// <summary>Loads the plan when storage holds no market yet; returns false when it was not empty.</summary>
     public static async Task<bool> SeedIfEmptyAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
     {
@@ -240,6 +279,7 @@ public static class DemoData
             TradeMethod.Agreement, Amounts.TradeAmount(proposalQuantity, proposalPrice, 3), "demo agreement awaiting confirmation",
             Holder.Of(plan.Firms[1].Code), null);
         await writer.ExecuteAsync(new ProposeTrade(proposal), Principal.Enterprise(plan.Firms[1].Code), "demo-proposal-1", _ => "{}", null, ct);
+        await SeedMarketAsync(services, writer, plan, now, ct);
         var products = services.GetRequiredService<ProductStore>();
         foreach (var (bank, id, input) in Products)
             await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), ct);

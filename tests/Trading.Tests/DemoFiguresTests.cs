@@ -38,6 +38,22 @@ public sealed class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixtur
         Assert.False(await DemoData.SeedIfEmptyAsync(api.Server.Services, NullLogger(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_demo_market_is_alive_with_listings_an_open_auction_and_a_settled_one()
+    {
+        using var firm = api.Server.Client("demo-enterprise");
+        var book = (JArray)(await firm.GetJsonAsync("/api/listings?region=1310")).Expect(200).Body["items"]!;
+        Assert.True(book.Count >= 3, book.ToString());
+        Assert.True(book.Select(l => l["unitPrice"]!.Value<decimal>()).SequenceEqual(book.Select(l => l["unitPrice"]!.Value<decimal>()).Order()), "cheapest first");
+        var open = Assert.Single((JArray)(await firm.GetJsonAsync("/api/auctions?region=1310&status=open")).Expect(200).Body["items"]!);
+        Assert.Equal(2, open["bids"]!.Value<long>());
+        var closedId = Assert.Single((JArray)(await firm.GetJsonAsync("/api/auctions?region=1310&status=closed")).Expect(200).Body["items"]!)["id"]!.Value<string>();
+        var closed = (await firm.GetJsonAsync($"/api/auctions/{closedId}")).Expect(200).Body;
+        Assert.Equal(3, closed["results"]!.Count());
+        Assert.Contains((JArray)(await firm.GetJsonAsync("/api/markets?region=131000")).Expect(200).Array, m => m["referencePrice"]!.Type != JTokenType.Null);
+        Assert.Single((JArray)(await firm.GetJsonAsync("/api/trade-proposals?status=proposed")).Expect(200).Body["items"]!);
+    }
+
     private static ILogger NullLogger() => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     [Fact]
