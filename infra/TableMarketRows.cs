@@ -20,7 +20,8 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
     {
         var pk = market.Key;
         var snapshot = loaded ?? MarketSnapshot.Empty(market);
-        var head = Read(pk, LedgerRows.Head, ct);
+        // The head is read once: a second step keeps the version of the first (the commit checks it).
+        var head = loaded is null ? Read(pk, LedgerRows.Head, ct) : Task.FromResult<TableEntity?>(null);
         var idem = callerKeyHash is null || snapshot.Idempotency is not null ? null : Read(pk, LedgerRows.Idempotency(callerKeyHash), ct);
         var holdings = Missing(reads.Holders, snapshot.Holdings).Select(h => (h, Read(pk, LedgerRows.Holding(h), ct))).ToList();
         var months = Missing(reads.Months, snapshot.Months).Select(m => (m, Read(pk, LedgerRows.Month(m), ct))).ToList();
@@ -50,7 +51,7 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
 
         return snapshot with
         {
-            Head = Versioned(head.Result, e => LedgerRows.ToHead(e), MarketHead.Empty),
+            Head = loaded is null ? Versioned(head.Result, e => LedgerRows.ToHead(e), MarketHead.Empty) : snapshot.Head,
             Idempotency = snapshot.Idempotency ?? (idem?.Result is { } i ? LedgerRows.ToIdempotency(callerKeyHash!, i) : null),
             Holdings = Merge(snapshot.Holdings, holdings.Select(x => (x.h, Versioned(x.Item2.Result, e => LedgerRows.ToHolding(x.h, e), Holding.Empty(x.h))))),
             Months = Merge(snapshot.Months, months.Select(x => (x.m, Versioned(x.Item2.Result, e => LedgerRows.ToMonth(x.m, e), MonthCounter.Empty(x.m))))),

@@ -44,6 +44,27 @@ public sealed record MarketSnapshot(MarketId Market)
     /// <summary>A month takes no trade once closed: flagged on its row, or closing for every market (closes table).</summary>
     public bool IsClosed(ReportingMonth month) => ClosedMonths.Contains(month) || Month(month).Value.Closed;
 
+    /// <summary>
+    /// The snapshot with the holdings, months and days of <paramref name="changes"/> written over it, each keeping the
+    /// version it was read with: for a decision that settles several trades on the same rows in one transaction.
+    /// </summary>
+    public MarketSnapshot Apply(IEnumerable<RowChange> changes)
+    {
+        var holdings = new Dictionary<Holder, Versioned<Holding>>(Holdings);
+        var months = new Dictionary<ReportingMonth, Versioned<MonthCounter>>(Months);
+        var days = new Dictionary<DateOnly, Versioned<DayCounter>>(Days);
+        foreach (var change in changes)
+        {
+            switch (change.Row)
+            {
+                case Holding h: holdings[h.Holder] = new Versioned<Holding>(h, Holdings[h.Holder].Version); break;
+                case MonthCounter m: months[m.Month] = new Versioned<MonthCounter>(m, Months[m.Month].Version); break;
+                case DayCounter d: days[d.Day] = new Versioned<DayCounter>(d, Days[d.Day].Version); break;
+            }
+        }
+        return this with { Holdings = holdings, Months = months, Days = days };
+    }
+
     /// <summary>True when every row of <paramref name="reads"/> is in this snapshot.</summary>
     public bool Covers(MarketReads reads) =>
         reads.Holders.All(Holdings.ContainsKey) && reads.Months.All(Months.ContainsKey) && reads.Proposals.All(Proposals.ContainsKey)

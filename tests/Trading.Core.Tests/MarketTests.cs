@@ -231,31 +231,38 @@ public sealed class MarketUseCaseTests
     }
 
     [Fact]
-    public void Settling_records_one_winner_per_step_resumes_and_returns_the_unsold_quantity()
+    public void Settling_records_winners_in_steps_resumes_and_returns_the_unsold_quantity()
     {
-        var (market, auction) = AuctionOf(4.048m, minLot: 1m);
-        Bid(market, auction, 1, 2m, 22_000m);
-        Bid(market, auction, 2, 1.5m, 21_500m);
-        Bid(market, auction, 3, 2m, 21_000m);   // gets 0.548, below the lot of 1: unsold
+        var (market, auction) = AuctionOf(10m, minLot: 0.5m);
+        // 15 bids of 0.6 t at rising prices (9 t), then one of 2 t that gets the last 1 t (a partial fill of the lot), then one
+        // that gets nothing.
+        for (var i = 1; i <= 15; i++) Bid(market, auction, i, 0.6m, 21_000m + 500m * i);
+        Bid(market, auction, 16, 2m, 21_000m);
+        Bid(market, auction, 17, 2m, 21_000m, at: Now.AddMinutes(30));
         var reserveBefore = market.Holding(Holder.Reserve).Held;
         var late = Now.AddHours(3);
         Assert.True(market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: Now.AddHours(1))).WritesNothing);
 
         var first = market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late)).Answer!;
-        Assert.Equal((AuctionStatus.Closing, 1), (first.Status, first.Settled));
-        // The process dies here; the next run resumes at the second winner and never settles the first again.
+        Assert.Equal((AuctionStatus.Closing, SettleAuction.MaxWinnersPerStep), (first.Status, first.Settled));
+        // The process dies here; the next run resumes at the next winner and never settles one twice.
         var second = market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late.AddMinutes(1))).Answer!;
-        Assert.Equal(2, second.Settled);
+        Assert.Equal(16, second.Settled);
         var closed = market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late.AddMinutes(2))).Answer!;
         Assert.Equal(AuctionStatus.Closed, closed.Status);
         Assert.True(market.Run(new SettleAuction(Market, auction.Number), Ctx(Principal.Admin, at: late.AddMinutes(3))).WritesNothing);
 
-        var trades = market.All<Trade>().ToList();
-        Assert.Equal(2, trades.Count);
+        var trades = market.All<Trade>().OrderBy(t => t.Sequence).ToList();
+        Assert.Equal(16, trades.Count);
+        Assert.Equal(16, trades.Select(t => t.Request.Buyer).Distinct().Count());
         Assert.All(trades, t => Assert.Equal((TradeMethod.Auction, auction.Request.ClosesAt), (t.Request.Method, t.Request.TradedAt)));
-        Assert.Equal([Y(22_000m), Y(21_500m)], trades.OrderBy(t => t.Sequence).Select(t => t.Request.UnitPrice));
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => Y(28_500m - 500m * (i - 1))).Append(Y(21_000m)), trades.Select(t => t.Request.UnitPrice));
+        Assert.Equal(1_000_000, trades[^1].Request.Quantity.Grams);
         Assert.Equal(0, market.Holding(Holder.Reserve).Frozen.Grams);
         Assert.Equal(reserveBefore.Grams, market.Holding(Holder.Reserve).Held.Grams + trades.Sum(t => t.Request.Quantity.Grams));
         Assert.Equal(0, market.Head.OpenAuctions);
+        Assert.True(market.All<Bid>().Single(b => b.Bidder == Firm(17)).Filled is null);
+        var month = market.All<MonthCounter>().Single();
+        Assert.Equal((16, trades.Sum(t => t.Request.Amount.Fen)), (month.Trades, month.Fen));
     }
 }

@@ -137,24 +137,25 @@ public sealed class AuctionResumeTests : IAsyncLifetime
     {
         var admin = _server.Client(ApiFixture.AdminKey);
         var bidders = new List<string>();
-        for (var i = 0; i < 4; i++) bidders.Add((await _api.RegisterEnterpriseAsync("131000")).Value);
+        for (var i = 0; i < 15; i++) bidders.Add((await _api.RegisterEnterpriseAsync("131000")).Value);
         (await admin.PostJsonAsync("/api/allocations", new { holder = "reserve", region = "131000", pollutant = "NOx", quantity = 10m, reference = "reserve" }, ApiFixture.Key("r"))).Expect(201);
         var closesAt = DateTimeOffset.UtcNow.AddSeconds(3);
         var auction = (await admin.PostJsonAsync("/api/auctions", new
         {
-            region = "131000", pollutant = "NOx", quantity = 4.048m, termYears = 5, startPrice = 21000m, increment = 500m, minLot = 0.5m,
+            region = "131000", pollutant = "NOx", quantity = 4.048m, termYears = 5, startPrice = 21000m, increment = 500m, minLot = 0.2m,
             opensAt = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"), closesAt = closesAt.ToString("O"),
         }, ApiFixture.Key("auction"))).Expect(201).Body;
-        var prices = new[] { 22000m, 21500m, 23000m, 21000m };
-        for (var i = 0; i < 4; i++)
+        // 15 bids of 0.25 t from 21,000 up by 500: 14 are filled whole (3.5 t), the 15th (the lowest) gets the 0.548 t left.
+        for (var i = 0; i < 15; i++)
         {
             using var bidder = _server.Client(await _api.IssueKeyAsync("enterprise", bidders[i]));
-            var bid = (await bidder.PostJsonAsync($"/api/auctions/{auction["id"]}/bids", new { quantity = 1.2m, unitPrice = prices[i] }, ApiFixture.Key("bid"))).Expect(201);
+            var bid = (await bidder.PostJsonAsync($"/api/auctions/{auction["id"]}/bids", new { quantity = i == 14 ? 1m : 0.25m, unitPrice = 21000m + 500m * (14 - i) },
+                ApiFixture.Key("bid"))).Expect(201);
             Assert.Equal($"/api/auctions/{auction["id"]}/bids/mine", bid.Header("Location"));
         }
         var open = (await admin.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
-        Assert.Equal(23000m, open["bestPrice"]!.Value<decimal>());
-        Assert.Equal(4, open["bids"]!.Value<long>());
+        Assert.Equal(28000m, open["bestPrice"]!.Value<decimal>());
+        Assert.Equal(15, open["bids"]!.Value<long>());
         while (DateTimeOffset.UtcNow < closesAt.AddMilliseconds(200)) await Task.Delay(200);
 
         using var host = _server.Client();
@@ -163,19 +164,19 @@ public sealed class AuctionResumeTests : IAsyncLifetime
         Assert.False(failed.Status is >= 200 and < 300, failed.ToString());
         _fault.Disarm();
         var halfway = (await admin.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
-        Assert.Equal(("closing", 1), (halfway["status"]!.Value<string>(), halfway["results"]!.Count()));
+        Assert.Equal(("closing", Trading.Core.Market.UseCases.SettleAuction.MaxWinnersPerStep), (halfway["status"]!.Value<string>(), halfway["results"]!.Count()));
 
         (await host.PostJsonAsync("/CloseAuctions", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""")).Expect(200);
         var closed = (await admin.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
         Assert.Equal("closed", closed["status"]!.Value<string>());
-        // 4.048 t: 1.2 at 23,000, 1.2 at 22,000, 1.2 at 21,500, then 0.448 left, below the lot of 0.5: unsold.
-        Assert.Equal([23000m, 22000m, 21500m], closed["results"]!.Select(r => r["unitPrice"]!.Value<decimal>()));
-        Assert.Equal(3.6m, closed["sold"]!.Value<decimal>());
+        Assert.Equal(Enumerable.Range(0, 15).Select(i => 28000m - 500m * i), closed["results"]!.Select(r => r["unitPrice"]!.Value<decimal>()));
+        Assert.Equal(4.048m, closed["sold"]!.Value<decimal>());
+        Assert.Equal(0.548m, closed["results"]!.Last()["filled"]!.Value<decimal>());
 
         var rows = await _api.MarketRowsAsync("131000-NOx");
         var trades = rows.Where(r => r.RowKey.StartsWith("trade:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, trades.Count);
-        Assert.Equal(3, trades.Select(t => t.GetString("Buyer")).Distinct().Count());
+        Assert.Equal(15, trades.Count);
+        Assert.Equal(15, trades.Select(t => t.GetString("Buyer")).Distinct().Count());
         Assert.All(trades, t => Assert.Equal("Auction", t.GetString("Method")));
         var reserve = rows.Single(r => r.RowKey == "holding:reserve");
         Assert.Equal(10_000_000, reserve.GetInt64("HeldGrams") + trades.Sum(t => t.GetInt64("Grams")!.Value));
@@ -185,12 +186,12 @@ public sealed class AuctionResumeTests : IAsyncLifetime
         (await host.PostJsonAsync("/CloseAuctions", Timer())).Expect(200);
         Assert.Equal(snapshot, await _api.SnapshotAsync());
 
-        using var loser = _server.Client(await _api.IssueKeyAsync("enterprise", bidders[3]));
-        var mine = (await loser.GetJsonAsync($"/api/auctions/{auction["id"]}/bids/mine")).Expect(200).Body;
-        Assert.Equal(JTokenType.Null, mine["filled"]!.Type);
+        using var last = _server.Client(await _api.IssueKeyAsync("enterprise", bidders[14]));
+        var mine = (await last.GetJsonAsync($"/api/auctions/{auction["id"]}/bids/mine")).Expect(200).Body;
+        Assert.Equal(0.548m, mine["filled"]!.Value<decimal>());
         Assert.All(closed["results"]!, r => Assert.NotEqual(JTokenType.Null, r["bidder"]!.Type)); // admin sees the winners' names
-        var publicView = (await loser.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
-        Assert.All(publicView["results"]!, r => Assert.Equal(JTokenType.Null, r["bidder"]!.Type));
+        var publicView = (await last.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
+        Assert.Single(publicView["results"]!, r => r["bidder"]!.Type != JTokenType.Null); // its own name only
     }
 
     private static string Timer() => """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";

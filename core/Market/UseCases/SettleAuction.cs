@@ -4,32 +4,36 @@ using Trading.Core.Primitives;
 namespace Trading.Core.Market.UseCases;
 
 /// <summary>
-/// One step of closing an auction past its <c>closesAt</c>: records the next winner's trade (seller the reserve, the
-/// winner's own price, dated <c>closesAt</c>, method Auction) together with the auction's progress and the bid's result,
-/// or, when every winner is settled, closes the auction and returns what was not sold to the reserve. Each step is one
-/// transaction, so a settlement stopped at any point resumes at the next winner and never settles one twice; a closed
-/// auction answers as it is.
+/// One step of closing an auction past its <c>closesAt</c>: records the next winners' trades (at most
+/// <see cref="MaxWinnersPerStep"/>; seller the reserve, each winner's own price, dated <c>closesAt</c>, method Auction)
+/// together with the auction's progress and each bid's result, or, when every winner is settled, closes the auction and
+/// returns what was not sold to the reserve. Each step is one transaction, so a settlement stopped at any point resumes
+/// at the next winner and never settles one twice; a closed auction answers as it is.
 /// </summary>
 public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCase<Auction>
 {
+    /// <summary>Winners per transaction: each writes 6 rows (trade, its index row, holding, bid, two audit records) beside 5 shared ones.</summary>
+    public const int MaxWinnersPerStep = 12;
+
     public string Action => "auction.settled";
 
     public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context)
     {
         var reads = new MarketReads { Auctions = [Number], BidsOf = [Number] };
         if (loaded?.Auctions.GetValueOrDefault(Number) is not { Exists: true } row || loaded.BidsOf.GetValueOrDefault(Number) is not { } bids) return reads;
-        var next = NextWinner(row.Value, bids);
+        var next = NextWinners(row.Value, bids);
         var closesAt = row.Value.Request.ClosesAt;
-        return next is { } winner
-            ? reads.Union(Settlement.Reads(Holder.Reserve, winner.Bid.Bidder, closesAt)) with { Bids = [(Number, winner.Bid.Bidder)] }
-            : reads with { Holders = [Holder.Reserve] };
+        return next.Count == 0
+            ? reads with { Holders = [Holder.Reserve] }
+            : reads.Union(Settlement.Reads(Holder.Reserve, Holder.Reserve, closesAt)) with
+            {
+                Holders = [Holder.Reserve, .. next.Select(w => w.Bid.Bidder)],
+                Bids = next.Select(w => (Number, w.Bid.Bidder)).ToList(),
+            };
     }
 
-    private static (Bid Bid, Quantity Quantity)? NextWinner(Auction auction, IReadOnlyList<Versioned<Bid>> bids)
-    {
-        var winners = AuctionBook.Allocate(auction.Request.Quantity, auction.Request.MinLot, bids.Select(b => b.Value));
-        return auction.Settled < winners.Count ? winners[auction.Settled] : null;
-    }
+    private static IReadOnlyList<(Bid Bid, Quantity Quantity)> NextWinners(Auction auction, IReadOnlyList<Versioned<Bid>> bids) =>
+        AuctionBook.Allocate(auction.Request.Quantity, auction.Request.MinLot, bids.Select(b => b.Value)).Skip(auction.Settled).Take(MaxWinnersPerStep).ToList();
 
     public Decision<Auction> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
@@ -39,16 +43,30 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
         var r = auction.Request;
         var head = snapshot.Head.Value;
 
-        if (NextWinner(auction, snapshot.BidsOf[Number]) is { } winner)
+        var winners = NextWinners(auction, snapshot.BidsOf[Number]);
+        if (winners.Count > 0)
         {
-            var bidRow = snapshot.Bids[(Number, winner.Bid.Bidder)];
-            var trade = new TradeRequest(Market, Holder.Reserve, winner.Bid.Bidder, winner.Quantity, winner.Bid.UnitPrice, r.TermYears, TradeMethod.Auction,
-                r.ClosesAt, Amounts.TradeAmount(winner.Quantity, winner.Bid.UnitPrice, r.TermYears), auction.Id);
-            var settled = Settlement.Settle(trade, snapshot, head, context.Now, context.Caller.Id, unfreezing: winner.Quantity);
-            var progressed = auction with { Status = AuctionStatus.Closing, Settled = auction.Settled + 1, Sold = auction.Sold.Add(winner.Quantity) };
-            var won = bidRow.Value with { Filled = winner.Quantity, TradeSequence = settled.Trade.Sequence };
-            return new Decision<Auction>(progressed, [RowChange.Of(row, progressed), RowChange.Of(bidRow, won), .. settled.Changes], settled.Head,
-                [new AuditEntry("auction.won", auction.Id + "/" + winner.Bid.Bidder), new AuditEntry("trade.recorded", settled.Trade.Id.ToString())]);
+            // Each winner settles on the rows as the previous one left them (the versions stay those read); the last
+            // value written to a row is the one committed.
+            var changes = new Dictionary<string, RowChange>(StringComparer.Ordinal);
+            var audit = new List<AuditEntry>();
+            var working = snapshot;
+            var progressed = auction;
+            foreach (var (bid, quantity) in winners)
+            {
+                var trade = new TradeRequest(Market, Holder.Reserve, bid.Bidder, quantity, bid.UnitPrice, r.TermYears, TradeMethod.Auction,
+                    r.ClosesAt, Amounts.TradeAmount(quantity, bid.UnitPrice, r.TermYears), auction.Id);
+                var settled = Settlement.Settle(trade, working, head, context.Now, context.Caller.Id, unfreezing: quantity);
+                head = settled.Head;
+                foreach (var change in settled.Changes) changes[Key(change.Row)] = change;
+                working = working.Apply(settled.Changes);
+                var bidRow = snapshot.Bids[(Number, bid.Bidder)];
+                changes["bid:" + bid.Bidder] = RowChange.Of(bidRow, bidRow.Value with { Filled = quantity, TradeSequence = settled.Trade.Sequence });
+                progressed = progressed with { Status = AuctionStatus.Closing, Settled = progressed.Settled + 1, Sold = progressed.Sold.Add(quantity) };
+                audit.Add(new AuditEntry("auction.won", auction.Id + "/" + bid.Bidder));
+                audit.Add(new AuditEntry("trade.recorded", settled.Trade.Id.ToString()));
+            }
+            return new Decision<Auction>(progressed, [RowChange.Of(row, progressed), .. changes.Values], head, audit);
         }
 
         var reserve = snapshot.Holding(Holder.Reserve);
@@ -56,4 +74,13 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
         return new Decision<Auction>(closed, [RowChange.Of(row, closed), RowChange.Of(reserve, reserve.Value.Unfreeze(r.Quantity.Subtract(auction.Sold)))],
             head with { OpenAuctions = head.OpenAuctions - 1 }, [new AuditEntry("auction.closed", auction.Id)]);
     }
+
+    private static string Key(object row) => row switch
+    {
+        Holding h => "holding:" + h.Holder,
+        MonthCounter m => "month:" + m.Month,
+        DayCounter d => "day:" + d.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Trade t => "trade:" + t.Sequence,
+        _ => throw new InvalidOperationException(row.GetType().Name),
+    };
 }
