@@ -6,11 +6,12 @@ return args switch
     ["aggregates", .. var rest] => await AggregatesBench.RunAsync(rest),
     ["matching", .. var rest] => MatchingBench.Run(rest),
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
+    ["market", .. var rest] => await MarketBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | matching [enterprises products [naive-enterprises]] | ledger [count]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | matching [enterprises products [naive-enterprises]] | ledger [count] | market [takes winners]");
     return 2;
 }

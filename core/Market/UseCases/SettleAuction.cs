@@ -25,11 +25,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
         var closesAt = row.Value.Request.ClosesAt;
         return next.Count == 0
             ? reads with { Holders = [Holder.Reserve] }
-            : reads.Union(Settlement.Reads(Holder.Reserve, Holder.Reserve, closesAt)) with
-            {
-                Holders = [Holder.Reserve, .. next.Select(w => w.Bid.Bidder)],
-                Bids = next.Select(w => (Number, w.Bid.Bidder)).ToList(),
-            };
+            : reads.Union(Settlement.Reads(Holder.Reserve, Holder.Reserve, closesAt)) with { Holders = [Holder.Reserve, .. next.Select(w => w.Bid.Bidder)] };
     }
 
     private static IReadOnlyList<(Bid Bid, Quantity Quantity)> NextWinners(Auction auction, IReadOnlyList<Versioned<Bid>> bids) =>
@@ -60,7 +56,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
                 head = settled.Head;
                 foreach (var change in settled.Changes) changes[Key(change.Row)] = change;
                 working = working.Apply(settled.Changes);
-                var bidRow = snapshot.Bids[(Number, bid.Bidder)];
+                var bidRow = snapshot.BidsOf[Number].Single(b => b.Value.Bidder == bid.Bidder);
                 changes["bid:" + bid.Bidder] = RowChange.Of(bidRow, bidRow.Value with { Filled = quantity, TradeSequence = settled.Trade.Sequence });
                 progressed = progressed with { Status = AuctionStatus.Closing, Settled = progressed.Settled + 1, Sold = progressed.Sold.Add(quantity) };
                 audit.Add(new AuditEntry("auction.won", auction.Id + "/" + bid.Bidder));
