@@ -34,7 +34,8 @@ public sealed class AuctionCloser(StorageContext storage, TableLedger ledger, Ma
         foreach (var auction in due)
         {
             Auction state;
-            do state = (await writer.ExecuteAsync(new SettleAuction(market, auction.Number), Principal.Admin, null, a => a.Id, null, ct)).Answer!;
+            do state = (await writer.ExecuteAsync(new SettleAuction(market, auction.Number), Principal.Admin, null,
+                    a => TradingJson.Serialize(new { id = a.Id, status = a.Status, settled = a.Settled, sold = a.Sold.Tonnes }), null, ct)).Answer!;
             while (state.Status != AuctionStatus.Closed);
             lines.Add($"Closed {state.Id}: {state.Settled} winner(s), {state.Sold.Tonnes} of {state.Request.Quantity.Tonnes} t/a sold.");
         }

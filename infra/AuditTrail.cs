@@ -88,9 +88,17 @@ public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeP
             ["traceId"] = traceId,
             ["market"] = market,
             ["number"] = number,
-            ["details"] = details is null ? null : Newtonsoft.Json.Linq.JToken.Parse(details),
+            ["details"] = Details(details),
         };
         return TradingJson.Serialize(record) + "\n";
+    }
+
+    /// <summary>The answer the caller got, as JSON when it is JSON (it always is from an endpoint), else as text.</summary>
+    private static object? Details(string? details)
+    {
+        if (string.IsNullOrEmpty(details)) return null;
+        try { return Newtonsoft.Json.Linq.JToken.Parse(details); }
+        catch (Newtonsoft.Json.JsonReaderException) { return details; }
     }
 
     /// <summary>Every record copied for a China-time day, in blob name order; for audits and tests.</summary>

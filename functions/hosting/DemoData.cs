@@ -226,13 +226,13 @@ public static class DemoData
         foreach (var (firm, tonnes, price) in new[] { (0, 2m, 5_200m), (8, 3m, 5_100m) })
             await writer.ExecuteAsync(new Core.Market.UseCases.PlaceBid(so2, openAuction.Number, Holds(firm), T(tonnes), Y(price)), Firm(firm), "demo-bid", _ => "{}", null, ct);
 
-        // Ningxia 2025's terms: NOx 4.048 t/a for 5 years, start 21,000, increment 500; a window of a few seconds from now.
+        // Ningxia 2025's quantity and term (NOx 4.048 t/a for 5 years) at Langfang's prices; a window of a few seconds from now.
         var time = services.GetRequiredService<TimeProvider>();
         var start = time.GetUtcNow();
         var closesAt = start.AddSeconds(3);
-        var done = new Core.Market.AuctionRequest(nox, T(4.048m), 5, Y(21_000m), Y(500m), T(0.5m), start.AddSeconds(-1), closesAt);
+        var done = new Core.Market.AuctionRequest(nox, T(4.048m), 5, Y(5_600m), Y(100m), T(0.5m), start.AddSeconds(-1), closesAt);
         var closedAuction = (await writer.ExecuteAsync(new Core.Market.UseCases.CreateAuction(done), Principal.Admin, "demo-auction-closed", _ => "{}", null, ct)).Answer!;
-        foreach (var (firm, tonnes, price) in new[] { (9, 2m, 22_000m), (10, 1.5m, 21_500m), (11, 1.5m, 21_000m) })
+        foreach (var (firm, tonnes, price) in new[] { (9, 2m, 6_000m), (10, 1.5m, 5_800m), (11, 1.5m, 5_600m) })
             await writer.ExecuteAsync(new Core.Market.UseCases.PlaceBid(nox, closedAuction.Number, Holds(firm), T(tonnes), Y(price)), Firm(firm), "demo-bid", _ => "{}", null, ct);
         var wait = closesAt - time.GetUtcNow();
         if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(100), time, ct);

@@ -52,6 +52,8 @@ public sealed class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixtur
         Assert.Equal(3, closed["results"]!.Count());
         Assert.Contains((JArray)(await firm.GetJsonAsync("/api/markets?region=131000")).Expect(200).Array, m => m["referencePrice"]!.Type != JTokenType.Null);
         Assert.Single((JArray)(await firm.GetJsonAsync("/api/trade-proposals?status=proposed")).Expect(200).Body["items"]!);
+        // Every record the demo wrote copies to the audit trail (timers' answers included).
+        await api.Server.Services.GetRequiredService<Trading.Infra.AuditTrail>().CopyAsync(CancellationToken.None);
     }
 
     private static ILogger NullLogger() => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
