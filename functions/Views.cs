@@ -145,6 +145,43 @@ public static class Views
         trade = b.TradeSequence is { } seq ? $"{auctionId[..auctionId.LastIndexOf("-AU", StringComparison.Ordinal)]}-{seq}" : null,
     };
 
+    public static object Application(Trading.Core.Loans.LoanApplication a) => new
+    {
+        id = a.Id,
+        status = StateConflict.Name(a.Status),
+        bankId = a.Bank.Value,
+        productId = a.ProductId,
+        applicant = a.Applicant.Value,
+        amount = a.Amount.Yuan,
+        purpose = a.Purpose,
+        createdAt = Timestamps.Format(a.CreatedAt),
+        decidedAt = a.DecidedAt is { } d ? Timestamps.Format(d) : null,
+        decidedBy = a.DecidedBy,
+        reason = a.Reason,
+        loan = a.LoanId,
+    };
+
+    public static object Loan(Trading.Core.Loans.Loan l) => new
+    {
+        id = l.Id,
+        status = StateConflict.Name(l.Status),
+        bankId = l.Bank.Value,
+        borrower = l.Borrower.Value,
+        borrowerRegion = l.BorrowerRegion.Value,
+        productId = l.ProductId,
+        amount = l.Amount.Yuan,
+        annualRatePct = l.AnnualRatePct,
+        termMonths = l.TermMonths,
+        grantedAt = Timestamps.Format(l.GrantedAt),
+        month = l.Month.ToString(),
+        reference = l.Reference,
+        application = l.ApplicationId,
+        pledge = l.PledgeId,
+        recordedAt = Timestamps.Format(l.RecordedAt),
+        recordedBy = l.RecordedBy,
+        repaidAt = l.RepaidAt is { } r ? Timestamps.Format(r) : null,
+    };
+
     public static object Pledge(Pledge p) => new
     {
         id = p.Id,

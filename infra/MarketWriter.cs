@@ -16,13 +16,10 @@ namespace Trading.Infra;
 /// is bound across markets before the first commit (and unbound again when the request is refused), and the indexes
 /// that list holders, markets and offers are written before the commit, so a committed row is never missing from them.
 /// </summary>
-public sealed class MarketWriter(StorageContext storage, IMarketRows rows, OfferIndex offers, TimeProvider time)
+public sealed class MarketWriter(StorageContext storage, IMarketRows rows, OfferIndex offers, KeyBindings bindings, TimeProvider time)
 {
     /// <summary>How many times a market write is tried before the caller gets 503 (nothing written).</summary>
     public const int MaxAttempts = 40;
-
-    /// <summary>A key bound by a request that then died is free for another request after this long (if nothing was committed).</summary>
-    private static readonly TimeSpan s_abandonedBinding = TimeSpan.FromMinutes(2);
 
     private readonly KeyedLock _marketLocks = new();
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
@@ -36,8 +33,8 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
         var callerKeyHash = idempotencyKey is null ? null : Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
         // The key's binding across markets is read while the market's rows load.
-        var bindingTask = callerKeyHash is null ? Task.FromResult<Binding?>(null) : FindBindingAsync(callerKeyHash, fingerprint!, ct);
-        Binding? binding = null;
+        var bindingTask = callerKeyHash is null ? Task.FromResult<KeyBinding?>(null) : bindings.FindAsync(callerKeyHash, fingerprint!, ct);
+        KeyBinding? binding = null;
         var boundHere = false;
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
@@ -54,7 +51,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             catch (DomainException) when (boundHere)
             {
                 // Refused after a lost race: the key was bound for nothing and is freed again.
-                await UnbindAsync(binding!, ct);
+                await bindings.UnbindAsync(binding!, ct);
                 throw;
             }
             if (decision.Replayed is { } replay)
@@ -65,7 +62,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);
             if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
-                (binding, boundHere) = await BindAsync(caller, callerKeyHash, fingerprint!, market, binding, ct);
+                (binding, boundHere) = await bindings.BindAsync(caller, callerKeyHash, fingerprint!, KeyBindings.Ledger, market.Key, binding, ct);
             await IndexAsync(market, decision.Changes, ct);
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
@@ -73,7 +70,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
                     await offers.RemoveAsync(OfferIndex.Listings, ended.Id, OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt), [ended.Request.Seller.Value], ct);
                 if (decision.Refusal is { } refusal)
                 {
-                    if (boundHere) await UnbindAsync(binding!, ct);
+                    if (boundHere) await bindings.UnbindAsync(binding!, ct);
                     throw refusal;
                 }
                 return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
@@ -98,65 +95,6 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         }
         return snapshot;
     }
-
-    /// <summary>A caller's key as bound across markets: to which request (fingerprint), where, since when.</summary>
-    private sealed record Binding(string CallerKeyHash, string Fingerprint, string Market, DateTimeOffset BoundAt, ETag ETag, bool Mine);
-
-    /// <summary>The key's binding if it is bound to this request; 422 if it is bound to another one that took effect (or may still).</summary>
-    private async Task<Binding?> FindBindingAsync(string callerKeyHash, string fingerprint, CancellationToken ct)
-    {
-        var found = await storage.Idempotency.GetEntityIfExistsAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
-        if (!found.HasValue || found.Value is null) return null;
-        var binding = ToBinding(found.Value, fingerprint);
-        if (binding.Mine || await IsAbandonedAsync(binding, ct)) return binding;
-        throw UseCaseRunner.KeyReused();
-    }
-
-    /// <summary>
-    /// Binds the key to this request (first writer wins), or takes over a binding that was abandoned; true when this
-    /// call made the binding (and so may undo it).
-    /// </summary>
-    private async Task<(Binding, bool)> BindAsync(Principal caller, string callerKeyHash, string fingerprint, MarketId market, Binding? abandoned, CancellationToken ct)
-    {
-        var entity = new TableEntity(callerKeyHash, "")
-        {
-            ["Fingerprint"] = fingerprint,
-            ["Market"] = market.Key,
-            ["Caller"] = caller.Id,
-            ["BoundAt"] = time.GetUtcNow(),
-        };
-        try
-        {
-            var response = abandoned is null
-                ? await storage.Idempotency.AddEntityAsync(entity, ct)
-                : await storage.Idempotency.UpdateEntityAsync(entity, abandoned.ETag, TableUpdateMode.Replace, ct);
-            return (new Binding(callerKeyHash, fingerprint, market.Key, time.GetUtcNow(), response.Headers.ETag ?? ETag.All, Mine: true), true);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            var existing = await storage.Idempotency.GetEntityAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
-            var binding = ToBinding(existing.Value, fingerprint);
-            return binding.Mine ? (binding, false) : throw UseCaseRunner.KeyReused();
-        }
-    }
-
-    private async Task UnbindAsync(Binding binding, CancellationToken ct)
-    {
-        try { await storage.Idempotency.DeleteEntityAsync(binding.CallerKeyHash, "", binding.ETag, ct); }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* gone, or taken by a retry of the same request */ }
-    }
-
-    /// <summary>A binding whose request never committed (it died in between) and that is old enough that it never will.</summary>
-    private async Task<bool> IsAbandonedAsync(Binding binding, CancellationToken ct)
-    {
-        if (time.GetUtcNow() - binding.BoundAt < s_abandonedBinding) return false;
-        var committed = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(binding.Market, LedgerRows.Idempotency(binding.CallerKeyHash),
-            select: ["RowKey"], cancellationToken: ct);
-        return !committed.HasValue;
-    }
-
-    private static Binding ToBinding(TableEntity e, string fingerprint) => new(e.PartitionKey, e.GetString("Fingerprint"), e.GetString("Market"),
-        e.GetDateTimeOffset("BoundAt") ?? e.GetDateTimeOffset("ReservedAt") ?? DateTimeOffset.MinValue, e.ETag, e.GetString("Fingerprint") == fingerprint);
 
     /// <summary>
     /// Index rows written before the commit: the market in the market list, a new holding in its holder's list, a new

@@ -25,7 +25,13 @@ public sealed class OfferIndex(StorageContext storage)
         price.Fen.ToString("D19", CultureInfo.InvariantCulture) + ":" + createdAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
     public const string All = "all";
 
-    public async Task AddAsync(string kind, string id, MarketId market, string order, IEnumerable<string> parties, CancellationToken ct)
+    public const string Loans = "loan";
+    public const string Applications = "application";
+
+    public Task AddAsync(string kind, string id, MarketId market, string order, IEnumerable<string> parties, CancellationToken ct) =>
+        AddAsync(kind, id, market.Region, market.Pollutant.ToString(), order, parties, ct);
+
+    public async Task AddAsync(string kind, string id, RegionCode? region, string? pollutant, string order, IEnumerable<string> parties, CancellationToken ct)
     {
         var rowKey = order + ":" + id;
         foreach (var party in parties.Append(All).Distinct())
@@ -33,8 +39,8 @@ public sealed class OfferIndex(StorageContext storage)
             await storage.OfferIndex.UpsertEntityAsync(new TableEntity($"{kind}|{party}", rowKey)
             {
                 ["Id"] = id,
-                ["Region"] = market.Region.Value,
-                ["Pollutant"] = market.Pollutant.ToString(),
+                ["Region"] = region?.Value,
+                ["Pollutant"] = pollutant,
             }, TableUpdateMode.Replace, ct);
         }
     }

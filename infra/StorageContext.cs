@@ -57,6 +57,8 @@ public sealed class StorageContext
         Matches = Table("matches");
         MatchesByFirm = Table("matchesbyfirm");
         OfferIndex = Table("offerindex");
+        Loans = Table("loans");
+        LoanFigures = Table("loanfigures");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -84,11 +86,13 @@ public sealed class StorageContext
     public TableClient Matches { get; }
     public TableClient MatchesByFirm { get; }
     public TableClient OfferIndex { get; }
+    public TableClient Loans { get; }
+    public TableClient LoanFigures { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures];
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

@@ -202,7 +202,8 @@ public sealed class TableLedger(StorageContext storage) : ILedger
     /// <summary>Every market that has ever had an allocation, under a region prefix.</summary>
     public async Task<IReadOnlyList<MarketId>> MarketsAsync(RegionPrefix region, CancellationToken ct)
     {
-        var filter = region.Value.Length == 0 ? null
+        var filter = region.Value.Length == 0
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {MarketsPartition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {MarketsPartition} and RowKey ge {region.Value} and RowKey lt {region.Value + ":"}");
         var result = new List<MarketId>();
         await foreach (var row in storage.Markets.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))

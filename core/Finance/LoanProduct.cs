@@ -114,7 +114,7 @@ public sealed class LoanProductInput
     }
 }
 
-internal static class Text
+public static class Text
 {
     public static string Yuan(Money m) => m.Yuan.ToString("#,##0.00", CultureInfo.InvariantCulture);
 }

@@ -38,6 +38,12 @@ public readonly record struct ReportingMonth : IComparable<ReportingMonth>
     public ReportingMonth Previous() => Month == 1 ? new ReportingMonth(Year - 1, 12) : new ReportingMonth(Year, Month - 1);
     public ReportingMonth AddYears(int years) => new(Year + years, Month);
 
+    public ReportingMonth AddMonths(int months)
+    {
+        var index = Year * 12 + Month - 1 + months;
+        return new ReportingMonth(index / 12, index % 12 + 1);
+    }
+
     public static ReportingMonth Parse(string? text) =>
         TryParse(text, out var month, out var error) ? month : throw new FormatException(error);
 

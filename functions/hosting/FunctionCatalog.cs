@@ -30,5 +30,6 @@ public static class FunctionCatalog
         .. DashboardApi.Functions,
         .. BanksApi.Functions,
         .. PledgesApi.Functions,
+        .. LoansApi.Functions,
     ];
 }

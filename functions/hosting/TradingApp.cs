@@ -40,10 +40,13 @@ public static class TradingApp
         builder.Services.AddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
         builder.Services.AddSingleton<IMarketRows, TableMarketRows>();
         builder.Services.AddSingleton<OfferIndex>();
+        builder.Services.AddSingleton<KeyBindings>();
         builder.Services.AddSingleton<MarketWriter>();
         builder.Services.AddSingleton<Parties>();
         builder.Services.AddSingleton<OfferExpiry>();
         builder.Services.AddSingleton<AuctionCloser>();
+        builder.Services.AddSingleton<LoanFigures>();
+        builder.Services.AddSingleton<BankWriter>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton<MonthFigures>();
         builder.Services.AddSingleton<ReportStore>();

@@ -10,7 +10,7 @@ namespace Trading.Core.Ledger.UseCases;
 public sealed record CreatePledge(PledgeRequest Request, PledgeParty RequestedBy) : IMarketUseCase<Pledge>
 {
     public MarketId Market => Request.Market;
-    public string Action => RequestedBy == PledgeParty.Bureau ? "pledge.registered" : "pledge.requested";
+    public string Action => RequestedBy switch { PledgeParty.Bureau => "pledge.registered", PledgeParty.Loan => "pledge.granted", _ => "pledge.requested" };
     public string? Fingerprint => Request.Fingerprint();
 
     public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) => new() { Holders = [Request.Holder] };
@@ -21,7 +21,7 @@ public sealed record CreatePledge(PledgeRequest Request, PledgeParty RequestedBy
         var number = checked(head.PledgeCount + 1);
         var changes = new List<RowChange>();
         Pledge pledge;
-        if (RequestedBy == PledgeParty.Bureau)
+        if (RequestedBy is PledgeParty.Bureau or PledgeParty.Loan)
         {
             var holding = snapshot.Holding(Request.Holder);
             changes.Add(RowChange.Of(holding, holding.Value.Pledge(Market, Request.Quantity)));

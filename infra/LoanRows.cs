@@ -1,0 +1,90 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core.Access;
+using Trading.Core.Ledger;
+using Trading.Core.Loans;
+using Trading.Core.Primitives;
+
+namespace Trading.Infra;
+
+/// <summary>Row keys and entity mapping of the loans table: one partition per bank (its head, applications, loans, idempotency records).</summary>
+internal static class LoanRows
+{
+    public const string Head = "head";
+    public static string Application(long n) => $"app:{n:D10}";
+    public static string Loan(long n) => $"loan:{n:D10}";
+    public const string LoanFirst = "loan:";
+    public const string LoanLast = "loan;";
+    public const string ApplicationFirst = "app:";
+    public const string ApplicationLast = "app;";
+
+    private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    private static DateTimeOffset? Time(TableEntity e, string name) => e.GetString(name) is { } s ? DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture) : null;
+
+    public static TableEntity HeadEntity(BankId bank, BankHead h) => new(bank.Value, Head) { ["Applications"] = h.Applications, ["Loans"] = h.Loans };
+    public static BankHead ToHead(TableEntity e) => new(e.GetInt64("Applications") ?? 0, e.GetInt64("Loans") ?? 0);
+
+    public static TableEntity ApplicationEntity(LoanApplication a) => new(a.Bank.Value, Application(a.Number))
+    {
+        ["Number"] = a.Number,
+        ["ProductId"] = a.ProductId,
+        ["Applicant"] = a.Applicant.Value,
+        ["Fen"] = a.Amount.Fen,
+        ["Purpose"] = a.Purpose,
+        ["Status"] = a.Status.ToString(),
+        ["CreatedAt"] = Time(a.CreatedAt),
+        ["DecidedAt"] = Time(a.DecidedAt),
+        ["DecidedBy"] = a.DecidedBy,
+        ["Reason"] = a.Reason,
+        ["LoanId"] = a.LoanId,
+    };
+
+    public static LoanApplication ToApplication(BankId bank, TableEntity e) => new(bank, e.GetInt64("Number")!.Value, e.GetString("ProductId"),
+        CreditCode.Parse(e.GetString("Applicant")), Money.FromFen(e.GetInt64("Fen")!.Value), e.GetString("Purpose"), Enum.Parse<ApplicationStatus>(e.GetString("Status")),
+        Time(e, "CreatedAt")!.Value, Time(e, "DecidedAt"), e.GetString("DecidedBy"), e.GetString("Reason"), e.GetString("LoanId"));
+
+    public static TableEntity LoanEntity(Loan l) => new(l.Bank.Value, Loan(l.Number))
+    {
+        ["Number"] = l.Number,
+        ["Borrower"] = l.Borrower.Value,
+        ["BorrowerRegion"] = l.BorrowerRegion.Value,
+        ["ProductId"] = l.ProductId,
+        ["Fen"] = l.Amount.Fen,
+        ["AnnualRatePct"] = l.AnnualRatePct.ToString(CultureInfo.InvariantCulture),
+        ["TermMonths"] = l.TermMonths,
+        ["GrantedAt"] = Time(l.GrantedAt),
+        ["Month"] = l.Month.ToString(),
+        ["Reference"] = l.Reference,
+        ["Status"] = l.Status.ToString(),
+        ["RecordedAt"] = Time(l.RecordedAt),
+        ["RecordedBy"] = l.RecordedBy,
+        ["ApplicationId"] = l.ApplicationId,
+        ["PledgeId"] = l.PledgeId,
+        ["RepaidAt"] = Time(l.RepaidAt),
+    };
+
+    public static Loan ToLoan(BankId bank, TableEntity e) => new(bank, e.GetInt64("Number")!.Value, CreditCode.Parse(e.GetString("Borrower")),
+        RegionCode.Parse(e.GetString("BorrowerRegion")), e.GetString("ProductId"), Money.FromFen(e.GetInt64("Fen")!.Value),
+        decimal.Parse(e.GetString("AnnualRatePct"), CultureInfo.InvariantCulture), e.GetInt32("TermMonths")!.Value, Time(e, "GrantedAt")!.Value, e.GetString("Reference"),
+        Enum.Parse<LoanStatus>(e.GetString("Status")), Time(e, "RecordedAt")!.Value, e.GetString("RecordedBy"), e.GetString("ApplicationId"), e.GetString("PledgeId"),
+        Time(e, "RepaidAt"));
+
+    public static TableTransactionAction Action(BankId bank, RowChange change)
+    {
+        var entity = change.Row switch
+        {
+            BankHead h => HeadEntity(bank, h),
+            LoanApplication a => ApplicationEntity(a),
+            Loan l => LoanEntity(l),
+            IdempotencyRecord r => new TableEntity(bank.Value, LedgerRows.Idempotency(r.CallerKeyHash))
+            {
+                ["Fingerprint"] = r.Fingerprint, ["ResourceId"] = r.ResourceId, ["Answer"] = r.Answer,
+            },
+            _ => throw new InvalidOperationException($"no row mapping for {change.Row.GetType().Name}"),
+        };
+        return change.IfMatch is { } etag
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(etag))
+            : new TableTransactionAction(TableTransactionActionType.Add, entity);
+    }
+}
