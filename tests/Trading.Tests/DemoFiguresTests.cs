@@ -32,10 +32,26 @@ public sealed class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixtur
         Assert.Equal(174.4m, body["yoy"]!["tradesPct"]!.Value<decimal>());
         Assert.Equal(1622400.00m, body["yoy"]!["amountDelta"]!.Value<decimal>());
         Assert.Equal(81.7m, body["yoy"]!["amountPct"]!.Value<decimal>());
-        Assert.Equal(Sentence, body["summary"]!.Value<string>());
+        Assert.Equal(Sentence + "；帮助21家企业成功获得绿色金融贷款3.35亿元", body["summary"]!.Value<string>());
         Assert.Equal(118, ((JArray)body["byPollutant"]!).Sum(p => p["trades"]!.Value<long>()));
         // Re-loading is refused: the demo goes only into empty storage.
         Assert.False(await DemoData.SeedIfEmptyAsync(api.Server.Services, NullLogger(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Langfang_first_half_of_2024_shows_21_firms_and_335_million_of_green_loans()
+    {
+        using var langfang = api.Server.Client("demo-official-1310");
+        var body = (await langfang.GetJsonAsync("/api/aggregates/loans?from=2024-01&to=2024-06&region=1310")).Expect(200).Body;
+        Assert.Equal(21, body["firms"]!.Value<long>());
+        Assert.Equal(24, body["loans"]!.Value<long>());
+        Assert.Equal("335000000.00", body["amount"]!.ToString(Newtonsoft.Json.Formatting.None));
+        Assert.Equal("帮助21家企业成功获得绿色金融贷款3.35亿元", body["summary"]!.Value<string>());
+        Assert.Equal((12, 180_000_000.00m), (body["previousYear"]!["firms"]!.Value<long>(), body["previousYear"]!["amount"]!.Value<decimal>()));
+        Assert.Equal(335_000_000.00m, ((JArray)body["byBank"]!).Sum(b => b["amount"]!.Value<decimal>()));
+        // A submitted application waits for the demo bank.
+        using var bank = api.Server.Client("demo-bank");
+        Assert.Contains((JArray)(await bank.GetJsonAsync("/api/banks/ICBC-LF/loan-applications?status=submitted")).Expect(200).Body["items"]!, a => a["status"]!.Value<string>() == "submitted");
     }
 
     [Fact]
@@ -80,7 +96,7 @@ public sealed class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixtur
         await page.ClickAsync("#show");
         await page.WaitForFunctionAsync("() => document.getElementById('summary-h1').textContent.startsWith('完成')");
 
-        Assert.Equal(Sentence, await page.InnerTextAsync("#summary-h1"));
+        Assert.Equal(Sentence + "；帮助21家企业成功获得绿色金融贷款3.35亿元", await page.InnerTextAsync("#summary-h1"));
         var h2 = (await langfang.GetJsonAsync("/api/aggregates/period?from=2024-07&to=2024-12&region=1310")).Body["summary"]!.Value<string>();
         Assert.Equal(h2, await page.InnerTextAsync("#summary-h2"));
         foreach (var month in (JArray)year["months"]!)
