@@ -17,7 +17,7 @@ public static class DashboardApi
         new HttpFunction("Dashboard", "GET", "dashboard", GetAsync),
     ];
 
-    /// <summary>The officials' page: no key to load it; it asks for one and calls the API with it. Everything it uses is in the page.</summary>
+    /// <summary>The portal: no key to load it; it asks for one and shows the caller's role its own page, calling the API with the key. Everything it uses is in the page.</summary>
     private static Task<IResult> GetAsync(HttpContext context)
     {
         context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:";

@@ -14,7 +14,18 @@ public static class KeysApi
         new HttpFunction("IssueKey", "POST", "keys", IssueAsync),
         new HttpFunction("ListKeys", "GET", "keys", ListAsync),
         new HttpFunction("RevokeKey", "DELETE", "keys/{id}", RevokeAsync),
+        new HttpFunction("WhoAmI", "GET", "whoami", WhoAmIAsync),
     ];
+
+    /// <summary>Who the key (or token) is: its role and subject, and a firm's name (the portal shows each role its own page).</summary>
+    private static async Task<IResult> WhoAmIAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync();
+        string? name = null;
+        if (caller.Role == Role.Enterprise)
+            name = (await context.Service<Trading.Core.Enterprises.IEnterpriseStore>().GetAsync(CreditCode.Parse(caller.Subject), context.RequestAborted))?.Name;
+        return Json.Result(new { role = caller.RoleName, subject = caller.Subject, name });
+    }
 
     public sealed class KeyInput
     {

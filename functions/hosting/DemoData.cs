@@ -329,6 +329,8 @@ public static class DemoData
             await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), ct);
 
         await SeedLoansAsync(services, plan, ct);
+        // The banks' eligible lists and the firms' eligible products are there at once, not at the first hourly refresh.
+        await services.GetRequiredService<MatchRefresher>().RefreshAllAsync(ct);
 
         var keys = services.GetRequiredService<ApiKeyStore>();
         await keys.RegisterAsync("demo-official-1310", Principal.Official(RegionPrefix.Parse("1310")), "demo", ct);
