@@ -31,16 +31,7 @@ public static class AggregatesApi
 
     private static async Task<IResult> PeriodAsync(HttpContext context)
     {
-        var caller = await context.CallerAsync(Role.Admin, Role.Official);
-        var errors = new FieldErrors();
-        var region = Scope.RegionFilter(caller, context.Query("region"), errors);
-        var from = RequiredMonth(context, "from", errors);
-        var to = RequiredMonth(context, "to", errors);
-        if (!errors.Any && from > to) errors.Add("from", "must not be after to");
-        if (!errors.Any && (to.Year * 12 + to.Month) - (from.Year * 12 + from.Month) >= Aggregation.MaxMonths)
-            errors.Add("to", $"a period spans at most {Aggregation.MaxMonths} months");
-        errors.ThrowIfAny();
-        Scope.RequireGoverns(caller, region);
+        var (region, from, to) = await RangeAsync(context);
         var figuresTask = ComputeAsync(context, region, from, to, withPreviousMonth: false);
         var loans = LoanTotals.Of(await context.Service<LoanFigures>().ReadAsync(region, from, to, context.RequestAborted));
         var view = View(await figuresTask, null);
@@ -52,16 +43,7 @@ public static class AggregatesApi
     /// <summary>Green loans granted in the range to firms registered under the prefix, from the loan counters; with the year before.</summary>
     private static async Task<IResult> LoansAsync(HttpContext context)
     {
-        var caller = await context.CallerAsync(Role.Admin, Role.Official);
-        var errors = new FieldErrors();
-        var region = Scope.RegionFilter(caller, context.Query("region"), errors);
-        var from = RequiredMonth(context, "from", errors);
-        var to = RequiredMonth(context, "to", errors);
-        if (!errors.Any && from > to) errors.Add("from", "must not be after to");
-        if (!errors.Any && (to.Year * 12 + to.Month) - (from.Year * 12 + from.Month) >= Aggregation.MaxMonths)
-            errors.Add("to", $"a period spans at most {Aggregation.MaxMonths} months");
-        errors.ThrowIfAny();
-        Scope.RequireGoverns(caller, region);
+        var (region, from, to) = await RangeAsync(context);
         var store = context.Service<LoanFigures>();
         var currentTask = store.ReadAsync(region, from, to, context.RequestAborted);
         var previous = LoanTotals.Of(await store.ReadAsync(region, from.AddYears(-1), to.AddYears(-1), context.RequestAborted));
@@ -98,6 +80,22 @@ public static class AggregatesApi
         var rowsTask = store.ReadAsync(region, from.AddYears(-1), to, context.RequestAborted);
         var closedTask = store.ClosedMonthsAsync(from, to, context.RequestAborted);
         return Aggregation.Period(await rowsTask, region, from, to, await closedTask, withPreviousMonth);
+    }
+
+    /// <summary>An official's (or admin's) region prefix and month range from the query: 400 for bad ones, 403 outside the scope.</summary>
+    private static async Task<(RegionPrefix Region, ReportingMonth From, ReportingMonth To)> RangeAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var errors = new FieldErrors();
+        var region = Scope.RegionFilter(caller, context.Query("region"), errors);
+        var from = RequiredMonth(context, "from", errors);
+        var to = RequiredMonth(context, "to", errors);
+        if (!errors.Any && from > to) errors.Add("from", "must not be after to");
+        if (!errors.Any && (to.Year * 12 + to.Month) - (from.Year * 12 + from.Month) >= Aggregation.MaxMonths)
+            errors.Add("to", $"a period spans at most {Aggregation.MaxMonths} months");
+        errors.ThrowIfAny();
+        Scope.RequireGoverns(caller, region);
+        return (region, from, to);
     }
 
     private static ReportingMonth RequiredMonth(HttpContext context, string name, FieldErrors errors)

@@ -27,15 +27,15 @@ public static class LedgerBench
         var seller = CreditCode.FromBody("91131000LEADER001").Value;
         var buyer = CreditCode.FromBody("91131000BUYER0001").Value;
         foreach (var code in new[] { seller, buyer })
-            await Send(http, HttpMethod.Put, $"/api/enterprises/{code}", $$"""{"name":"bench","region":"131000","industry":"Other","creditRating":"Green"}""");
+            await BenchHttp.Send(http, HttpMethod.Put, $"/api/enterprises/{code}", $$"""{"name":"bench","region":"131000","industry":"Other","creditRating":"Green"}""");
         foreach (var market in s_markets)
         {
             var (region, pollutant) = (market[..6], market[7..]);
-            await Send(http, HttpMethod.Post, "/api/allocations", $$"""{"holder":"{{seller}}","region":"{{region}}","pollutant":"{{pollutant}}","quantity":1000000,"reference":"bench"}""",
+            await BenchHttp.Send(http, HttpMethod.Post, "/api/allocations", $$"""{"holder":"{{seller}}","region":"{{region}}","pollutant":"{{pollutant}}","quantity":1000000,"reference":"bench"}""",
                 "bench-allocation-" + market);
         }
         var n = 0;
-        Task Trade(string market) => Send(http, HttpMethod.Post, "/api/trades",
+        Task Trade(string market) => BenchHttp.Send(http, HttpMethod.Post, "/api/trades",
             $$"""{"region":"{{market[..6]}}","pollutant":"{{market[7..]}}","seller":"{{seller}}","buyer":"{{buyer}}","quantity":1.5,"unitPrice":5000,"termYears":3,"method":"Agreement","tradedAt":"{{DateTimeOffset.UtcNow.AddMinutes(-1):yyyy-MM-dd'T'HH:mm:ssK}}"}""",
             $"bench-{Interlocked.Increment(ref n)}");
 
@@ -57,47 +57,15 @@ public static class LedgerBench
         }
 
         for (var i = 0; i < 20; i++) { await Trade(s_markets[0]); await RawTrade(s_markets[0]); }
-        var (apiMedian, apiP95) = await Latency(() => Trade(s_markets[0]), count);
-        var (rawMedian, rawP95) = await Latency(() => RawTrade(s_markets[0]), count);
-        var apiRate = await Throughput(Trade, count);
-        var rawRate = await Throughput(RawTrade, count);
+        var (apiMedian, apiP95) = await BenchHttp.Latency(() => Trade(s_markets[0]), count);
+        var (rawMedian, rawP95) = await BenchHttp.Latency(() => RawTrade(s_markets[0]), count);
+        var apiRate = await BenchHttp.Throughput(Trade, count, s_markets);
+        var rawRate = await BenchHttp.Throughput(RawTrade, count, s_markets);
 
         Console.WriteLine("| measure | POST /api/trades | raw SDK: the same 6 reads, key binding and 8-entity transaction | ratio |");
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine($"| latency, one at a time (median / p95) | {apiMedian:0.0} / {apiP95:0.0} ms | {rawMedian:0.0} / {rawP95:0.0} ms | {apiMedian / rawMedian:0.00}× |");
         Console.WriteLine($"| throughput, 16 concurrent over 4 markets | {apiRate:0} trades/s | {rawRate:0} /s | {apiRate / rawRate:0.00}× |");
         return 0;
-    }
-
-    private static async Task Send(HttpClient http, HttpMethod method, string path, string json, string? key = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        if (key is not null) request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private static async Task<(double Median, double P95)> Latency(Func<Task> action, int count)
-    {
-        var samples = new List<double>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            await action();
-            samples.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        samples.Sort();
-        return (samples[count / 2], samples[(int)(count * 0.95)]);
-    }
-
-    private static async Task<double> Throughput(Func<string, Task> action, int count)
-    {
-        var next = 0;
-        var sw = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
-        {
-            while (Interlocked.Increment(ref next) <= count) await action(s_markets[worker % s_markets.Length]);
-        }));
-        return count / sw.Elapsed.TotalSeconds;
     }
 }

@@ -35,12 +35,12 @@ public static class MarketBench
         var seller = CreditCode.FromBody("91131000MA1ER0001").Value;
         var buyer = CreditCode.FromBody("91131000BUYER0001").Value;
         foreach (var code in new[] { seller, buyer })
-            await Send(http, HttpMethod.Put, $"/api/enterprises/{code}", $$"""{"name":"bench","region":"131000","industry":"Other","creditRating":"Green"}""");
+            await BenchHttp.Send(http, HttpMethod.Put, $"/api/enterprises/{code}", $$"""{"name":"bench","region":"131000","industry":"Other","creditRating":"Green"}""");
         var listings = new Dictionary<string, string>();
         foreach (var market in s_markets)
         {
             var (region, pollutant) = (market[..6], market[7..]);
-            await Send(http, HttpMethod.Post, "/api/allocations", $$"""{"holder":"{{seller}}","region":"{{region}}","pollutant":"{{pollutant}}","quantity":1000000,"reference":"bench"}""", "a-" + market);
+            await BenchHttp.Send(http, HttpMethod.Post, "/api/allocations", $$"""{"holder":"{{seller}}","region":"{{region}}","pollutant":"{{pollutant}}","quantity":1000000,"reference":"bench"}""", "a-" + market);
             var listing = await writer.ExecuteAsync(new PostListing(new ListingRequest(MarketId.TryParse(market, out var m) ? m.Value : default,
                 Holder.Parse(seller), Quantity.FromGrams(900_000 * Quantity.GramsPerTonne), Money.FromFen(500_000), 3, Quantity.FromGrams(Quantity.GramsPerTonne), null)),
                 Principal.Enterprise(CreditCode.Parse(seller)), "l-" + market, l => l.Id, null, CancellationToken.None);
@@ -51,7 +51,7 @@ public static class MarketBench
         using var buyerHttp = new HttpClient { BaseAddress = http.BaseAddress };
         buyerHttp.DefaultRequestHeaders.Add("X-Api-Key", buyerKey);
         var n = 0;
-        Task Take(string market) => Send(buyerHttp, HttpMethod.Post, $"/api/listings/{listings[market]}/take", """{"quantity":1}""", $"take-{Interlocked.Increment(ref n)}");
+        Task Take(string market) => BenchHttp.Send(buyerHttp, HttpMethod.Post, $"/api/listings/{listings[market]}/take", """{"quantity":1}""", $"take-{Interlocked.Increment(ref n)}");
 
         var raw = 0;
         async Task RawTake(string market)
@@ -70,10 +70,10 @@ public static class MarketBench
         }
 
         for (var i = 0; i < 20; i++) { await Take(s_markets[0]); await RawTake(s_markets[0]); }
-        var (apiMedian, apiP95) = await Latency(() => Take(s_markets[0]), takes);
-        var (rawMedian, rawP95) = await Latency(() => RawTake(s_markets[0]), takes);
-        var apiRate = await Throughput(Take, takes);
-        var rawRate = await Throughput(RawTake, takes);
+        var (apiMedian, apiP95) = await BenchHttp.Latency(() => Take(s_markets[0]), takes);
+        var (rawMedian, rawP95) = await BenchHttp.Latency(() => RawTake(s_markets[0]), takes);
+        var apiRate = await BenchHttp.Throughput(Take, takes, s_markets);
+        var rawRate = await BenchHttp.Throughput(RawTake, takes, s_markets);
 
         // CloseAuctions: an auction of `winners` t with one 1 t bid per bidder, all winning.
         var nox = new MarketId(RegionCode.Parse("131082"), Pollutant.NOx);
@@ -92,7 +92,7 @@ public static class MarketBench
         });
         while (DateTimeOffset.UtcNow < closesAt.AddMilliseconds(100)) await Task.Delay(100);
         var close = Stopwatch.StartNew();
-        await Send(http, HttpMethod.Post, "/CloseAuctions", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""");
+        await BenchHttp.Send(http, HttpMethod.Post, "/CloseAuctions", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""");
         var closeTime = close.Elapsed;
         var settled = await server.App.Services.GetRequiredService<TableLedger>().GetAuctionAsync(nox, auction.Number, CancellationToken.None);
         if (settled is not { Status: AuctionStatus.Closed } || settled.Settled != winners) throw new InvalidOperationException("the auction did not settle every winner");
@@ -125,37 +125,5 @@ public static class MarketBench
         Console.WriteLine($"| CloseAuctions, {winners} winners | {closeTime.TotalSeconds:0.00} s | {rawOne.TotalSeconds:0.00} s ({winners} transactions, one per winner) | {closeTime / rawOne:0.00}× |");
         Console.WriteLine($"| CloseAuctions, {winners} winners | {closeTime.TotalSeconds:0.00} s | {rawBatched.TotalSeconds:0.00} s ({(winners + SettleAuction.MaxWinnersPerStep - 1) / SettleAuction.MaxWinnersPerStep} transactions of {SettleAuction.MaxWinnersPerStep} winners, each after a read of the bids) | {closeTime / rawBatched:0.00}× |");
         return 0;
-    }
-
-    private static async Task Send(HttpClient http, HttpMethod method, string path, string json, string? key = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        if (key is not null) request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private static async Task<(double Median, double P95)> Latency(Func<Task> action, int count)
-    {
-        var samples = new List<double>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            await action();
-            samples.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        samples.Sort();
-        return (samples[count / 2], samples[(int)(count * 0.95)]);
-    }
-
-    private static async Task<double> Throughput(Func<string, Task> action, int count)
-    {
-        var next = 0;
-        var sw = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
-        {
-            while (Interlocked.Increment(ref next) <= count) await action(s_markets[worker % s_markets.Length]);
-        }));
-        return count / sw.Elapsed.TotalSeconds;
     }
 }
