@@ -8,7 +8,7 @@ using Trading.Infra;
 namespace Trading.Functions.Hosting;
 
 /// <summary>Resolves <c>X-Api-Key</c> to a principal: the configured admin key, or an issued key (stored hashed).</summary>
-public sealed class Authenticator(ApiKeyStore keys, IConfiguration configuration, TimeProvider time)
+public sealed class Authenticator(ApiKeyStore keys, IConfiguration configuration, TimeProvider time, EntraAuthOptions entra)
 {
     public const string Header = "X-Api-Key";
     /// <summary>A key is looked up again after this long, so a revocation reaches every instance within a minute.</summary>
@@ -17,6 +17,8 @@ public sealed class Authenticator(ApiKeyStore keys, IConfiguration configuration
 
     public async Task<Principal> AuthenticateAsync(HttpContext context)
     {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return await EntraAuth.AuthenticateAsync(context, entra.Configured);
         var key = context.Request.Headers[Header].ToString();
         if (string.IsNullOrEmpty(key)) throw new UnauthenticatedException($"Send your API key in the {Header} header.");
         if (key.Length > 200) throw new UnauthenticatedException("The API key is not known.");
@@ -35,6 +37,9 @@ public sealed class Authenticator(ApiKeyStore keys, IConfiguration configuration
         return cached.Key.Principal;
     }
 }
+
+/// <summary>Whether Entra ID bearer tokens are configured (<c>Trading:Auth</c>).</summary>
+public sealed record EntraAuthOptions(bool Configured);
 
 public static class CallerExtensions
 {

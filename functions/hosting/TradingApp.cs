@@ -48,6 +48,7 @@ public static class TradingApp
         builder.Services.AddSingleton<LoanFigures>();
         builder.Services.AddSingleton<BankWriter>();
         builder.Services.AddSingleton<Authenticator>();
+        builder.Services.AddSingleton(new EntraAuthOptions(EntraAuth.Configure(builder)));
         builder.Services.AddSingleton<MonthFigures>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<MonthCloser>();
