@@ -118,13 +118,33 @@ public static class LoansApi
             if (market is not { } m) throw ValidationException.For("pledge", "is required for a pledge product: region, pollutant and quantity of the rights pledged");
             if (!pledgeTerms.Pollutants.Contains(m.Pollutant))
                 throw new RuleViolationException($"Product {product.Key} takes pledges of {string.Join(", ", pledgeTerms.Pollutants)} only.");
+            // The firm consented to pledge what the loan needs, not more: the quantity whose value covers the loan.
+            var today = DateOnly.FromDateTime(context.Now().ToOffset(ReportingMonth.ChinaOffset).DateTime);
+            if (!(await context.Service<TableLedger>().PricesAsync([m], today, context.RequestAborted)).TryGetValue(m, out var price))
+                throw new RuleViolationException($"The rights in {m} cannot be valued (no trades in the last 12 months), so they cannot secure this loan.");
+            var needed = PledgeSizing.Needed(terms.Amount, price, product);
+            if (pledgeQuantity > needed)
+                throw new RuleViolationException($"A pledge of at most {needed.Tonnes} t/a in {m} covers a loan of {terms.Amount.Yuan:0.00} CNY under {product.Key}; the firm consented to no more.",
+                    "The pledge exceeds what the loan needs.");
             var request = new PledgeRequest(bank, m, Holder.Of(application.Applicant), pledgeQuantity, terms.Amount, application.Id);
-            var pledge = await context.Service<MarketWriter>().ExecuteAsync(new CreatePledge(request, PledgeParty.Loan), caller, "approve:" + application.Id,
+            // Keyed by the application (as the bank, whoever approves): a retry finds the same pledge, never makes a second.
+            var pledge = await context.Service<MarketWriter>().ExecuteAsync(new CreatePledge(request, PledgeParty.Loan), Principal.Bank(bank), "approve:" + application.Id,
                 p => TradingJson.Serialize(Views.Pledge(p)), context.TraceIdentifier, context.RequestAborted);
             pledgeId = pledge.ResourceId;
         }
-        var outcome = await writer.ExecuteAsync(new DecideApplication(bank, number, terms, borrower.Region, pledgeId, null), caller, null,
-            a => TradingJson.Serialize(Views.Application(a)), context.TraceIdentifier, context.RequestAborted);
+        WriteOutcome<LoanApplication> outcome;
+        try
+        {
+            outcome = await writer.ExecuteAsync(new DecideApplication(bank, number, terms, borrower.Region, pledgeId, null), caller, null,
+                a => TradingJson.Serialize(Views.Application(a)), context.TraceIdentifier, context.RequestAborted);
+        }
+        catch (DomainException) when (pledgeId is not null && Pledge.TryParseId(pledgeId, out var pm, out var pn))
+        {
+            // No loan (declined meanwhile): the rights pledged for it are released again.
+            await context.Service<MarketWriter>().ExecuteAsync(new EndPledge(pm, pn, PledgeStatus.Released), Principal.Bank(bank), null,
+                p => TradingJson.Serialize(Views.Pledge(p)), context.TraceIdentifier, context.RequestAborted);
+            throw;
+        }
         if (pledgeId is not null) await Refresh.FirmAsync(context, application.Applicant);
         return Json.Text(outcome.Body, 200);
     }

@@ -12,10 +12,10 @@ namespace Trading.Infra;
 /// The audit trail in blob storage. Every change to a market writes its audit records in its own transaction (rows
 /// <c>audit:{n}</c> of the market's partition, numbered by the head); <see cref="CopyAsync"/> then moves them to blobs,
 /// exactly once: a batch of one market's records goes to the block blob
-/// <c>audit/{yyyy}/{MM}/{dd}/{market}-{first:D12}.jsonl</c> (China date of its first record), and the market's
-/// <c>auditcursor</c> row then says how far the copy got. A copy that dies between the two rewrites the same blob (same
-/// first record, same name) the next time, so no record is ever in two blobs; block blobs never meet an append blob's
-/// 50,000-block limit. Writes outside markets (keys, enterprises, products) append their own one-record blob.
+/// <c>audit/{yyyy}/{MM}/{dd}/{market}-{first:D12}.jsonl</c> (China date of its first record); the market's
+/// <c>auditcursor</c> row claims each range before it is copied and then says how far the copy got. A copy that dies in
+/// between rewrites the same range under the same name the next time, so no record is ever in two blobs and none is
+/// skipped; block blobs never meet an append blob's 50,000-block limit. Writes outside markets (keys, enterprises, products) append their own one-record blob.
 /// </summary>
 public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeProvider time)
 {
@@ -30,41 +30,60 @@ public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeP
         return copied.Sum();
     }
 
+    /// <summary>
+    /// Copies one market's new records. The range is claimed in the cursor (under If-Match) before it is uploaded, so two
+    /// copiers at once (a lost timer lease) upload the same range under the same name, and the cursor moves past it once.
+    /// </summary>
     public async Task<long> CopyMarketAsync(MarketId market, CancellationToken ct)
     {
         long total = 0;
         while (true)
         {
             var head = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Head, select: ["AuditCount"], cancellationToken: ct);
-            var cursor = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.AuditCursor, cancellationToken: ct);
+            var found = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.AuditCursor, cancellationToken: ct);
             var count = head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0;
-            var done = cursor.HasValue ? cursor.Value!.GetInt64("Copied") ?? 0 : 0;
-            if (done >= count) return total;
+            var cursor = found.HasValue ? found.Value! : null;
+            var copied = cursor?.GetInt64("Copied") ?? 0;
+            var claimed = cursor?.GetInt64("Claimed") ?? copied;
+            var etag = cursor?.ETag;
+            if (claimed <= copied)
+            {
+                if (copied >= count) return total;
+                claimed = Math.Min(count, copied + BatchSize);
+                etag = await WriteCursorAsync(market, copied, claimed, etag, ct);
+                if (etag is null) return total; // another copier claimed it
+            }
 
-            var first = done + 1;
-            var last = Math.Min(count, done + BatchSize);
+            var first = copied + 1;
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.Audit(first)} and RowKey le {LedgerRows.Audit(last)}");
+                $"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.Audit(first)} and RowKey le {LedgerRows.Audit(claimed)}");
             var records = new List<AuditRecord>();
             await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(market, row));
-            if (records.Count == 0 || records[0].Number != first) return total; // not committed yet: next run
+            if (records.Count != claimed - copied) return total; // cannot happen for committed records; the next run retries
 
             var day = records[0].At.ToOffset(ReportingMonth.ChinaOffset);
             var name = string.Create(CultureInfo.InvariantCulture, $"{day:yyyy}/{day:MM}/{day:dd}/{market.Key}-{first:D12}.jsonl");
             var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, market.Key, r.Number)));
             await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(lines), overwrite: true, ct);
-
-            var next = new TableEntity(market.Key, LedgerRows.AuditCursor) { ["Copied"] = records[^1].Number, ["Blob"] = name };
-            try
-            {
-                if (cursor.HasValue) await storage.Ledger.UpdateEntityAsync(next, cursor.Value!.ETag, TableUpdateMode.Replace, ct);
-                else await storage.Ledger.AddEntityAsync(next, ct);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                return total; // another copier moved the cursor: it wrote the same records under the same name
-            }
+            if (await WriteCursorAsync(market, claimed, claimed, etag, ct) is null) return total; // another copier finished it
             total += records.Count;
+        }
+    }
+
+    /// <summary>Writes the cursor under If-Match (or creates it); null when another copier wrote it first.</summary>
+    private async Task<ETag?> WriteCursorAsync(MarketId market, long copied, long claimed, ETag? etag, CancellationToken ct)
+    {
+        var entity = new TableEntity(market.Key, LedgerRows.AuditCursor) { ["Copied"] = copied, ["Claimed"] = claimed };
+        try
+        {
+            var response = etag is { } e
+                ? await storage.Ledger.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, ct)
+                : await storage.Ledger.AddEntityAsync(entity, ct);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
         }
     }
 

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Trading.Core;
 using Trading.Core.Access;
 using Trading.Core.Ledger;
@@ -12,7 +13,8 @@ namespace Trading.Infra;
 /// lost race load and decide again; the caller's idempotency key bound across partitions as for markets
 /// (<see cref="KeyBindings"/>). After the commit, the audit trail gets its records and the loan figures count new loans.
 /// </summary>
-public sealed class BankWriter(StorageContext storage, KeyBindings bindings, LoanFigures figures, AuditTrail audit, OfferIndex offers, TimeProvider time)
+public sealed class BankWriter(StorageContext storage, KeyBindings bindings, LoanFigures figures, AuditTrail audit, OfferIndex offers, TimeProvider time,
+    ILogger<BankWriter> logger)
 {
     public async Task<WriteOutcome<T>> ExecuteAsync<T>(IBankUseCase<T> useCase, Principal caller, string? idempotencyKey, Func<T, string> render,
         string? traceId, CancellationToken ct)
@@ -51,9 +53,18 @@ public sealed class BankWriter(StorageContext storage, KeyBindings bindings, Loa
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), ct);
                 continue;
             }
-            foreach (var entry in decision.Audit)
-                await audit.AppendAsync(caller, entry.Action, entry.Subject, traceId, body, ct);
-            if (decision.Changes.Any(c => c.Row is Loan { Status: LoanStatus.Granted } && c.IfMatch is null)) await figures.CountAsync(useCase.Bank, ct);
+            // Committed: what follows must not turn the answer into an error. A lost audit line is logged; the loan
+            // counters catch up at the next CountLoans run.
+            try
+            {
+                foreach (var entry in decision.Audit)
+                    await audit.AppendAsync(caller, entry.Action, entry.Subject, traceId, body, ct);
+                if (decision.Changes.Any(c => c.Row is Loan { Status: LoanStatus.Granted } && c.IfMatch is null)) await figures.CountAsync(useCase.Bank, ct);
+            }
+            catch (Azure.RequestFailedException ex)
+            {
+                logger.LogError(ex, "After {Action} committed in {Bank}: the audit line or the loan counters could not be written", useCase.Action, useCase.Bank);
+            }
             return new WriteOutcome<T>(decision.Answer, body, false, decision.ResourceId);
         }
     }

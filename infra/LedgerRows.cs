@@ -113,7 +113,8 @@ internal static class LedgerRows
         var request = new PledgeRequest(bank, market, Holder.Parse(e.GetString("Holder")), Quantity.FromGrams(e.GetInt64("Grams")!.Value),
             Money.FromFen(e.GetInt64("LoanFen")!.Value), e.GetString("Reference"), Time(e, "RequestedExpiresAt"));
         return new Pledge(e.GetInt64("Number")!.Value, request, Enum.Parse<PledgeParty>(e.GetString("RequestedBy") ?? nameof(PledgeParty.Bureau)),
-            Enum.Parse<PledgeStatus>(e.GetString("Status")), Time(e, "CreatedAt")!.Value, e.GetString("CreatedBy"), Time(e, "ExpiresAt"),
+            Enum.Parse<PledgeStatus>(e.GetString("Status")), (Time(e, "CreatedAt") ?? Time(e, "PledgedAt"))!.Value, e.GetString("CreatedBy") ?? e.GetString("PledgedBy"),
+            Time(e, "ExpiresAt"),
             Time(e, "ActivatedAt"), e.GetString("ActivatedBy"), Time(e, "EndedAt"), e.GetString("EndedBy"));
     }
 

@@ -76,7 +76,10 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
                 return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
             }
             if (attempt >= MaxAttempts)
+            {
+                if (boundHere) await bindings.UnbindAsync(binding!, ct);
                 throw new UnavailableException($"The market {market} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
+            }
             var backoff = Math.Min(200, 5 * attempt);
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), ct);
         }

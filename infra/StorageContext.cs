@@ -59,6 +59,7 @@ public sealed class StorageContext
         OfferIndex = Table("offerindex");
         Loans = Table("loans");
         LoanFigures = Table("loanfigures");
+        Imports = Table("imports");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -88,11 +89,12 @@ public sealed class StorageContext
     public TableClient OfferIndex { get; }
     public TableClient Loans { get; }
     public TableClient LoanFigures { get; }
+    public TableClient Imports { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports];
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

@@ -31,5 +31,6 @@ public static class FunctionCatalog
         .. BanksApi.Functions,
         .. PledgesApi.Functions,
         .. LoansApi.Functions,
+        .. ImportsApi.Functions,
     ];
 }

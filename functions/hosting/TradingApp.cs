@@ -47,6 +47,8 @@ public static class TradingApp
         builder.Services.AddSingleton<AuctionCloser>();
         builder.Services.AddSingleton<LoanFigures>();
         builder.Services.AddSingleton<BankWriter>();
+        builder.Services.AddSingleton<EnterpriseImports>();
+        builder.Services.AddHostedService<Trading.Functions.ImportWorker>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton(new EntraAuthOptions(EntraAuth.Configure(builder)));
         builder.Services.AddSingleton<MonthFigures>();

@@ -231,6 +231,30 @@ public sealed class MarketUseCaseTests
     }
 
     [Fact]
+    public void A_bid_whose_trade_would_be_beyond_the_ledgers_range_is_refused()
+    {
+        var (market, auction) = AuctionOf(10m);
+        var ex = Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 10m, 21_000m + 500m * 4_000_000_000m));
+        Assert.Contains("range", ex.Message);
+    }
+
+    [Fact]
+    public void An_expiry_batch_of_sellers_offers_fits_in_one_transaction()
+    {
+        var market = new InMemoryMarket(Market);
+        var numbers = new List<long>();
+        for (var i = 1; i <= ExpireOffers.MaxPerBatch; i++)
+        {
+            var seller = Firm(100 + i);
+            market.Run(new Allocate(new AllocationRequest(Market, seller, T(1m), "permit")), Ctx(Official, $"a{i}"));
+            numbers.Add(market.Run(new PostListing(new ListingRequest(Market, seller, T(1m), Y(5_000m), 3, T(1m), Now.AddMinutes(5))), Ctx(Key(seller), $"l{i}")).Answer!.Number);
+        }
+        var decision = market.Run(new ExpireOffers(Market, [], [], numbers), Ctx(Principal.Admin, at: Now.AddHours(1)));
+        Assert.Equal(ExpireOffers.MaxPerBatch, decision.Answer);
+        Assert.True(decision.Changes.Count <= 100, $"{decision.Changes.Count} actions");
+    }
+
+    [Fact]
     public void Settling_records_winners_in_steps_resumes_and_returns_the_unsold_quantity()
     {
         var (market, auction) = AuctionOf(10m, minLot: 0.5m);

@@ -50,7 +50,9 @@ public sealed class LoanApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Empty((JArray)(await otherBank.GetJsonAsync("/api/banks/SPDB-LF/loan-applications")).Expect(200).Body["items"]!);
         var approval = new { amount = 600_000m, annualRatePct = 3.45m, termMonths = 36, grantedAt = Ago(TimeSpan.FromMinutes(1)), pledge = new { region = "131000", pollutant = "PM", quantity = 50m } };
         (await otherBank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval)).Expect(404);
-        (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval with { pledge = new { region = "131000", pollutant = "PM", quantity = 101m } })).Expect(409);
+        // The firm consented to pledge what the loan needs: 600,000 / (3,000 × 3 years × 0.7) = 95.238096 t, not more.
+        var tooMuch = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval with { pledge = new { region = "131000", pollutant = "PM", quantity = 95.238097m } })).Expect(422);
+        Assert.Contains("95.238096", tooMuch.Body["detail"]!.Value<string>());
         Assert.Equal("submitted", ((JArray)(await bank.GetJsonAsync("/api/banks/HXB-LF/loan-applications")).Body["items"]!).Single()["status"]!.Value<string>());
 
         var granted = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval)).Expect(200).Body;

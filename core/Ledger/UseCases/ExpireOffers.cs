@@ -11,8 +11,11 @@ namespace Trading.Core.Ledger.UseCases;
 public sealed record ExpireOffers(MarketId Market, IReadOnlyList<long> Proposals, IReadOnlyList<long> Pledges, IReadOnlyList<long>? Listings = null)
     : IMarketUseCase<int>
 {
-    /// <summary>At most this many offers per transaction (each writes its row and an audit record, under 100 actions).</summary>
-    public const int MaxPerBatch = 40;
+    /// <summary>
+    /// At most this many offers per transaction: each writes its row, an audit record and (a seller's offer) its seller's
+    /// holding, so 3 × 30 + the head stays under the 100 actions of one transaction.
+    /// </summary>
+    public const int MaxPerBatch = 30;
 
     public string Action => "offers.expired";
 

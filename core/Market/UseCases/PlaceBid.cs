@@ -26,6 +26,8 @@ public sealed record PlaceBid(MarketId Market, long AuctionNumber, Holder Bidder
             throw new RuleViolationException($"A bid's price is the start price {r.StartPrice.Yuan:0.00} plus a whole number of increments of {r.Increment.Yuan:0.00}.", "The price is off the grid.");
         if (Quantity < r.MinLot || Quantity > r.Quantity)
             throw new RuleViolationException($"A bid is for {r.MinLot.Tonnes} to {r.Quantity.Tonnes} t/a.", "The quantity is out of range.");
+        // The trade this bid may become stays within the ledger's range (422), or the auction could never settle.
+        TradeTermsInput.RequireAmountInRange(Quantity, UnitPrice, r.TermYears);
         var mine = snapshot.Bids[(AuctionNumber, Bidder)];
         if (mine.Exists && UnitPrice <= mine.Value.UnitPrice)
             throw new RuleViolationException($"Your bid is at {mine.Value.UnitPrice.Yuan:0.00}; a new bid must be at a higher price.", "A bid is only raised.");

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http.Features;
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Functions.Hosting;
+using Trading.Infra;
+
+namespace Trading.Functions;
+
+/// <summary>Bulk import of enterprises from CSV: 202 at once, then a job that writes the rows in the background; its progress is a resource.</summary>
+public static class ImportsApi
+{
+    public const int MaxBodyBytes = 20 * 1024 * 1024;
+
+    public static IEnumerable<FunctionDeclaration> Functions =>
+    [
+        new HttpFunction("ImportEnterprises", "POST", "imports/enterprises", ImportAsync),
+        new HttpFunction("GetImport", "GET", "imports/{id}", GetAsync),
+    ];
+
+    /// <summary>
+    /// Officials in scope and admin. The job's id is derived from the caller and its Idempotency-Key: the same key and
+    /// file again answer the same job (nothing is written twice); the same key with another file is 422.
+    /// </summary>
+    private static async Task<IResult> ImportAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var key = Writes.IdempotencyKey(context);
+        if (context.Request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+            throw ValidationException.For("body", "must be sent as text/csv (UTF-8)");
+        if (context.Request.ContentLength > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes + 1;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes) throw new PayloadTooLargeException(MaxBodyBytes);
+        }
+        string csv;
+        try { csv = new System.Text.UTF8Encoding(false, true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length); }
+        catch (System.Text.DecoderFallbackException) { throw ValidationException.For("body", "is not valid UTF-8"); }
+
+        var id = "imp-" + Hashing.Sha256Hex(caller.Id + "\n" + key)[..24];
+        var fingerprint = Hashing.Sha256Hex(csv);
+        var imports = context.Service<EnterpriseImports>();
+        var existing = await imports.GetAsync(id, context.RequestAborted);
+        var replayed = existing is not null;
+        if (existing is not null && existing.Fingerprint != fingerprint)
+            throw new RuleViolationException("This Idempotency-Key was already used with another file. Use a new key for a new import.", "Idempotency key reused.");
+        var job = existing ?? await imports.StartAsync(id, caller, csv, fingerprint, context.RequestAborted);
+        await Audit.RecordAsync(context, caller, "import.started", id, new { rows = job.Rows });
+        var headers = new Dictionary<string, string> { ["Location"] = $"/api/imports/{id}" };
+        if (replayed) headers["Idempotent-Replayed"] = "true";
+        return Json.Result(new { id, status = job.Done ? "done" : "running", rows = job.Rows }, 202, headers: headers);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Official);
+        var id = context.Request.RouteValues["id"] as string ?? "";
+        var job = await context.Service<EnterpriseImports>().GetAsync(id, context.RequestAborted);
+        if (job is null || (caller.Role != Role.Admin && job.CreatedBy != caller.Id)) throw new NotFoundException($"No import {id} of yours.");
+        return Json.Result(new
+        {
+            id = job.Id,
+            status = job.Done ? "done" : "running",
+            rows = job.Rows,
+            done = job.Processed,
+            created = job.Created,
+            updated = job.Updated,
+            failed = job.Failed,
+            errors = job.Errors.OrderBy(e => e.Row).Select(e => new { row = e.Row, field = e.Field, message = e.Message }).ToList(),
+        });
+    }
+}
+
+/// <summary>Runs import jobs in the background, one at a time; at start it resumes the jobs a stop cut off.</summary>
+public sealed class ImportWorker(EnterpriseImports imports, ILogger<ImportWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try { await imports.ResumeAsync(stoppingToken); }
+        catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Resuming imports failed ({Error}); they resume at the next start", ex.Message);
+        }
+        await foreach (var id in imports.Queue.ReadAllAsync(stoppingToken))
+        {
+            try { await imports.RunAsync(id, stoppingToken); }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Import {Id} stopped; it resumes at the next start", id);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Azure;
+using Azure.Data.Tables;
+using CsvHelper;
+using CsvHelper.Configuration;
+using ValidationException = Trading.Core.ValidationException;
+using Trading.Core;
+using Trading.Core.Access;
+using Trading.Core.Enterprises;
+
+namespace Trading.Infra;
+
+/// <summary>An import's progress as <c>GET /api/imports/{id}</c> shows it.</summary>
+public sealed record ImportJob(string Id, string CreatedBy, string Fingerprint, bool Done, long Rows, long Processed, long Created, long Updated, long Failed,
+    IReadOnlyList<(long Row, string Field, string Message)> Errors);
+
+/// <summary>
+/// Bulk import of enterprises from CSV (CsvHelper): the file is kept as a blob, the job's progress as a row, each bad row
+/// as an error row; rows are written in order, in chunks, with bounded concurrency, and the progress saved after each
+/// chunk, so a job cut off by a restart resumes where it stopped (<see cref="ResumeAsync"/>).
+/// </summary>
+public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore enterprises, TimeProvider time)
+{
+    public const int MaxRows = 50_000;
+    public const int ChunkRows = 500;
+    private const string JobRow = "job";
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+
+    public ChannelReader<string> Queue => _queue.Reader;
+
+    /// <summary>Parses the header and counts the rows (400 for a file that is not such a CSV), stores it, and queues the job.</summary>
+    public async Task<ImportJob> StartAsync(string id, Principal caller, string csv, string fingerprint, CancellationToken ct)
+    {
+        var rows = Read(csv).Count();
+        if (rows > MaxRows) throw ValidationException.For("body", $"an import has at most {MaxRows} rows; this one has {rows}");
+        await storage.Reports.GetBlobClient($"imports/{id}.csv").UploadAsync(BinaryData.FromString(csv), overwrite: true, ct);
+        var job = new TableEntity(id, JobRow)
+        {
+            ["CreatedBy"] = caller.Id, ["Fingerprint"] = fingerprint, ["Role"] = caller.RoleName, ["Subject"] = caller.Subject, ["Rows"] = (long)rows, ["Processed"] = 0L,
+            ["Created"] = 0L, ["Updated"] = 0L, ["Failed"] = 0L, ["Status"] = "running", ["StartedAt"] = time.GetUtcNow(),
+        };
+        try { await storage.Imports.AddEntityAsync(job, ct); }
+        catch (RequestFailedException ex) when (ex.Status == 409) { /* the same import started before */ }
+        await _queue.Writer.WriteAsync(id, ct);
+        return (await GetAsync(id, ct))!;
+    }
+
+    /// <summary>Queues every job that is still running (after a restart).</summary>
+    public async Task ResumeAsync(CancellationToken ct)
+    {
+        await foreach (var e in storage.Imports.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {JobRow} and Status eq {"running"}"), select: ["PartitionKey"], cancellationToken: ct))
+            await _queue.Writer.WriteAsync(e.PartitionKey, ct);
+    }
+
+    /// <summary>Runs (or resumes) a job to its end.</summary>
+    public async Task RunAsync(string id, CancellationToken ct)
+    {
+        var job = (await storage.Imports.GetEntityAsync<TableEntity>(id, JobRow, cancellationToken: ct)).Value;
+        if (job.GetString("Status") != "running") return;
+        var caller = Principal.TryCreate(job.GetString("Role"), job.GetString("Subject"), new FieldErrors())!;
+        var csv = (await storage.Reports.GetBlobClient($"imports/{id}.csv").DownloadContentAsync(ct)).Value.Content.ToString();
+        var processed = job.GetInt64("Processed") ?? 0;
+        var (created, updated, failed) = (job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0);
+        var now = time.GetUtcNow();
+        foreach (var chunk in Read(csv).Skip((int)processed).Chunk(ChunkRows))
+        {
+            var outcomes = await Bounded.SelectAsync(chunk, async row =>
+            {
+                var (enterprise, errors) = EnterpriseRow.Parse(row.Fields, now);
+                if (enterprise is null) return (row.Number, Created: (bool?)null, errors);
+                if (!caller.GovernsRegion(enterprise.Region))
+                    return (row.Number, null, [("region", $"region {enterprise.Region} is outside your scope ({caller.Subject})")]);
+                try
+                {
+                    var isNew = await enterprises.PutAsync(enterprise, existing =>
+                    {
+                        if (!caller.GovernsRegion(existing.Region)) throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
+                    }, ct);
+                    return (row.Number, isNew, (IReadOnlyList<(string, string)>)[]);
+                }
+                catch (ForbiddenException ex)
+                {
+                    return (row.Number, null, [("creditCode", ex.Message)]);
+                }
+            }, 32, ct);
+            var errorRows = outcomes.Where(o => o.Created is null)
+                .SelectMany(o => o.errors.Select((e, i) => new TableEntity(id, $"err:{o.Number:D6}:{i:D2}") { ["Row"] = o.Number, ["Field"] = e.Item1, ["Message"] = e.Item2 }))
+                .ToList();
+            foreach (var batch in errorRows.Chunk(100))
+                await storage.Imports.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
+            processed += chunk.Length;
+            created += outcomes.Count(o => o.Created == true);
+            updated += outcomes.Count(o => o.Created == false);
+            failed += outcomes.Count(o => o.Created is null);
+            job["Processed"] = processed;
+            job["Created"] = created;
+            job["Updated"] = updated;
+            job["Failed"] = failed;
+            job = await Save(job, ct);
+        }
+        job["Status"] = "done";
+        job["DoneAt"] = time.GetUtcNow();
+        await Save(job, ct);
+    }
+
+    private async Task<TableEntity> Save(TableEntity job, CancellationToken ct)
+    {
+        var response = await storage.Imports.UpdateEntityAsync(job, job.ETag, TableUpdateMode.Replace, ct);
+        job.ETag = response.Headers.ETag ?? ETag.All;
+        return job;
+    }
+
+    public async Task<ImportJob?> GetAsync(string id, CancellationToken ct)
+    {
+        var found = await storage.Imports.GetEntityIfExistsAsync<TableEntity>(id, JobRow, cancellationToken: ct);
+        if (!found.HasValue) return null;
+        var job = found.Value!;
+        var errors = new List<(long, string, string)>();
+        await foreach (var e in storage.Imports.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {"err:"} and RowKey lt {"err;"}"), cancellationToken: ct))
+            errors.Add((e.GetInt64("Row") ?? 0, e.GetString("Field"), e.GetString("Message")));
+        return new ImportJob(id, job.GetString("CreatedBy"), job.GetString("Fingerprint"), job.GetString("Status") == "done", job.GetInt64("Rows") ?? 0, job.GetInt64("Processed") ?? 0,
+            job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0, errors);
+    }
+
+    public sealed record CsvRow(long Number, IReadOnlyDictionary<string, string?> Fields);
+
+    /// <summary>The data rows (numbered from 1, the header not counted), fields by JSON name; 400 for an unknown or missing header.</summary>
+    public static IEnumerable<CsvRow> Read(string csv)
+    {
+        using var reader = new StringReader(csv.TrimStart('\uFEFF'));
+        using var parser = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null, DetectColumnCountChanges = false });
+        if (!parser.Read() || !parser.ReadHeader()) throw ValidationException.For("body", "a header row is required");
+        var header = parser.HeaderRecord!;
+        var names = new string[header.Length];
+        for (var i = 0; i < header.Length; i++)
+            names[i] = EnterpriseRow.Headers.TryGetValue(header[i].Trim(), out var name) ? name
+                : throw ValidationException.For("body", $"unknown column \"{header[i]}\"; the columns are {string.Join(",", EnterpriseRow.Headers.Keys.Take(8))} or their Chinese names");
+        if (!names.Contains("creditCode")) throw ValidationException.For("body", "the column creditCode (统一社会信用代码) is required");
+        long number = 0;
+        while (parser.Read())
+        {
+            number++;
+            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+            for (var i = 0; i < names.Length; i++) fields[names[i]] = parser.TryGetField<string>(i, out var v) ? v : null;
+            yield return new CsvRow(number, fields);
+        }
+    }
+}
