@@ -21,7 +21,9 @@ public sealed class ConsentTests(ApiFixture api) : IClassFixture<ApiFixture>
         using var two = second.Client(sellerKey);
 
         // 60 proposals of 0.7 t from 20 t: exactly ⌊20 / 0.7⌋ = 28 can freeze their quantity.
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(4).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
+        // Long enough that a loaded machine still creates them all before it passes.
+        var expiry = DateTimeOffset.UtcNow.AddSeconds(20);
+        var expiresAt = expiry.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
         var replies = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? one : two).PostJsonAsync("/api/trade-proposals",
             ApiFixture.Proposal(seller, buyer, 0.7m, 1000m, 1, "131000", "PM", i < 40 ? null : expiresAt), ApiFixture.Key($"offer-{i}"))));
         Assert.All(replies, r => Assert.True(r.Status is 201 or 409, r.ToString()));
@@ -46,7 +48,7 @@ public sealed class ConsentTests(ApiFixture api) : IClassFixture<ApiFixture>
         foreach (var p in cancelled)
             Assert.Equal("cancelled", (await one.PostJsonAsync($"/api/trade-proposals/{p["id"]}/cancel", "{}")).Expect(200).Body["status"]!.Value<string>());
         Assert.NotEmpty(shortLived);
-        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        while (DateTimeOffset.UtcNow < expiry.AddMilliseconds(500)) await Task.Delay(250);
         using var host = api.Server.Client();
         var run = (await host.PostJsonAsync("/ExpireProposals", Timer)).Expect(200).Body;
         Assert.Contains("Ended", run["Logs"]![0]!.Value<string>());
