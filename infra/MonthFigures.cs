@@ -20,7 +20,7 @@ public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
     public async Task<IReadOnlyList<MarketMonth>> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
     {
         var markets = await ledger.MarketsAsync(region, ct);
-        var perMarket = await Task.WhenAll(markets.Select(async market =>
+        var perMarket = await Bounded.SelectAsync(markets, async market =>
         {
             var rows = new List<MarketMonth>();
             var filter = TableClient.CreateQueryFilter(
@@ -32,7 +32,7 @@ public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
                 rows.Add(new MarketMonth(market, month, new Totals(counter.Trades, counter.Grams, counter.Fen), counter.Closed));
             }
             return rows;
-        }));
+        }, Bounded.DefaultConcurrency, ct);
         return perMarket.SelectMany(r => r).ToList();
     }
 

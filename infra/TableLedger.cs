@@ -158,7 +158,7 @@ public sealed class TableLedger(StorageContext storage) : ILedger
     public async Task<IReadOnlyList<MarketHolding>> HoldingsOfAsync(Holder holder, CancellationToken ct)
     {
         var markets = await MarketsOfHolderAsync(holder, ct);
-        var rows = await Task.WhenAll(markets.Select(m => Read(m.Key, LedgerRows.Holding(holder), ct)));
+        var rows = await Bounded.SelectAsync(markets, m => Read(m.Key, LedgerRows.Holding(holder), ct), Bounded.DefaultConcurrency, ct);
         return markets.Zip(rows, (m, r) => new MarketHolding(m, LedgerRows.ToHolding(holder, r)))
             .OrderBy(h => h.Market.Key, StringComparer.Ordinal).ToList();
     }
@@ -169,11 +169,11 @@ public sealed class TableLedger(StorageContext storage) : ILedger
         if (cursor is not null && !cursor.StartsWith(LedgerRows.ByTimePrefix, StringComparison.Ordinal))
             throw ValidationException.For("continuationToken", "is not a token this API gave");
 
-        IEnumerable<MarketId> markets = query.Party is { } party
+        IEnumerable<MarketId> all = query.Party is { } party
             ? await MarketsOfHolderAsync(Holder.Of(party), ct)
             : await MarketsAsync(query.Region, ct);
-        markets = markets.Where(m => m.Region.Value.StartsWith(query.Region.Value, StringComparison.Ordinal)
-                                     && (query.Pollutant is null || m.Pollutant == query.Pollutant));
+        var markets = all.Where(m => m.Region.Value.StartsWith(query.Region.Value, StringComparison.Ordinal)
+                                     && (query.Pollutant is null || m.Pollutant == query.Pollutant)).ToList();
 
         // Rows ordered newest first by tradedAt (inverted ticks), with market and sequence breaking ties.
         var lower = query.To is { } to ? LedgerRows.ByTimeBound(to.End) + ";" : LedgerRows.ByTimePrefix;
@@ -182,7 +182,7 @@ public sealed class TableLedger(StorageContext storage) : ILedger
         if (cursor is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {cursor}");
         if (query.Party is { } p) filter += " and " + TableClient.CreateQueryFilter($"(Seller eq {p.Value} or Buyer eq {p.Value})");
 
-        var perMarket = await Task.WhenAll(markets.Select(async m =>
+        var perMarket = await Bounded.SelectAsync(markets, async m =>
         {
             var rows = new List<TableEntity>();
             var marketFilter = TableClient.CreateQueryFilter($"PartitionKey eq {m.Key}") + " and " + filter;
@@ -192,7 +192,7 @@ public sealed class TableLedger(StorageContext storage) : ILedger
                 if (rows.Count > pageSize) break;
             }
             return rows;
-        }));
+        }, Bounded.DefaultConcurrency, ct);
         var merged = perMarket.SelectMany(r => r).OrderBy(r => r.RowKey, StringComparer.Ordinal).Take(pageSize + 1).ToList();
         var items = merged.Take(pageSize).Select(LedgerRows.ToTrade).ToList();
         var next = merged.Count > pageSize ? ContinuationTokens.Encode(merged[pageSize - 1].RowKey) : null;
