@@ -28,6 +28,8 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         string? traceId, CancellationToken ct)
     {
         var market = useCase.Market;
+        using var activity = Telemetry.Source.StartActivity("market.write " + useCase.Action);
+        activity?.SetTag("trading.market", market.Key);
         var fingerprint = useCase.Fingerprint;
         if ((fingerprint is null) != (idempotencyKey is null))
             throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
@@ -66,6 +68,9 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             await IndexAsync(market, decision.Changes, ct);
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
+                var trades = decision.Changes.Count(c => c.Row is Core.Ledger.Trade);
+                if (trades > 0) Telemetry.TradesRecorded.Add(trades, new KeyValuePair<string, object?>("trading.action", useCase.Action));
+                if (decision.Changes.Any(c => c.Row is TradeProposal && c.IfMatch is null)) Telemetry.ProposalsCreated.Add(1);
                 foreach (var ended in decision.Changes.Select(c => c.Row).OfType<Core.Market.Listing>().Where(l => l.Status != Core.Market.ListingStatus.Open))
                     await offers.RemoveAsync(OfferIndex.Listings, ended.Id, OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt), [ended.Request.Seller.Value], ct);
                 if (decision.Refusal is { } refusal)
@@ -80,6 +85,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
                 if (boundHere) await bindings.UnbindAsync(binding!, ct);
                 throw new UnavailableException($"The market {market} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
             }
+            Telemetry.Retries.Add(1, new KeyValuePair<string, object?>("trading.action", useCase.Action));
             var backoff = Math.Min(200, 5 * attempt);
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), ct);
         }

@@ -79,6 +79,7 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 logger.LogWarning(ex, "503 on {Path}", context.Request.Path);
                 break;
             case var _ when IsStorageFault(ex):
+                Trading.Infra.Telemetry.StorageFaults.Add(1);
                 status = 503;
                 title = "Storage is unavailable.";
                 detail = "The storage service did not answer in time. Nothing was recorded; retry later (with the same Idempotency-Key for a trade).";

@@ -36,7 +36,10 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
         try
         {
             var started = time.GetUtcNow();
+            using var activity = Telemetry.Source.StartActivity("timer " + function.Name);
             var logs = await function.Run(services, ct);
+            Telemetry.TimerRuns.Add(1, new KeyValuePair<string, object?>("trading.timer", function.Name));
+            Telemetry.TimerDuration.Record((time.GetUtcNow() - started).TotalSeconds, new KeyValuePair<string, object?>("trading.timer", function.Name));
             await blob.SetMetadataAsync(new Dictionary<string, string> { ["lastrun"] = started.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 new Azure.Storage.Blobs.Models.BlobRequestConditions { LeaseId = lease.LeaseId }, ct);
             foreach (var line in logs) logger.LogInformation("{Function}: {Line}", function.Name, line);

@@ -1,3 +1,8 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Trading.Core.Enterprises;
 using Trading.Core.Ledger;
 using Trading.Infra;
@@ -11,6 +16,40 @@ namespace Trading.Functions.Hosting;
 /// </summary>
 public static class TradingApp
 {
+    /// <summary>
+    /// OpenTelemetry: a trace per request with its storage calls (the Azure SDK's activity sources) and the app's own spans,
+    /// the app's metrics, and logs carrying the trace id. Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, to
+    /// Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, nowhere otherwise.
+    /// </summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("trading"))
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation().AddSource(Telemetry.Name, "Azure.*");
+                if (otlp) t.AddOtlpExporter();
+                if (!string.IsNullOrEmpty(appInsights)) t.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation();
+                if (otlp) m.AddOtlpExporter();
+                if (!string.IsNullOrEmpty(appInsights)) m.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+            });
+        builder.Logging.AddOpenTelemetry(l =>
+        {
+            l.IncludeFormattedMessage = true;
+            if (otlp) l.AddOtlpExporter();
+            if (!string.IsNullOrEmpty(appInsights)) l.AddAzureMonitorLogExporter(o => o.ConnectionString = appInsights);
+        });
+        // The console log lines carry the trace id too.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+    }
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -21,6 +60,7 @@ public static class TradingApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         // A background service that fails is logged; it never stops the server (which must keep serving and retrying).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
+        AddTelemetry(builder);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
