@@ -91,18 +91,29 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         }
     }
 
-    /// <summary>Loads what the use case reads; a second step when what it needs depends on what it found (a proposal's parties).</summary>
+    /// <summary>
+    /// Loads what the use case reads; a second step when what it needs depends on what it found (a proposal's parties).
+    /// Rows of two steps must be of one moment: every change to a market writes its head, so the head's version read
+    /// again after the last step, if unchanged, proves nothing was committed in between; otherwise the load starts over.
+    /// </summary>
     private async Task<MarketSnapshot> LoadAsync<T>(IMarketUseCase<T> useCase, UseCaseContext context, CancellationToken ct)
     {
-        var reads = useCase.Reads(null, context);
-        var snapshot = await rows.LoadAsync(useCase.Market, reads, context.CallerKeyHash, null, ct);
-        for (var step = 0; step < 3; step++)
+        for (var attempt = 1; ; attempt++)
         {
-            var more = useCase.Reads(snapshot, context);
-            if (snapshot.Covers(more)) return snapshot;
-            snapshot = await rows.LoadAsync(useCase.Market, reads = reads.Union(more), context.CallerKeyHash, snapshot, ct);
+            var reads = useCase.Reads(null, context);
+            var snapshot = await rows.LoadAsync(useCase.Market, reads, context.CallerKeyHash, null, ct);
+            var steps = 0;
+            for (; steps < 3; steps++)
+            {
+                var more = useCase.Reads(snapshot, context);
+                if (snapshot.Covers(more)) break;
+                snapshot = await rows.LoadAsync(useCase.Market, reads = reads.Union(more), context.CallerKeyHash, snapshot, ct);
+            }
+            if (steps == 0) return snapshot;
+            var head = await rows.LoadAsync(useCase.Market, MarketReads.HeadOnly, null, null, ct);
+            if (head.Head.Version == snapshot.Head.Version || attempt >= MaxAttempts) return snapshot;
+            Telemetry.Retries.Add(1, new KeyValuePair<string, object?>("trading.action", useCase.Action));
         }
-        return snapshot;
     }
 
     /// <summary>
