@@ -16,8 +16,6 @@ public sealed class ApiKeyStore(StorageContext storage, TimeProvider time)
     private const string Partition = "key";
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(365);
 
-    public static string IdOf(string key) => "k" + Hashing.Sha256Hex(key)[..16];
-
     /// <summary>Issues a new random key; the clear key is returned and never stored.</summary>
     public async Task<(string Key, ApiKeyInfo Info)> IssueAsync(Principal principal, string issuedBy, DateTimeOffset? expiresAt, CancellationToken ct)
     {
