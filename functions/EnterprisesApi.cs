@@ -99,6 +99,28 @@ public static class Scope
         return null;
     }
 
+    /// <summary>A <c>status</c> filter: one of the enum's names, in any case (a number is not a name).</summary>
+    public static TEnum? Status<TEnum>(string? text, FieldErrors errors) where TEnum : struct, Enum
+    {
+        if (text is null) return null;
+        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var status) && !int.TryParse(text, out _)) return status;
+        errors.Add("status", "must be one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
+        return null;
+    }
+
+    /// <summary>
+    /// Whose list a bank-and-holder list (pledges, loans) reads: a bank its own, an enterprise its own (403 when it asks
+    /// for another's), officials and admin the one asked for or all.
+    /// </summary>
+    public static string? BankOrHolderList(Principal caller, BankId? bank, CreditCode? holder, string what) => caller.Role switch
+    {
+        Role.Bank when bank is { } other && other.Value != caller.Subject => throw new ForbiddenException($"A bank sees its own {what} only."),
+        Role.Bank => "bank:" + caller.Subject,
+        Role.Enterprise when holder is { } other && other.Value != caller.Subject => throw new ForbiddenException($"An enterprise sees its own {what} only."),
+        Role.Enterprise => "holder:" + caller.Subject,
+        _ => holder is { } h ? "holder:" + h.Value : bank is { } b ? "bank:" + b.Value : null,
+    };
+
     public static ReportingMonth? Month(string? text, string field, FieldErrors errors)
     {
         if (text is null) return null;

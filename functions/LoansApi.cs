@@ -171,7 +171,9 @@ public static class LoansApi
         var caller = await context.CallerAsync(Role.Admin, Role.Bank);
         if (!BankId.TryParse(context.Request.RouteValues["bankId"] as string, out var bank, out var error)) throw ValidationException.For("bankId", error);
         if (!LoanAccess.IsBankOrAdmin(caller, bank)) throw new ForbiddenException("A bank sees its own applications only.");
-        var status = Status<ApplicationStatus>(context.Query("status"), "submitted, granted, declined");
+        var errors = new FieldErrors();
+        var status = Scope.Status<ApplicationStatus>(context.Query("status"), errors);
+        errors.ThrowIfAny();
         var list = await context.Service<BankWriter>().ApplicationsAsync(bank, context.RequestAborted);
         return Json.Result(new { items = list.Where(a => status is null || a.Status == status).Select(Views.Application).ToList(), continuationToken = (string?)null });
     }
@@ -249,14 +251,7 @@ public static class LoansApi
         var region = caller.Role is Role.Official or Role.Admin ? Scope.RegionFilter(caller, context.Query("region"), errors) : RegionPrefix.All;
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();
-        var party = caller.Role switch
-        {
-            Role.Bank when bank is { } other && other.Value != caller.Subject => throw new ForbiddenException("A bank sees its own loans only."),
-            Role.Bank => "bank:" + caller.Subject,
-            Role.Enterprise when borrower is { } other && other.Value != caller.Subject => throw new ForbiddenException("An enterprise sees its own loans only."),
-            Role.Enterprise => "holder:" + caller.Subject,
-            _ => borrower is { } x ? "holder:" + x.Value : bank is { } y ? "bank:" + y.Value : null,
-        };
+        var party = Scope.BankOrHolderList(caller, bank, borrower, "loans");
         if (caller.Role == Role.Official) Scope.RequireGoverns(caller, region);
         var writer = context.Service<BankWriter>();
         var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Loans, party, region, pageSize, context.Query("continuationToken"),
@@ -272,9 +267,6 @@ public static class LoansApi
         if (outcome.Replayed) headers["Idempotent-Replayed"] = "true";
         return Json.Text(outcome.Body, 201, headers);
     }
-
-    private static TEnum? Status<TEnum>(string? text, string names) where TEnum : struct, Enum =>
-        text is null ? null : Enum.TryParse<TEnum>(text, ignoreCase: true, out var s) && !int.TryParse(text, out _) ? s : throw ValidationException.For("status", "must be one of " + names);
 
     private static (BankId Bank, long Number) BankRouteId(HttpContext context, string what, BankIdParser parse)
     {

@@ -75,23 +75,11 @@ public static class PledgesApi
             if (BankId.TryParse(b, out var id, out var error)) bank = id;
             else errors.Add("bankId", error);
         }
-        PledgeStatus? status = null;
-        if (context.Query("status") is { } st)
-        {
-            if (Enum.TryParse<PledgeStatus>(st, ignoreCase: true, out var parsed) && !int.TryParse(st, out _)) status = parsed;
-            else errors.Add("status", "must be one of requested, active, released, rejected, cancelled, expired");
-        }
+        var status = Scope.Status<PledgeStatus>(context.Query("status"), errors);
         var region = caller.Role is Role.Official or Role.Admin ? Scope.RegionFilter(caller, context.Query("region"), errors) : RegionPrefix.All;
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();
-        var party = caller.Role switch
-        {
-            Role.Bank when bank is { } other && other.Value != caller.Subject => throw new ForbiddenException("A bank sees its own pledges only."),
-            Role.Bank => "bank:" + caller.Subject,
-            Role.Enterprise when holder is { } other && other.Value != caller.Subject => throw new ForbiddenException("An enterprise sees its own pledges only."),
-            Role.Enterprise => "holder:" + caller.Subject,
-            _ => holder is { } c ? "holder:" + c.Value : bank is { } k ? "bank:" + k.Value : null,
-        };
+        var party = Scope.BankOrHolderList(caller, bank, holder, "pledges");
         var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Pledges, party, region, pageSize, context.Query("continuationToken"),
             async id =>
             {

@@ -67,12 +67,7 @@ public static class ProposalsApi
         var caller = await context.CallerAsync(Role.Admin, Role.Official, Role.Enterprise);
         var errors = new FieldErrors();
         var region = caller.Role == Role.Enterprise && context.Query("region") is null ? RegionPrefix.All : Scope.RegionFilter(caller, context.Query("region"), errors);
-        ProposalStatus? status = null;
-        if (context.Query("status") is { } statusText)
-        {
-            if (Enum.TryParse<ProposalStatus>(statusText, ignoreCase: true, out var s) && !int.TryParse(statusText, out _)) status = s;
-            else errors.Add("status", "must be one of proposed, settled, rejected, cancelled, expired");
-        }
+        var status = Scope.Status<ProposalStatus>(context.Query("status"), errors);
         string? party = null;
         if (context.Query("party") is { } partyText)
         {
