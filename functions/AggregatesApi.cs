@@ -15,6 +15,7 @@ public static class AggregatesApi
         new HttpFunction("MonthlyAggregates", "GET", "aggregates/monthly", MonthlyAsync),
         new HttpFunction("PeriodAggregates", "GET", "aggregates/period", PeriodAsync),
         new HttpFunction("LoanAggregates", "GET", "aggregates/loans", LoansAsync),
+        new TimerFunction("CopyRollups", "30 * * * * *", (services, ct) => services.GetRequiredService<RegionRollups>().CatchUpAsync(ct)),
     ];
 
     private static async Task<IResult> MonthlyAsync(HttpContext context)

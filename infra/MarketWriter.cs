@@ -16,7 +16,7 @@ namespace Trading.Infra;
 /// is bound across markets before the first commit (and unbound again when the request is refused), and the indexes
 /// that list holders, markets and offers are written before the commit, so a committed row is never missing from them.
 /// </summary>
-public sealed class MarketWriter(StorageContext storage, IMarketRows rows, OfferIndex offers, KeyBindings bindings, TimeProvider time)
+public sealed class MarketWriter(StorageContext storage, IMarketRows rows, OfferIndex offers, KeyBindings bindings, RegionRollups rollups, TimeProvider time)
 {
     /// <summary>How many times a market write is tried before the caller gets 503 (nothing written).</summary>
     public const int MaxAttempts = 40;
@@ -38,6 +38,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         var bindingTask = callerKeyHash is null ? Task.FromResult<KeyBinding?>(null) : bindings.FindAsync(callerKeyHash, fingerprint!, ct);
         KeyBinding? binding = null;
         var boundHere = false;
+        var rollupMarks = new Dictionary<ReportingMonth, RegionRollups.Mark>();
 
         using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
         for (var attempt = 1; ; attempt++)
@@ -66,8 +67,10 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
                 (binding, boundHere) = await bindings.BindAsync(caller, callerKeyHash, fingerprint!, KeyBindings.Ledger, market.Key, binding, ct);
             await IndexAsync(market, decision.Changes, ct);
+            await MarkCountersAsync(market, decision.Changes, rollupMarks, ct);
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
+                if (rollupMarks.Count > 0) rollups.Committed(rollupMarks.Values);
                 var trades = decision.Changes.Count(c => c.Row is Core.Ledger.Trade);
                 if (trades > 0) Telemetry.TradesRecorded.Add(trades, new KeyValuePair<string, object?>("trading.action", useCase.Action));
                 if (decision.Changes.Any(c => c.Row is TradeProposal && c.IfMatch is null)) Telemetry.ProposalsCreated.Add(1);
@@ -150,6 +153,19 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
                     await offers.AddAsync(OfferIndex.Auctions, a.Id, market, OfferIndex.NewestFirst(a.CreatedAt), [], ct);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A pending mark per month counter the change writes, before it commits, so that region figures count the change
+    /// from the moment it commits (decision 0005); renewed when the write is still retrying long after.
+    /// </summary>
+    private async Task MarkCountersAsync(MarketId market, IReadOnlyList<RowChange> changes, Dictionary<ReportingMonth, RegionRollups.Mark> marks, CancellationToken ct)
+    {
+        foreach (var month in changes.Select(c => c.Row).OfType<MonthCounter>().Select(m => m.Month).Distinct())
+        {
+            if (!marks.TryGetValue(month, out var mark)) marks[month] = await rollups.MarkAsync(market, month, ct);
+            else if (time.GetUtcNow() - mark.At > RegionRollups.Renewal) marks[month] = await rollups.RenewAsync(mark, ct);
         }
     }
 

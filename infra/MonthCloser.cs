@@ -14,7 +14,8 @@ namespace Trading.Infra;
 /// Then it writes the report blobs and marks the month closed. Every step is idempotent; the report holds no
 /// timestamp, so two runs at once write the same bytes.
 /// </summary>
-public sealed class MonthCloser(StorageContext storage, TableLedger ledger, MonthFigures figures, ReportStore reports, AuctionCloser auctions, TimeProvider time)
+public sealed class MonthCloser(StorageContext storage, TableLedger ledger, MonthFigures figures, ReportStore reports, AuctionCloser auctions,
+    RegionRollups rollups, TimeProvider time)
 {
     public async Task<IReadOnlyList<string>> CloseEndedMonthsAsync(CancellationToken ct)
     {
@@ -60,6 +61,8 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
             var totals = await CloseMarketMonthAsync(market, month, logs, ct);
             lines.Add((market, totals));
         }
+        // The region rollups take the closed figures (the same as the live ones unless a mismatch was corrected).
+        await rollups.CopyAsync(markets.Select(m => (m, month)), ct);
         var report = MonthReport.Build(month, RegionPrefix.All, lines.Where(l => l.Item2.Trades > 0));
         await reports.WriteAsync(report, ct);
         await figures.MarkClosedAsync(month, time.GetUtcNow(), ct);
@@ -81,6 +84,8 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
                 logs.Add($"Mismatch in {market} {month}: counter {counter.Trades} trades / {counter.Grams} g / {counter.Fen} fen, " +
                          $"trades recomputed {recomputed.Trades} / {recomputed.Grams} g / {recomputed.Fen} fen; the recomputed figures win.");
             var closedCounter = recount with { Closed = true };
+            // A correction changes the counter: pending, like a trade, until the rollups have copied it.
+            if (counted != recomputed) await rollups.MarkAsync(market, month, ct);
             try
             {
                 var entity = LedgerRows.MonthEntity(market, closedCounter);

@@ -10,14 +10,20 @@ using Trading.Core.Reporting;
 namespace Trading.Infra;
 
 /// <summary>
-/// Monthly figures read from the month rows of each market (live counters, or the recomputed figures once closed):
-/// one range query per market, so the cost grows with markets and months, never with trades.
+/// Monthly figures of a region prefix per pollutant: from its rollups (one query, whatever its number of markets; see
+/// <see cref="RegionRollups"/>), or before the rollups are first built, from the month rows of each of its markets
+/// (one range query per market). Either way the cost never grows with trades.
 /// </summary>
-public sealed class MonthFigures(StorageContext storage, TableLedger ledger)
+public sealed class MonthFigures(StorageContext storage, TableLedger ledger, RegionRollups rollups)
 {
     internal const string ClosesPartition = "close";
 
-    public async Task<IReadOnlyList<MarketMonth>> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    public async Task<IReadOnlyList<PollutantMonth>> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct) =>
+        await rollups.ReadAsync(region, from, to, ct)
+        ?? (await ReadMarketsAsync(region, from, to, ct)).Select(m => new PollutantMonth(m.Market.Pollutant, m.Month, m.Totals)).ToList();
+
+    /// <summary>Each market's month rows in the range (the per-market read; also what tests compare the rollups with).</summary>
+    public async Task<IReadOnlyList<MarketMonth>> ReadMarketsAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
     {
         var markets = await ledger.MarketsAsync(region, ct);
         var perMarket = await Bounded.SelectAsync(markets, async market =>

@@ -60,6 +60,8 @@ public sealed class StorageContext
         Loans = Table("loans");
         LoanFigures = Table("loanfigures");
         Imports = Table("imports");
+        Rollups = Table("rollups");
+        RollupMarks = Table("rollupmarks");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -90,11 +92,13 @@ public sealed class StorageContext
     public TableClient Loans { get; }
     public TableClient LoanFigures { get; }
     public TableClient Imports { get; }
+    public TableClient Rollups { get; }
+    public TableClient RollupMarks { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks];
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

@@ -9,6 +9,8 @@ public readonly record struct Totals(long Trades, long Grams, long Fen)
 
     public Totals Add(Totals other) => new(checked(Trades + other.Trades), checked(Grams + other.Grams), checked(Fen + other.Fen));
 
+    public Totals Minus(Totals other) => new(checked(Trades - other.Trades), checked(Grams - other.Grams), checked(Fen - other.Fen));
+
     public Quantity Quantity => Quantity.FromGrams(Grams);
     public Money Amount => Money.FromFen(Fen);
 }
@@ -18,6 +20,9 @@ public sealed record Change(long TradesDelta, decimal? TradesPct, Money AmountDe
 
 /// <summary>One market's figures for one China Standard Time month, and whether that month is closed.</summary>
 public sealed record MarketMonth(MarketId Market, ReportingMonth Month, Totals Totals, bool Closed);
+
+/// <summary>The figures of one pollutant in one month, summed over the markets of some region prefix.</summary>
+public sealed record PollutantMonth(Pollutant Pollutant, ReportingMonth Month, Totals Totals);
 
 public static class Figures
 {
@@ -104,17 +109,23 @@ public static class Aggregation
     /// month before. <paramref name="closedMonths"/> says which months are closed.
     /// </summary>
     public static PeriodFigures Period(IEnumerable<MarketMonth> rows, RegionPrefix region, ReportingMonth from, ReportingMonth to,
+        ISet<ReportingMonth> closedMonths, bool withPreviousMonth) =>
+        Period(rows.Where(r => r.Market.Region.IsWithin(region)).Select(r => new PollutantMonth(r.Market.Pollutant, r.Month, r.Totals)),
+            region, from, to, closedMonths, withPreviousMonth);
+
+    /// <summary>The same from figures already summed over the region's markets (its rollups).</summary>
+    public static PeriodFigures Period(IEnumerable<PollutantMonth> rows, RegionPrefix region, ReportingMonth from, ReportingMonth to,
         ISet<ReportingMonth> closedMonths, bool withPreviousMonth)
     {
         if (from > to) throw new ArgumentException("from is after to", nameof(from));
-        var inRegion = rows.Where(r => r.Market.Region.IsWithin(region)).ToList();
+        var inRegion = rows.ToList();
         Totals Sum(ReportingMonth a, ReportingMonth b) =>
             inRegion.Where(r => r.Month >= a && r.Month <= b).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
 
         var current = Sum(from, to);
         var previous = Sum(from.AddYears(-1), to.AddYears(-1));
         var byPollutant = Pollutants.All
-            .Select(p => (p, inRegion.Where(r => r.Market.Pollutant == p && r.Month >= from && r.Month <= to).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals))))
+            .Select(p => (p, inRegion.Where(r => r.Pollutant == p && r.Month >= from && r.Month <= to).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals))))
             .Where(x => x.Item2.Trades > 0)
             .ToList();
         var closed = true;

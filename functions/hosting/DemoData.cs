@@ -288,6 +288,7 @@ public static class DemoData
     {
         var storage = services.GetRequiredService<StorageContext>();
         await storage.EnsureCreatedAsync(ct);
+        await services.GetRequiredService<RegionRollups>().StartAsync(ct);
         var ledger = services.GetRequiredService<TableLedger>();
         if ((await ledger.MarketsAsync(RegionPrefix.All, ct)).Count > 0) return false;
 

@@ -82,6 +82,7 @@ public static class TradingApp
         builder.Services.AddSingleton<OfferIndex>();
         builder.Services.AddSingleton<KeyBindings>();
         builder.Services.AddSingleton<MarketWriter>();
+        builder.Services.AddSingleton<RegionRollups>();
         builder.Services.AddSingleton<Parties>();
         builder.Services.AddSingleton<OfferExpiry>();
         builder.Services.AddSingleton<AuctionCloser>();
@@ -111,6 +112,7 @@ public static class TradingApp
         app.Use(async (context, next) =>
         {
             await context.RequestServices.GetRequiredService<StorageContext>().EnsureCreatedAsync(context.RequestAborted);
+            await context.RequestServices.GetRequiredService<RegionRollups>().StartAsync(context.RequestAborted);
             await next(context);
         });
         app.MapGet("/", () => Results.Text(customHandler ? "Trading custom handler" : "Trading: see /api/health"));

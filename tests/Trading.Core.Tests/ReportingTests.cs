@@ -74,6 +74,27 @@ public sealed class FiguresTests
     }
 
     [Fact]
+    public void A_region_month_adds_what_pending_market_months_hold_beyond_their_copy()
+    {
+        Assert.Equal(["", "13", "1310", "131024"], RegionMonth.LevelsOf(RegionCode.Parse("131024")).Select(l => l.Value));
+        var month = new ReportingMonth(2024, 5);
+        var rollup = RegionMonth.Empty(RegionPrefix.Parse("1310"), month)
+            .With(Pollutant.SO2, new Totals(3, 3_000_000, 300))
+            .With(Pollutant.SO2, new Totals(1, 1_000_000, 100))
+            .With(Pollutant.NOx, new Totals(2, 500, 20));
+        var so2 = new MarketId(RegionCode.Parse("131024"), Pollutant.SO2);
+        var pending = new[]
+        {
+            new PendingCopy(so2, month, Copied: new Totals(4, 4_000_000, 400), Counter: new Totals(6, 6_000_000, 650)),
+            new PendingCopy(new MarketId(RegionCode.Parse("131000"), Pollutant.NOx), month, Totals.Zero, Totals.Zero),
+        };
+        var now = RegionMonth.Current([rollup], pending);
+        Assert.Equal(new Totals(8, 6_000_500, 670), now.Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals)));
+        Assert.Equal(new Totals(6, 6_000_000, 650), now.Where(r => r.Pollutant == Pollutant.SO2).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals)));
+        Assert.Equal(new Totals(2, 2_000_000, 250), pending[0].Delta);
+    }
+
+    [Fact]
     public void A_month_report_narrows_to_its_region_and_writes_csv_for_excel()
     {
         var lines = new[]

@@ -1,0 +1,371 @@
+using System.Threading.Channels;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+using Trading.Core.Reporting;
+
+namespace Trading.Infra;
+
+/// <summary>
+/// Figures per region prefix and month, flat in the number of markets (decision 0005). Table <c>rollups</c>: partition
+/// <c>all</c> holds the country, partition <c>p{2 digits}</c> a province with its cities and counties; in each, a totals
+/// row per prefix and month (<c>t|{prefix}|{yyyy-MM}</c>, per pollutant) and a copy mark per market-month
+/// (<c>m|{yyyy-MM}|{market}</c>: the counter as copied). A copy adds (counter − copy mark) to the totals and moves the
+/// mark, in one partition transaction under If-Match: done twice, it adds nothing.
+/// Table <c>rollupmarks</c>: a pending mark per market write that changes a month counter, added before it commits and
+/// removed once its market-month is copied. A reader adds, for each pending market-month, counter − copy mark: exact
+/// at every moment, whatever has been copied yet.
+/// </summary>
+public sealed class RegionRollups(StorageContext storage, TableLedger ledger, TimeProvider time)
+{
+    /// <summary>A pending mark whose writer never said it committed is copied and removed once this old (a write commits within it or never).</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
+
+    /// <summary>A writer still retrying after this long writes its mark again, so the sweep does not take it for an abandoned one.</summary>
+    public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(60);
+
+    private const string National = "all";
+    private const string Meta = "meta";
+    private const string ReadyRow = "ready";
+    /// <summary>At most this many rows in one copy transaction (the service takes 100).</summary>
+    private const int MaxActions = 100;
+
+    private readonly Channel<Mark> _committed = Channel.CreateUnbounded<Mark>();
+    private readonly Lock _gate = new();
+    private Task? _started;
+    private int _draining;
+    private volatile bool _ready;
+
+    /// <summary>A pending mark as its writer added it.</summary>
+    public sealed record Mark(MarketId Market, ReportingMonth Month, string RowKey, ETag ETag, DateTimeOffset At);
+
+    /// <summary>Added before a change to the market-month's counter commits.</summary>
+    public async Task<Mark> MarkAsync(MarketId market, ReportingMonth month, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        var entity = new TableEntity(Province(market.Region.Value), $"{market.Key}|{month}|{Guid.NewGuid():N}") { ["At"] = at };
+        var response = await storage.RollupMarks.AddEntityAsync(entity, ct);
+        return new Mark(market, month, entity.RowKey, response.Headers.ETag ?? ETag.All, at);
+    }
+
+    /// <summary>Written again by a writer still retrying after <see cref="Renewal"/>.</summary>
+    public async Task<Mark> RenewAsync(Mark mark, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        var response = await storage.RollupMarks.UpsertEntityAsync(
+            new TableEntity(Province(mark.Market.Region.Value), mark.RowKey) { ["At"] = at }, TableUpdateMode.Replace, ct);
+        return mark with { ETag = response.Headers.ETag ?? ETag.All, At = at };
+    }
+
+    /// <summary>
+    /// The writer committed: its market-months are copied soon, in the background, and the marks removed. If this
+    /// instance stops first, the sweep does it after <see cref="Grace"/>; readers are exact meanwhile.
+    /// </summary>
+    public void Committed(IEnumerable<Mark> marks)
+    {
+        foreach (var mark in marks) _committed.Writer.TryWrite(mark);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) _ = Task.Run(DrainAsync);
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            var batch = new List<Mark>();
+            while (_committed.Reader.TryRead(out var mark)) batch.Add(mark);
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _draining, 0);
+                // A mark queued between the last read and the reset would wait for the next commit: look once more.
+                if (_committed.Reader.TryPeek(out _) && Interlocked.CompareExchange(ref _draining, 1, 0) == 0) continue;
+                return;
+            }
+            try
+            {
+                await CopyAsync(batch.Select(m => (m.Market, m.Month)), CancellationToken.None);
+                await ClearAsync(batch.Select(m => (Province(m.Market.Region.Value), m.RowKey, m.ETag)), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+            {
+                // Left for the sweep; readers stay exact through the marks.
+                Telemetry.RollupCopyFaults.Add(1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The CopyRollups timer: builds the rollups from every market's month rows once (a cold start, or storage written
+    /// before rollups existed), then copies and removes pending marks older than <see cref="Grace"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CatchUpAsync(CancellationToken ct)
+    {
+        var logs = new List<string>();
+        if (!await IsReadyAsync(ct)) logs.Add(await BuildAsync(ct));
+        var cutoff = time.GetUtcNow() - Grace;
+        var stale = new List<(MarketId Market, ReportingMonth Month, string Partition, string RowKey, ETag ETag)>();
+        await foreach (var row in storage.RollupMarks.QueryAsync<TableEntity>(cancellationToken: ct))
+        {
+            if ((row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue) >= cutoff || ParseMark(row.RowKey) is not { } parsed) continue;
+            stale.Add((parsed.Market, parsed.Month, row.PartitionKey, row.RowKey, row.ETag));
+        }
+        if (stale.Count > 0)
+        {
+            await CopyAsync(stale.Select(s => (s.Market, s.Month)), ct);
+            await ClearAsync(stale.Select(s => (s.Partition, s.RowKey, s.ETag)), ct);
+        }
+        logs.Add($"{stale.Count} pending mark(s) older than {Grace.TotalMinutes:0} min copied and cleared.");
+        return logs;
+    }
+
+    private async Task<string> BuildAsync(CancellationToken ct)
+    {
+        var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
+        var monthsPerMarket = await Bounded.SelectAsync(markets, async market =>
+        {
+            var months = new List<(MarketId, ReportingMonth)>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.MonthFirst} and RowKey lt {LedgerRows.MonthLast}");
+            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Month"], cancellationToken: ct))
+                months.Add((market, ReportingMonth.Parse(row.GetString("Month"))));
+            return months;
+        }, Bounded.DefaultConcurrency, ct);
+        var items = monthsPerMarket.SelectMany(m => m).ToList();
+        await CopyAsync(items, ct);
+        await storage.Rollups.UpsertEntityAsync(new TableEntity(Meta, ReadyRow) { ["At"] = time.GetUtcNow() }, TableUpdateMode.Replace, ct);
+        _ready = true;
+        return $"Rollups built from {markets.Count} market(s), {items.Count} market-month(s).";
+    }
+
+    /// <summary>
+    /// Once per process, before its first request: on storage with no market yet, the rollups are complete from the
+    /// start (every change to come is marked). On storage with markets and no rollups, CopyRollups builds them.
+    /// </summary>
+    public Task StartAsync(CancellationToken ct)
+    {
+        Task started;
+        lock (_gate)
+        {
+            if (_started is null || _started.IsFaulted || _started.IsCanceled) _started = StartOnceAsync();
+            started = _started;
+        }
+        return started.IsCompletedSuccessfully ? Task.CompletedTask : started.WaitAsync(ct);
+    }
+
+    private async Task StartOnceAsync()
+    {
+        if (await IsReadyAsync(CancellationToken.None)) return;
+        var firstPage = await storage.Markets.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"]).AsPages().FirstAsync(CancellationToken.None);
+        if (firstPage.Values.Count > 0) return;
+        await storage.Rollups.UpsertEntityAsync(new TableEntity(Meta, ReadyRow) { ["At"] = time.GetUtcNow() }, TableUpdateMode.Replace);
+        _ready = true;
+    }
+
+    /// <summary>True once the rollups hold every market-month written before pending marks existed.</summary>
+    public async Task<bool> IsReadyAsync(CancellationToken ct)
+    {
+        if (_ready) return true;
+        var row = await storage.Rollups.GetEntityIfExistsAsync<TableEntity>(Meta, ReadyRow, select: ["RowKey"], cancellationToken: ct);
+        return _ready = row.HasValue;
+    }
+
+    /// <summary>
+    /// Copies market-months into the country's partition and their province's, in transactions of market-months of one
+    /// month and one partition. Each transaction reads the totals and copy marks first, then the counters (so a counter
+    /// is at least as new as any copy the partition holds of it), and commits under If-Match; a lost race reads again.
+    /// </summary>
+    public async Task CopyAsync(IEnumerable<(MarketId Market, ReportingMonth Month)> items, CancellationToken ct)
+    {
+        var groups = items.Distinct()
+            .SelectMany(i => new[] { (Partition: National, i.Market, i.Month), (Partition: Province(i.Market.Region.Value), i.Market, i.Month) })
+            .GroupBy(i => (i.Partition, i.Month))
+            .SelectMany(g => Chunks(g.Key.Partition, g.Key.Month, g.Select(i => i.Market).ToList()))
+            .ToList();
+        // Different partitions in parallel; one partition's transactions in turn (they share its totals rows).
+        var byPartition = groups.GroupBy(g => g.Partition).Select(g => g.ToList()).ToList();
+        await Bounded.SelectAsync(byPartition, async chunks =>
+        {
+            foreach (var chunk in chunks) await CopyChunkAsync(chunk, ct);
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+    }
+
+    private sealed record Chunk(string Partition, ReportingMonth Month, IReadOnlyList<MarketId> Markets, IReadOnlyList<RegionPrefix> Levels);
+
+    /// <summary>Market-months of one partition and month, as many per transaction as their marks and totals rows fit.</summary>
+    private static IEnumerable<Chunk> Chunks(string partition, ReportingMonth month, IReadOnlyList<MarketId> markets)
+    {
+        var current = new List<MarketId>();
+        var levels = new HashSet<RegionPrefix>();
+        foreach (var market in markets.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            var mine = LevelsIn(partition, market);
+            if (current.Count + 1 + levels.Union(mine).Count() > MaxActions)
+            {
+                yield return new Chunk(partition, month, current, levels.ToList());
+                (current, levels) = ([], []);
+            }
+            current.Add(market);
+            levels.UnionWith(mine);
+        }
+        if (current.Count > 0) yield return new Chunk(partition, month, current, levels.ToList());
+    }
+
+    private static IEnumerable<RegionPrefix> LevelsIn(string partition, MarketId market) =>
+        partition == National ? [RegionPrefix.All] : RegionMonth.LevelsOf(market.Region).Skip(1);
+
+    private async Task CopyChunkAsync(Chunk chunk, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var totalsTask = Bounded.SelectAsync(chunk.Levels, l => ReadAsync(chunk.Partition, TotalsRow(l, chunk.Month), ct), Bounded.DefaultConcurrency, ct);
+            var marks = await Bounded.SelectAsync(chunk.Markets, m => ReadAsync(chunk.Partition, MarkRow(chunk.Month, m), ct), Bounded.DefaultConcurrency, ct);
+            var totals = await totalsTask;
+            var counters = await Bounded.SelectAsync(chunk.Markets, m => CounterAsync(m, chunk.Month, ct), Bounded.DefaultConcurrency, ct);
+
+            var rollups = chunk.Levels.Select((l, i) => totals[i] is { } row ? ToRegionMonth(l, chunk.Month, row) : RegionMonth.Empty(l, chunk.Month)).ToList();
+            var changed = new bool[rollups.Count];
+            var actions = new List<TableTransactionAction>();
+            for (var i = 0; i < chunk.Markets.Count; i++)
+            {
+                var market = chunk.Markets[i];
+                var copy = new PendingCopy(market, chunk.Month, marks[i] is { } mark ? ToTotals(mark) : Totals.Zero, counters[i]);
+                if (copy.Delta == Totals.Zero && (marks[i] is not null || copy.Counter == Totals.Zero)) continue;
+                for (var l = 0; l < rollups.Count; l++)
+                {
+                    if (!market.Region.IsWithin(rollups[l].Region)) continue;
+                    rollups[l] = rollups[l].With(market.Pollutant, copy.Delta);
+                    changed[l] = true;
+                }
+                actions.Add(Write(MarkEntity(chunk.Partition, chunk.Month, market, copy.Counter), marks[i]));
+            }
+            if (actions.Count == 0) return;
+            for (var l = 0; l < rollups.Count; l++)
+                if (changed[l]) actions.Add(Write(TotalsEntity(chunk.Partition, rollups[l]), totals[l]));
+            try
+            {
+                await storage.Rollups.SubmitTransactionAsync(actions, ct);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 30)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 5 * Math.Min(attempt, 20))), ct);
+            }
+        }
+    }
+
+    private static TableTransactionAction Write(TableEntity entity, TableEntity? existing) => existing is null
+        ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag);
+
+    private async Task ClearAsync(IEnumerable<(string Partition, string RowKey, ETag ETag)> marks, CancellationToken ct)
+    {
+        await Bounded.SelectAsync(marks.ToList(), async m =>
+        {
+            try { await storage.RollupMarks.DeleteEntityAsync(m.Partition, m.RowKey, m.ETag, ct); }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Gone already, or written again by a writer still retrying: it stays for its next copy.
+            }
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+    }
+
+    /// <summary>
+    /// A region's figures for a range of months, exact now: its totals rows plus what pending market-months add. The
+    /// totals are read again at the end; if a copy moved them meanwhile, the read starts over. Null before the rollups
+    /// are built (the caller reads the markets instead).
+    /// </summary>
+    public async Task<IReadOnlyList<PollutantMonth>?> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    {
+        if (!await IsReadyAsync(ct)) return null;
+        var partition = region.Value.Length == 0 ? National : Province(region.Value);
+        for (var attempt = 1; ; attempt++)
+        {
+            var pendingTask = PendingAsync(region, from, to, ct);
+            var totals = await TotalsAsync(partition, region, from, to, ct);
+            var pending = await pendingTask;
+            if (pending.Count == 0) return RegionMonth.Current(totals.Select(t => ToRegionMonth(region, MonthOf(t.RowKey), t)), []);
+            var copies = await Bounded.SelectAsync(pending, async p =>
+            {
+                var mark = await ReadAsync(partition, MarkRow(p.Month, p.Market), ct);
+                return new PendingCopy(p.Market, p.Month, mark is null ? Totals.Zero : ToTotals(mark), await CounterAsync(p.Market, p.Month, ct));
+            }, Bounded.DefaultConcurrency, ct);
+            if (SameVersions(totals, await TotalsAsync(partition, region, from, to, ct)))
+                return RegionMonth.Current(totals.Select(t => ToRegionMonth(region, MonthOf(t.RowKey), t)), copies);
+            if (attempt >= 10) throw new UnavailableException("The figures are being updated; retry in a moment.");
+        }
+    }
+
+    private static bool SameVersions(List<TableEntity> a, List<TableEntity> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.RowKey == p.Second.RowKey && p.First.ETag == p.Second.ETag);
+
+    private async Task<List<TableEntity>> TotalsAsync(string partition, RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    {
+        var rows = new List<TableEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {TotalsRow(region, from)} and RowKey le {TotalsRow(region, to)}");
+        await foreach (var row in storage.Rollups.QueryAsync<TableEntity>(filter, cancellationToken: ct)) rows.Add(row);
+        return rows;
+    }
+
+    /// <summary>The market-months under the prefix with a pending mark, in the range.</summary>
+    private async Task<List<(MarketId Market, ReportingMonth Month)>> PendingAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
+    {
+        var filter = region.Value.Length == 0 ? null : TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Province(region.Value)} and RowKey ge {region.Value} and RowKey lt {region.Value + "~"}");
+        var result = new HashSet<(MarketId, ReportingMonth)>();
+        await foreach (var row in storage.RollupMarks.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+            if (ParseMark(row.RowKey) is { } m && m.Month >= from && m.Month <= to) result.Add(m);
+        return result.ToList();
+    }
+
+    private async Task<Totals> CounterAsync(MarketId market, ReportingMonth month, CancellationToken ct)
+    {
+        var row = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Month(month), select: ["Trades", "Grams", "Fen"], cancellationToken: ct);
+        var counter = LedgerRows.ToMonth(month, row.HasValue ? row.Value : null);
+        return new Totals(counter.Trades, counter.Grams, counter.Fen);
+    }
+
+    private async Task<TableEntity?> ReadAsync(string partition, string rowKey, CancellationToken ct)
+    {
+        var row = await storage.Rollups.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: ct);
+        return row.HasValue ? row.Value : null;
+    }
+
+    private static (MarketId Market, ReportingMonth Month)? ParseMark(string rowKey)
+    {
+        var parts = rowKey.Split('|');
+        return parts.Length == 3 && MarketId.TryParse(parts[0], out var market) && ReportingMonth.TryParse(parts[1], out var month, out _)
+            ? (market.Value, month) : null;
+    }
+
+    private static string Province(string region) => "p" + region[..2];
+    private static string TotalsRow(RegionPrefix region, ReportingMonth month) => $"t|{region.Value}|{month}";
+    private static string MarkRow(ReportingMonth month, MarketId market) => $"m|{month}|{market.Key}";
+    private static ReportingMonth MonthOf(string totalsRow) => ReportingMonth.Parse(totalsRow[(totalsRow.LastIndexOf('|') + 1)..]);
+
+    private static TableEntity MarkEntity(string partition, ReportingMonth month, MarketId market, Totals counter) => new(partition, MarkRow(month, market))
+    {
+        ["Trades"] = counter.Trades,
+        ["Grams"] = counter.Grams,
+        ["Fen"] = counter.Fen,
+    };
+
+    private static Totals ToTotals(TableEntity e) => new(e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0);
+
+    private static TableEntity TotalsEntity(string partition, RegionMonth rollup)
+    {
+        var entity = new TableEntity(partition, TotalsRow(rollup.Region, rollup.Month));
+        foreach (var (pollutant, totals) in rollup.ByPollutant)
+        {
+            entity[$"{pollutant}Trades"] = totals.Trades;
+            entity[$"{pollutant}Grams"] = totals.Grams;
+            entity[$"{pollutant}Fen"] = totals.Fen;
+        }
+        return entity;
+    }
+
+    private static RegionMonth ToRegionMonth(RegionPrefix region, ReportingMonth month, TableEntity e) => new(region, month,
+        Pollutants.All.Where(p => e.ContainsKey($"{p}Trades"))
+            .ToDictionary(p => p, p => new Totals(e.GetInt64($"{p}Trades") ?? 0, e.GetInt64($"{p}Grams") ?? 0, e.GetInt64($"{p}Fen") ?? 0)));
+}

@@ -1,0 +1,167 @@
+using Azure.Data.Tables;
+using Trading.Core.Primitives;
+using Trading.Core.Reporting;
+using Trading.Infra;
+using Trading.Tests.Support;
+
+namespace Trading.Tests;
+
+/// <summary>Trades in markets of two provinces, several cities and counties, over two years, recorded through the API.</summary>
+public sealed class RollupFixture : ApiFixture
+{
+    public static readonly (string Region, string Pollutant)[] Markets =
+        [("131000", "SO2"), ("131000", "NOx"), ("131024", "SO2"), ("131081", "VOCs"), ("130102", "COD"), ("140105", "SO2")];
+
+    public List<string> Firms { get; } = [];
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        for (var i = 0; i < 4; i++) Firms.Add((await RegisterEnterpriseAsync("131000")).Value);
+        foreach (var (region, pollutant) in Markets)
+            foreach (var firm in Firms.Take(2))
+                await AllocateAsync(firm, 10_000m, region, pollutant);
+        var random = new Random(11);
+        var posts = new List<Task>();
+        for (var i = 0; i < 48; i++)
+        {
+            var (region, pollutant) = Markets[i % Markets.Length];
+            var month = new ReportingMonth(2023, 1 + random.Next(12)).AddYears(random.Next(2));
+            var tradedAt = month.Start.AddDays(random.Next(27)).AddHours(9).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+            var body = Trade(Firms[random.Next(2)], Firms[2 + random.Next(2)], 0.5m + random.Next(20), 1000m + random.Next(5000), 1 + random.Next(5), region, pollutant, tradedAt);
+            posts.Add(Admin.PostJsonAsync("/api/trades", body, Key($"rollup-{i}")).ContinueWith(t => t.Result.Expect(201)));
+            if (posts.Count % 8 == 0) await Task.WhenAll(posts);
+        }
+        await Task.WhenAll(posts);
+    }
+}
+
+public sealed class RollupTests(RollupFixture api) : IClassFixture<RollupFixture>
+{
+    private static readonly ReportingMonth From = new(2023, 1), To = new(2024, 12);
+    private const string TimerBody = """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";
+
+    private static Dictionary<(Pollutant, ReportingMonth), Totals> Sum(IEnumerable<PollutantMonth> rows) =>
+        rows.GroupBy(r => (r.Pollutant, r.Month)).Select(g => (g.Key, Total: g.Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals))))
+            .Where(x => x.Total != Totals.Zero).ToDictionary(x => x.Key, x => x.Total);
+
+    /// <summary>What the markets' own month rows add up to under a prefix: the figures the rollups must equal.</summary>
+    private static async Task<Dictionary<(Pollutant, ReportingMonth), Totals>> FromMarketsAsync(TestServer server, RegionPrefix region) =>
+        Sum((await server.Services.GetRequiredService<MonthFigures>().ReadMarketsAsync(region, From, To, default))
+            .Select(m => new PollutantMonth(m.Market.Pollutant, m.Month, m.Totals)));
+
+    private static async Task<Dictionary<(Pollutant, ReportingMonth), Totals>> FromRollupsAsync(TestServer server, RegionPrefix region) =>
+        Sum((await server.Services.GetRequiredService<RegionRollups>().ReadAsync(region, From, To, default))
+            ?? throw new Xunit.Sdk.XunitException("the rollups are not built"));
+
+    public static TheoryData<string> Prefixes => ["", "13", "14", "1310", "1301", "131000", "131024", "140105", "1399"];
+
+    [Theory]
+    [MemberData(nameof(Prefixes))]
+    public async Task Region_figures_from_rollups_equal_the_sum_of_the_markets_month_rows(string prefix)
+    {
+        var region = prefix.Length == 0 ? RegionPrefix.All : RegionPrefix.Parse(prefix);
+        var expected = await FromMarketsAsync(api.Server, region);
+        Assert.Equal(expected.OrderBy(e => e.Key), (await FromRollupsAsync(api.Server, region)).OrderBy(e => e.Key));
+        if (prefix is "13" or "") Assert.NotEmpty(expected);
+    }
+
+    [Fact]
+    public async Task Every_commit_is_copied_and_its_mark_removed()
+    {
+        // The copies run in the background right after each commit; wait for them, then read the totals rows alone.
+        for (var i = 0; i < 100 && await PendingMarksAsync() > 0; i++) await Task.Delay(100);
+        Assert.Equal(0, await PendingMarksAsync());
+        var totals = new List<TableEntity>();
+        await foreach (var row in api.Storage.Rollups.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"p13"} and RowKey ge {"t|1310|"} and RowKey lt {"t|1310}"}")))
+            totals.Add(row);
+        var fromRows = totals.SelectMany(r => Pollutants.All.Where(p => r.ContainsKey($"{p}Trades")).Select(p => new PollutantMonth(p,
+            ReportingMonth.Parse(r.RowKey[(r.RowKey.LastIndexOf('|') + 1)..]), new Totals(r.GetInt64($"{p}Trades")!.Value, r.GetInt64($"{p}Grams")!.Value, r.GetInt64($"{p}Fen")!.Value))));
+        Assert.Equal((await FromMarketsAsync(api.Server, RegionPrefix.Parse("1310"))).OrderBy(e => e.Key), Sum(fromRows).OrderBy(e => e.Key));
+    }
+
+    [Fact]
+    public async Task A_commit_whose_copy_never_ran_counts_through_its_mark_until_the_sweep_copies_it()
+    {
+        var market = new MarketId(RegionCode.Parse("131081"), Pollutant.VOCs);
+        var month = new ReportingMonth(2022, 3);
+        // A writer on another instance marks, commits (its month counter), and dies before copying: its mark is older
+        // than the grace period by the time anyone looks.
+        var crashed = new RegionRollups(api.Storage, new TableLedger(api.Storage), new Shifted(-RegionRollups.Grace - TimeSpan.FromMinutes(1)));
+        await crashed.MarkAsync(market, month, default);
+        await api.Storage.Ledger.UpsertEntityAsync(LedgerRows.MonthEntity(market, new Core.Ledger.MonthCounter(month, 2, 3_000_000, 1_234_567)));
+
+        using var official = api.Server.Client(await api.IssueKeyAsync("official", "13"));
+        async Task<JObject> PeriodAsync() => (await official.GetJsonAsync("/api/aggregates/period?region=1310&from=2022-03&to=2022-03")).Expect(200).Body;
+        var before = await PeriodAsync();
+        Assert.Equal(2, before["trades"]!.Value<long>());
+        Assert.Equal(12345.67m, before["amount"]!.Value<decimal>());
+
+        using var host = api.Server.Client();
+        var run = (await host.PostJsonAsync("/CopyRollups", TimerBody)).Expect(200).Body;
+        Assert.Contains("copied and cleared", run["Logs"]!.Last!.Value<string>());
+        Assert.Equal(0, await PendingMarksAsync(market.Key));
+        Assert.Equal(before.ToString(), (await PeriodAsync()).ToString());
+        // Copied once: a second sweep finds nothing to add.
+        (await host.PostJsonAsync("/CopyRollups", TimerBody)).Expect(200);
+        Assert.Equal(before.ToString(), (await PeriodAsync()).ToString());
+    }
+
+    [Fact]
+    public async Task Concurrent_trades_on_two_instances_are_counted_exactly_while_and_after_they_are_copied()
+    {
+        await using var second = await api.StartServerAsync();
+        using var secondAdmin = second.Client(ApiFixture.AdminKey);
+        var posts = Enumerable.Range(0, 24).Select(i => (i % 2 == 0 ? api.Admin : secondAdmin).PostJsonAsync("/api/trades",
+            ApiFixture.Trade(api.Firms[i % 2], api.Firms[2 + i % 2], 1m + i, 2000m + i, 1, i % 3 == 0 ? "131024" : "131000", "SO2", "2024-11-15T10:00:00+08:00"),
+            ApiFixture.Key($"concurrent-rollup-{i}"))).ToList();
+        foreach (var reply in await Task.WhenAll(posts)) reply.Expect(201);
+        // At once (copies may still be running): exact through the pending marks, on both instances.
+        foreach (var server in new[] { api.Server, second })
+            foreach (var prefix in new[] { "13", "1310", "131024" })
+                Assert.Equal((await FromMarketsAsync(server, RegionPrefix.Parse(prefix))).OrderBy(e => e.Key),
+                    (await FromRollupsAsync(server, RegionPrefix.Parse(prefix))).OrderBy(e => e.Key));
+        for (var i = 0; i < 100 && await PendingMarksAsync() > 0; i++) await Task.Delay(100);
+        Assert.Equal(0, await PendingMarksAsync());
+        Assert.Equal((await FromMarketsAsync(api.Server, RegionPrefix.All)).OrderBy(e => e.Key), (await FromRollupsAsync(second, RegionPrefix.All)).OrderBy(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Storage_without_rollups_is_read_per_market_until_CopyRollups_builds_them()
+    {
+        // Storage as a version before rollups left it: markets and month rows, no rollups.
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10];
+        var storage = new StorageContext(new StorageOptions { ConnectionString = api.Azurite.ConnectionString, Prefix = prefix });
+        await storage.EnsureCreatedAsync();
+        foreach (var (region, pollutant, month, trades) in new[] { ("131000", Pollutant.SO2, new ReportingMonth(2024, 1), 3L), ("131024", Pollutant.NOx, new ReportingMonth(2024, 2), 5L), ("140105", Pollutant.SO2, new ReportingMonth(2024, 1), 7L) })
+        {
+            var market = new MarketId(RegionCode.Parse(region), pollutant);
+            await storage.Markets.UpsertEntityAsync(new TableEntity(TableLedger.MarketsPartition, market.Key) { ["Region"] = region, ["Pollutant"] = pollutant.ToString() });
+            await storage.Ledger.UpsertEntityAsync(LedgerRows.MonthEntity(market, new Core.Ledger.MonthCounter(month, trades, trades * 1_000_000, trades * 100_000)));
+        }
+        await using var server = await TestServer.StartAsync(api.Azurite.ConnectionString, prefix, ApiFixture.AdminKey);
+        using var admin = server.Client(ApiFixture.AdminKey);
+        async Task<long> TradesAsync(string region) => (await admin.GetJsonAsync($"/api/aggregates/period?region={region}&from=2024-01&to=2024-02")).Expect(200).Body["trades"]!.Value<long>();
+        Assert.Equal(8, await TradesAsync("13"));
+        Assert.Null(await server.Services.GetRequiredService<RegionRollups>().ReadAsync(RegionPrefix.Parse("13"), From, To, default));
+
+        var run = (await server.Client().PostJsonAsync("/CopyRollups", TimerBody)).Expect(200).Body;
+        Assert.Contains("Rollups built from 3 market(s), 3 market-month(s).", run["Logs"]![0]!.Value<string>());
+        Assert.Equal(8, await TradesAsync("13"));
+        Assert.Equal(5, await TradesAsync("131024"));
+        Assert.Equal(15, (await server.Services.GetRequiredService<RegionRollups>().ReadAsync(RegionPrefix.All, From, To, default))!.Sum(r => r.Totals.Trades));
+    }
+
+    private async Task<int> PendingMarksAsync(string? market = null)
+    {
+        var n = 0;
+        await foreach (var row in api.Storage.RollupMarks.QueryAsync<TableEntity>(select: ["RowKey"]))
+            if (market is null || row.RowKey.StartsWith(market + "|", StringComparison.Ordinal)) n++;
+        return n;
+    }
+
+    private sealed class Shifted(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + by;
+    }
+}
