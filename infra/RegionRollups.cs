@@ -176,18 +176,59 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     /// </summary>
     public async Task CopyAsync(IEnumerable<(MarketId Market, ReportingMonth Month)> items, CancellationToken ct)
     {
-        var groups = items.Distinct()
+        var list = items.Distinct().ToList();
+        var groups = list
             .SelectMany(i => new[] { (Partition: National, i.Market, i.Month), (Partition: Province(i.Market.Region.Value), i.Market, i.Month) })
             .GroupBy(i => (i.Partition, i.Month))
             .SelectMany(g => Chunks(g.Key.Partition, g.Key.Month, g.Select(i => i.Market).ToList()))
             .ToList();
+        // A large copy (the build, a month's close) reads in bulk first; a lost race reads that chunk again row by row.
+        var preread = list.Count >= 50 ? await PrereadAsync(groups, ct) : null;
         // Different partitions in parallel; one partition's transactions in turn (they share its totals rows).
         var byPartition = groups.GroupBy(g => g.Partition).Select(g => g.ToList()).ToList();
         await Bounded.SelectAsync(byPartition, async chunks =>
         {
-            foreach (var chunk in chunks) await CopyChunkAsync(chunk, ct);
+            foreach (var chunk in chunks) await CopyChunkAsync(chunk, preread, ct);
             return 0;
         }, Bounded.DefaultConcurrency, ct);
+    }
+
+    /// <summary>What copies read, read in bulk: every rollup row they touch first, then the counters (the order a copy needs).</summary>
+    private sealed record Preread(System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string RowKey), TableEntity> Rows, IReadOnlyDictionary<(string Market, ReportingMonth Month), Totals> Counters);
+
+    private async Task<Preread> PrereadAsync(IReadOnlyList<Chunk> chunks, CancellationToken ct)
+    {
+        var rows = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), TableEntity>();
+        // Copy marks: one range query per partition over the months copied.
+        await Bounded.SelectAsync(chunks.GroupBy(c => c.Partition).ToList(), async g =>
+        {
+            var (first, last) = (g.Min(c => c.Month), g.Max(c => c.Month));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {g.Key} and RowKey ge {$"m|{first}|"} and RowKey lt {$"m|{last}|~"}");
+            await foreach (var row in storage.Rollups.QueryAsync<TableEntity>(filter, cancellationToken: ct)) rows[(g.Key, row.RowKey)] = row;
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+        // Totals rows: point reads (one per prefix and month copied).
+        var totals = chunks.SelectMany(c => c.Levels.Select(l => (c.Partition, RowKey: TotalsRow(l, c.Month)))).Distinct().ToList();
+        await Bounded.SelectAsync(totals, async t =>
+        {
+            if (await ReadAsync(t.Partition, t.RowKey, ct) is { } row) rows[(t.Partition, t.RowKey)] = row;
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+        // Counters: a market's month rows in one range query.
+        var counters = new System.Collections.Concurrent.ConcurrentDictionary<(string, ReportingMonth), Totals>();
+        var months = chunks.Where(c => c.Partition == National).SelectMany(c => c.Markets.Select(m => (m, c.Month))).GroupBy(x => x.m).ToList();
+        await Bounded.SelectAsync(months, async g =>
+        {
+            var (first, last) = (g.Min(x => x.Month), g.Max(x => x.Month));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {g.Key.Key} and RowKey ge {LedgerRows.Month(first)} and RowKey le {LedgerRows.Month(last)}");
+            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Month", "Trades", "Grams", "Fen"], cancellationToken: ct))
+            {
+                var counter = LedgerRows.ToMonth(ReportingMonth.Parse(row.GetString("Month")), row);
+                counters[(g.Key.Key, counter.Month)] = new Totals(counter.Trades, counter.Grams, counter.Fen);
+            }
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+        return new Preread(rows, counters);
     }
 
     private sealed record Chunk(string Partition, ReportingMonth Month, IReadOnlyList<MarketId> Markets, IReadOnlyList<RegionPrefix> Levels);
@@ -214,14 +255,25 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     private static IEnumerable<RegionPrefix> LevelsIn(string partition, MarketId market) =>
         partition == National ? [RegionPrefix.All] : RegionMonth.LevelsOf(market.Region).Skip(1);
 
-    private async Task CopyChunkAsync(Chunk chunk, CancellationToken ct)
+    private async Task CopyChunkAsync(Chunk chunk, Preread? preread, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var totalsTask = Bounded.SelectAsync(chunk.Levels, l => ReadAsync(chunk.Partition, TotalsRow(l, chunk.Month), ct), Bounded.DefaultConcurrency, ct);
-            var marks = await Bounded.SelectAsync(chunk.Markets, m => ReadAsync(chunk.Partition, MarkRow(chunk.Month, m), ct), Bounded.DefaultConcurrency, ct);
-            var totals = await totalsTask;
-            var counters = await Bounded.SelectAsync(chunk.Markets, m => CounterAsync(m, chunk.Month, ct), Bounded.DefaultConcurrency, ct);
+            TableEntity?[] totals, marks;
+            Totals[] counters;
+            if (attempt == 1 && preread is not null)
+            {
+                totals = chunk.Levels.Select(l => preread.Rows.GetValueOrDefault((chunk.Partition, TotalsRow(l, chunk.Month)))).ToArray();
+                marks = chunk.Markets.Select(m => preread.Rows.GetValueOrDefault((chunk.Partition, MarkRow(chunk.Month, m)))).ToArray();
+                counters = chunk.Markets.Select(m => preread.Counters.GetValueOrDefault((m.Key, chunk.Month))).ToArray();
+            }
+            else
+            {
+                var totalsTask = Bounded.SelectAsync(chunk.Levels, l => ReadAsync(chunk.Partition, TotalsRow(l, chunk.Month), ct), Bounded.DefaultConcurrency, ct);
+                marks = await Bounded.SelectAsync(chunk.Markets, m => ReadAsync(chunk.Partition, MarkRow(chunk.Month, m), ct), Bounded.DefaultConcurrency, ct);
+                totals = await totalsTask;
+                counters = await Bounded.SelectAsync(chunk.Markets, m => CounterAsync(m, chunk.Month, ct), Bounded.DefaultConcurrency, ct);
+            }
 
             var rollups = chunk.Levels.Select((l, i) => totals[i] is { } row ? ToRegionMonth(l, chunk.Month, row) : RegionMonth.Empty(l, chunk.Month)).ToList();
             var changed = new bool[rollups.Count];
@@ -244,7 +296,15 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
                 if (changed[l]) actions.Add(Write(TotalsEntity(chunk.Partition, rollups[l]), totals[l]));
             try
             {
-                await storage.Rollups.SubmitTransactionAsync(actions, ct);
+                var responses = (await storage.Rollups.SubmitTransactionAsync(actions, ct)).Value;
+                // The next chunk of this partition and month starts from the totals just written.
+                if (preread is not null)
+                    for (var i = 0; i < actions.Count; i++)
+                        if (actions[i].Entity is TableEntity { RowKey: ['t', ..] } written && responses[i].Headers.ETag is { } etag)
+                        {
+                            written.ETag = etag;
+                            preread.Rows[(chunk.Partition, written.RowKey)] = written;
+                        }
                 return;
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 30)
