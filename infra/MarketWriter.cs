@@ -64,10 +64,20 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
 
             var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);
-            if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
-                (binding, boundHere) = await bindings.BindAsync(caller, callerKeyHash, fingerprint!, KeyBindings.Ledger, market.Key, binding, ct);
-            await IndexAsync(market, decision.Changes, ct);
-            await MarkCountersAsync(market, decision.Changes, rollupMarks, ct);
+            // Pending rollup marks, the key's binding and index rows are all written before the commit; none depends on another.
+            var marking = MarkCountersAsync(market, decision.Changes, rollupMarks, ct);
+            try
+            {
+                if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
+                    (binding, boundHere) = await bindings.BindAsync(caller, callerKeyHash, fingerprint!, KeyBindings.Ledger, market.Key, binding, ct);
+                await IndexAsync(market, decision.Changes, ct);
+            }
+            finally
+            {
+                // Never left running unobserved; a failure here is the request's failure unless another one came first.
+                await marking.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            await marking;
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
                 if (rollupMarks.Count > 0) rollups.Committed(rollupMarks.Values);
