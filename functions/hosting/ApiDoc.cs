@@ -19,7 +19,7 @@ public sealed record ApiDoc
 /// <summary>A request body: its type and content type.</summary>
 public sealed record ApiBody(Type Type, string ContentType, bool Optional);
 
-/// <summary>A successful answer: status, body type (null for none or non-JSON) and content type.</summary>
+/// <summary>A successful answer: status, body type (null when its shape is not described) and content type.</summary>
 public sealed record ApiAnswer(int Status, Type? Type, string ContentType);
 
 /// <summary>The JSON Schema <c>format</c> of a property written as text, e.g. <c>date-time</c> for a timestamp with its offset.</summary>

@@ -27,9 +27,9 @@ public sealed record HttpFunction(string Name, string Method, string Route, Func
     public HttpFunction Returns<T>(params int[] statuses) =>
         this with { Doc = Doc with { Answers = [.. Doc.Answers, .. (statuses.Length == 0 ? [200] : statuses).Select(s => new ApiAnswer(s, typeof(T), "application/json"))] } };
 
-    /// <summary>An answer that is not described by a type (HTML, CSV, the OpenAPI document itself).</summary>
+    /// <summary>An answer not described by a type: text (HTML, CSV) or JSON of any shape (the OpenAPI document itself).</summary>
     public HttpFunction Returns(int status, string contentType) =>
-        this with { Doc = Doc with { Answers = [.. Doc.Answers, new ApiAnswer(status, null, contentType)] } };
+        this with { Doc = Doc with { Answers = [.. Doc.Answers, new ApiAnswer(status, contentType.EndsWith("json", StringComparison.Ordinal) ? typeof(System.Text.Json.JsonElement) : typeof(string), contentType)] } };
 
     /// <summary>Problem answers this function gives besides those every function of its kind gives (see <see cref="OpenApiDescription"/>).</summary>
     public HttpFunction Problems(params int[] statuses) => this with { Doc = Doc with { Problems = [.. Doc.Problems, .. statuses] } };

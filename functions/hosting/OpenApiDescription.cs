@@ -130,6 +130,8 @@ public static partial class OpenApiDescription
         });
         options.AddSchemaTransformer((schema, context, _) =>
         {
+            // Money and quantities are decimals: a client must not read them as binary floating point.
+            if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?)) schema.Format = "decimal";
             if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(SchemaFormatAttribute), inherit: false) is [SchemaFormatAttribute format, ..])
                 schema.Format = format.Format;
             return Task.CompletedTask;
