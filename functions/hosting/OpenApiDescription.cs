@@ -138,6 +138,18 @@ public static partial class OpenApiDescription
         });
     }
 
+    /// <summary>
+    /// The request bodies a function accepts are described with <see cref="AcceptsMetadata"/>, which routing would also
+    /// enforce (a body of another content type would never reach the handler). The handlers check the content type
+    /// themselves and answer 400 with a problem (413 for size), so routing's check is removed: the description only describes.
+    /// </summary>
+    public static void KeepContentTypeChecksInHandlers(IServiceCollection services)
+    {
+        var policy = services.SingleOrDefault(d => d.ServiceType == typeof(Microsoft.AspNetCore.Routing.MatcherPolicy)
+                                                   && d.ImplementationType?.Name == "AcceptsMatcherPolicy");
+        if (policy is not null) services.Remove(policy);
+    }
+
     /// <summary>Puts a function's <see cref="ApiDoc"/> on its endpoint as the metadata the generator reads.</summary>
     public static void Describe(IEndpointConventionBuilder endpoint, HttpFunction function)
     {

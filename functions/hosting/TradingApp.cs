@@ -106,6 +106,7 @@ public static class TradingApp
         builder.Services.AddSingleton(new HostingMode(customHandler));
         builder.Services.ConfigureHttpJsonOptions(OpenApiDescription.ConfigureJson);
         builder.Services.AddOpenApi(OpenApiDescription.DocumentName, OpenApiDescription.Configure);
+        OpenApiDescription.KeepContentTypeChecksInHandlers(builder.Services);
         configure?.Invoke(builder);
 
         var app = builder.Build();

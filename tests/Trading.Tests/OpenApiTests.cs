@@ -166,6 +166,18 @@ public sealed class OpenApiTests(ApiFixture api, ITestOutputHelper log) : IClass
     }
 
     [Fact]
+    public async Task A_described_body_does_not_make_routing_refuse_another_content_type()
+    {
+        // The document says POST /api/trades takes application/json; the handler, not routing, refuses anything else (400).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/trades") { Content = new StringContent("region=131000", System.Text.Encoding.UTF8, "text/plain") };
+        request.Headers.Add("Idempotency-Key", "openapi-text");
+        using var response = await api.Admin.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == 400, text);
+        Assert.Contains("must be sent as application/json", text);
+    }
+
+    [Fact]
     public async Task The_document_passes_redocly_lint_with_the_recommended_rules()
     {
         var document = await DocumentAsync();
