@@ -94,9 +94,9 @@ public static partial class OpenApiDescription
             foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>()) tag.Description ??= $"The functions under /api/{tag.Name}.";
             return Task.CompletedTask;
         });
-        options.AddOperationTransformer((operation, context, _) =>
+        options.AddOperationTransformer(async (operation, context, ct) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiDoc>().FirstOrDefault() is not { } doc) return Task.CompletedTask;
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiDoc>().FirstOrDefault() is not { } doc) return;
             operation.Parameters ??= [];
             foreach (var name in RouteValues().Matches(context.Description.RelativePath ?? "").Select(m => m.Groups[1].Value))
             {
@@ -126,7 +126,13 @@ public static partial class OpenApiDescription
             }
             // An empty requirement: no key or token needed.
             if (doc.Anonymous) operation.Security = [new OpenApiSecurityRequirement()];
-            return Task.CompletedTask;
+            // A second answer of the same status (a report as JSON or CSV) is another content of that response.
+            foreach (var answer in doc.Answers.GroupBy(a => a.Status).SelectMany(g => g.Skip(1)))
+            {
+                if (operation.Responses?[answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not OpenApiResponse response) continue;
+                response.Content ??= new Dictionary<string, OpenApiMediaType>();
+                response.Content[answer.ContentType] = new OpenApiMediaType { Schema = await context.GetOrCreateSchemaAsync(answer.Type!, null, ct) };
+            }
         });
         options.AddSchemaTransformer((schema, context, _) =>
         {
@@ -160,7 +166,8 @@ public static partial class OpenApiDescription
             .WithTags(tag.EndsWith(".json", StringComparison.Ordinal) ? "openapi" : tag);
         if (doc.Body is { } body) endpoint.WithMetadata(new AcceptsMetadata([body.ContentType], body.Type, body.Optional));
         // A function that declares no answer still answers 200 with JSON, of a shape not described yet.
-        foreach (var answer in doc.Answers.Count > 0 ? doc.Answers : [new ApiAnswer(200, null, "application/json")])
+        var answers = doc.Answers.Count > 0 ? doc.Answers.GroupBy(a => a.Status).Select(g => g.First()).ToList() : [new ApiAnswer(200, null, "application/json")];
+        foreach (var answer in answers)
             endpoint.WithMetadata(new ProducesResponseTypeMetadata(answer.Status, answer.Type, [answer.ContentType]));
         foreach (var status in ProblemsOf(function))
             endpoint.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ProblemView), [ProblemContentType]));

@@ -93,6 +93,11 @@ public sealed class OpenApiTests(ApiFixture api, ITestOutputHelper log) : IClass
         var problem = (JObject)schemas["ProblemView"]!;
         Assert.Equal(["type", "title", "status", "detail", "instance", "errors", "traceId"], ((JObject)problem["properties"]!).Properties().Select(p => p.Name).ToList());
 
+        var report = Operation(document, "GET", "reports/{month}")["responses"]!["200"]!["content"]!;
+        Assert.NotNull(report["application/json"]);
+        Assert.Equal("string", report["text/csv"]!["schema"]!["type"]!.Value<string>());
+        Assert.Equal("text/csv", Operation(document, "POST", "imports/enterprises")["requestBody"]!["content"]!.Value<JObject>()!.Properties().Single().Name);
+
         var security = (JObject)document["components"]!["securitySchemes"]!;
         Assert.Equal("X-Api-Key", security["ApiKey"]!["name"]!.Value<string>());
         Assert.Equal("bearer", security["Bearer"]!["scheme"]!.Value<string>());
