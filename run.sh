@@ -16,7 +16,7 @@ if [[ "${1:-}" == "publish" ]]; then
   exit 0
 fi
 
-install_azurite
+install_node_tools
 build Release
 
 trap 'stop_started' EXIT

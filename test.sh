@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# ./test.sh   set up (tools, pinned Azurite, build), then every test. The tests start their own in-memory Azurite
+# ./test.sh   set up (tools, pinned Azurite and Redocly CLI, build), then every test. The tests start their own in-memory Azurite
 #             on free ports and stop it when they end.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$ROOT"
 require_tools
-install_azurite
+install_node_tools
 install_chromium
 build Release
 

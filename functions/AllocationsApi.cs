@@ -11,10 +11,10 @@ public static class AllocationsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("Allocate", "POST", "allocations", AllocateAsync),
-        new HttpFunction("GetAllocation", "GET", "allocations/{id}", GetAsync),
-        new HttpFunction("RevokeAllocation", "POST", "allocations/{id}/revoke", RevokeAsync),
-        new HttpFunction("GetHoldings", "GET", "enterprises/{creditCode}/holdings", HoldingsAsync),
+        new HttpFunction("Allocate", "POST", "allocations", AllocateAsync).Accepts<AllocationInput>().Returns<AllocationView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("GetAllocation", "GET", "allocations/{id}", GetAsync).Returns<AllocationView>(),
+        new HttpFunction("RevokeAllocation", "POST", "allocations/{id}/revoke", RevokeAsync).Accepts<RevokeInput>().Returns<AllocationView>().Problems(409, 422),
+        new HttpFunction("GetHoldings", "GET", "enterprises/{creditCode}/holdings", HoldingsAsync).Summary("A holder's holdings per market").Returns<IReadOnlyList<HoldingView>>(),
     ];
 
     private static async Task<IResult> AllocateAsync(HttpContext context)

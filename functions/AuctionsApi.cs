@@ -15,11 +15,12 @@ public static class AuctionsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("CreateAuction", "POST", "auctions", CreateAsync),
-        new HttpFunction("ListAuctions", "GET", "auctions", ListAsync),
-        new HttpFunction("GetAuction", "GET", "auctions/{id}", GetAsync),
-        new HttpFunction("PlaceBid", "POST", "auctions/{id}/bids", BidAsync),
-        new HttpFunction("GetMyBid", "GET", "auctions/{id}/bids/mine", MyBidAsync),
+        new HttpFunction("CreateAuction", "POST", "auctions", CreateAsync).Summary("Open a reserve auction")
+            .Accepts<AuctionInput>().Returns<AuctionView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("ListAuctions", "GET", "auctions", ListAsync).Query("region", "pollutant", "status").Paged().Returns<Page<AuctionView>>(),
+        new HttpFunction("GetAuction", "GET", "auctions/{id}", GetAsync).Returns<AuctionView>(),
+        new HttpFunction("PlaceBid", "POST", "auctions/{id}/bids", BidAsync).Accepts<BidInput>().Returns<BidView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("GetMyBid", "GET", "auctions/{id}/bids/mine", MyBidAsync).Summary("The caller's own bid").Returns<BidView>(),
         new TimerFunction("CloseAuctions", "0 * * * * *", (services, ct) => services.GetRequiredService<AuctionCloser>().CloseDueAsync(ct)),
     ];
 

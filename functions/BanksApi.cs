@@ -12,10 +12,10 @@ public static class BanksApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("PutProduct", "PUT", "banks/{bankId}/products/{productId}", PutAsync),
-        new HttpFunction("GetProduct", "GET", "banks/{bankId}/products/{productId}", GetAsync),
-        new HttpFunction("ListProducts", "GET", "banks/{bankId}/products", ListAsync),
-        new HttpFunction("EligibleFirms", "GET", "banks/{bankId}/products/{productId}/eligible", EligibleAsync),
+        new HttpFunction("PutProduct", "PUT", "banks/{bankId}/products/{productId}", PutAsync).Accepts<LoanProductInput>().Returns<ProductView>(200, 201).Problems(422),
+        new HttpFunction("GetProduct", "GET", "banks/{bankId}/products/{productId}", GetAsync).Returns<ProductView>(),
+        new HttpFunction("ListProducts", "GET", "banks/{bankId}/products", ListAsync).Returns<Page<ProductView>>(),
+        new HttpFunction("EligibleFirms", "GET", "banks/{bankId}/products/{productId}/eligible", EligibleAsync).Paged(),
         new HttpFunction("ExplainEligibility", "GET", "banks/{bankId}/products/{productId}/eligibility/{creditCode}", ExplainAsync),
         new HttpFunction("EligibleProducts", "GET", "enterprises/{creditCode}/eligible-products", EligibleProductsAsync),
         new TimerFunction("RefreshMatches", "0 0 * * * *", (services, ct) => services.GetRequiredService<MatchRefresher>().RefreshAllAsync(ct)),

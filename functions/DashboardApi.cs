@@ -14,7 +14,7 @@ public static class DashboardApi
 
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("Dashboard", "GET", "dashboard", GetAsync),
+        new HttpFunction("Dashboard", "GET", "dashboard", GetAsync).Anonymous().Summary("The portal page").Returns(200, "text/html"),
     ];
 
     /// <summary>The portal: no key to load it; it asks for one and shows the caller's role its own page, calling the API with the key. Everything it uses is in the page.</summary>

@@ -10,9 +10,9 @@ public static class EnterprisesApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("PutEnterprise", "PUT", "enterprises/{creditCode}", PutAsync),
-        new HttpFunction("GetEnterprise", "GET", "enterprises/{creditCode}", GetAsync),
-        new HttpFunction("ListEnterprises", "GET", "enterprises", ListAsync),
+        new HttpFunction("PutEnterprise", "PUT", "enterprises/{creditCode}", PutAsync).Accepts<EnterpriseInput>().Returns<EnterpriseView>(200, 201).Problems(422),
+        new HttpFunction("GetEnterprise", "GET", "enterprises/{creditCode}", GetAsync).Returns<EnterpriseView>(),
+        new HttpFunction("ListEnterprises", "GET", "enterprises", ListAsync).Query("region", "grade").Paged().Returns<Page<EnterpriseView>>(),
     ];
 
     private static async Task<IResult> PutAsync(HttpContext context)

@@ -13,7 +13,7 @@ public static class ImportsApi
 
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("ImportEnterprises", "POST", "imports/enterprises", ImportAsync),
+        new HttpFunction("ImportEnterprises", "POST", "imports/enterprises", ImportAsync).Accepts("text/csv").Returns(202, "application/json").Idempotent(),
         new HttpFunction("GetImport", "GET", "imports/{id}", GetAsync),
     ];
 

@@ -11,10 +11,10 @@ public static class KeysApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("IssueKey", "POST", "keys", IssueAsync),
-        new HttpFunction("ListKeys", "GET", "keys", ListAsync),
-        new HttpFunction("RevokeKey", "DELETE", "keys/{id}", RevokeAsync),
-        new HttpFunction("WhoAmI", "GET", "whoami", WhoAmIAsync),
+        new HttpFunction("IssueKey", "POST", "keys", IssueAsync).Accepts<KeyInput>().Returns<IssuedKeyView>(201).Problems(422),
+        new HttpFunction("ListKeys", "GET", "keys", ListAsync).Paged().Returns<Page<KeyView>>(),
+        new HttpFunction("RevokeKey", "DELETE", "keys/{id}", RevokeAsync).Returns<KeyView>(),
+        new HttpFunction("WhoAmI", "GET", "whoami", WhoAmIAsync).Summary("Who the key or token is").Returns<WhoAmIView>(),
     ];
 
     /// <summary>Who the key (or token) is: its role and subject, and a firm's name (the portal shows each role its own page).</summary>
@@ -24,7 +24,7 @@ public static class KeysApi
         string? name = null;
         if (caller.Role == Role.Enterprise)
             name = (await context.Service<Trading.Core.Enterprises.IEnterpriseStore>().GetAsync(CreditCode.Parse(caller.Subject), context.RequestAborted))?.Name;
-        return Json.Result(new { role = caller.RoleName, subject = caller.Subject, name });
+        return Json.Result(new WhoAmIView(caller.RoleName, caller.Subject, name));
     }
 
     public sealed class KeyInput
@@ -50,7 +50,7 @@ public static class KeysApi
         if (expiresAt <= context.Now()) throw new RuleViolationException("expiresAt must be in the future.");
         var (key, info) = await context.Service<ApiKeyStore>().IssueAsync(principal!, caller.Id, expiresAt, context.RequestAborted);
         await Audit.RecordAsync(context, caller, "key.issued", info.Id, View(info));
-        return Json.Result(new { id = info.Id, key, role = principal!.RoleName, subject = principal.Subject, expiresAt = Format(info.ExpiresAt) }, 201,
+        return Json.Result(new IssuedKeyView(info.Id, key, principal!.RoleName, principal.Subject, Format(info.ExpiresAt)), 201,
             headers: new Dictionary<string, string> { ["Location"] = $"/api/keys/{info.Id}" });
     }
 
@@ -75,16 +75,18 @@ public static class KeysApi
         return Json.Result(View(info));
     }
 
-    private static object View(ApiKeyInfo k) => new
-    {
-        id = k.Id,
-        role = k.Principal.RoleName,
-        subject = k.Principal.Subject,
-        createdAt = Format(k.CreatedAt),
-        createdBy = k.CreatedBy,
-        expiresAt = Format(k.ExpiresAt),
-        revokedAt = Format(k.RevokedAt),
-    };
+    private static KeyView View(ApiKeyInfo k) =>
+        new(k.Id, k.Principal.RoleName, k.Principal.Subject, Format(k.CreatedAt)!, k.CreatedBy, Format(k.ExpiresAt), Format(k.RevokedAt));
 
     private static string? Format(DateTimeOffset? t) => t is { } v ? Timestamps.Format(v) : null;
 }
+
+/// <summary>A key as listed: never the key itself.</summary>
+public sealed record KeyView(
+    string Id, string Role, string Subject, [property: SchemaFormat("date-time")] string CreatedAt, string CreatedBy,
+    [property: SchemaFormat("date-time")] string? ExpiresAt, [property: SchemaFormat("date-time")] string? RevokedAt);
+
+/// <summary>A key just issued: the only time the key is shown.</summary>
+public sealed record IssuedKeyView(string Id, string Key, string Role, string Subject, [property: SchemaFormat("date-time")] string? ExpiresAt);
+
+public sealed record WhoAmIView(string Role, string Subject, string? Name);

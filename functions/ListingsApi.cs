@@ -15,11 +15,13 @@ public static class ListingsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("PostListing", "POST", "listings", PostAsync),
-        new HttpFunction("ListListings", "GET", "listings", ListAsync),
-        new HttpFunction("GetListing", "GET", "listings/{id}", GetAsync),
-        new HttpFunction("TakeListing", "POST", "listings/{id}/take", TakeAsync),
-        new HttpFunction("WithdrawListing", "POST", "listings/{id}/withdraw", WithdrawAsync),
+        new HttpFunction("PostListing", "POST", "listings", PostAsync).Accepts<ListingInput>().Returns<ListingView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("ListListings", "GET", "listings", ListAsync).Summary("List open listings, cheapest first")
+            .Query("region", "pollutant", "status").Paged().Returns<Page<ListingView>>(),
+        new HttpFunction("GetListing", "GET", "listings/{id}", GetAsync).Returns<ListingView>(),
+        new HttpFunction("TakeListing", "POST", "listings/{id}/take", TakeAsync).Summary("Buy from a listing: the trade is recorded")
+            .Accepts<TakeInput>().Returns<TradeView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("WithdrawListing", "POST", "listings/{id}/withdraw", WithdrawAsync).AcceptsNothing().Returns<ListingView>().Problems(409),
     ];
 
     /// <summary>An enterprise lists its own rights; officials in scope and admin list the reserve's.</summary>

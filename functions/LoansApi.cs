@@ -17,14 +17,18 @@ public static class LoansApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("ApplyForLoan", "POST", "loan-applications", ApplyAsync),
-        new HttpFunction("ApproveApplication", "POST", "loan-applications/{id}/approve", ApproveAsync),
-        new HttpFunction("DeclineApplication", "POST", "loan-applications/{id}/decline", DeclineAsync),
-        new HttpFunction("BankApplications", "GET", "banks/{bankId}/loan-applications", BankApplicationsAsync),
-        new HttpFunction("FirmApplications", "GET", "enterprises/{creditCode}/loan-applications", FirmApplicationsAsync),
-        new HttpFunction("RecordLoan", "POST", "loans", RecordAsync),
-        new HttpFunction("RepayLoan", "POST", "loans/{id}/repay", RepayAsync),
-        new HttpFunction("ListLoans", "GET", "loans", ListAsync),
+        new HttpFunction("ApplyForLoan", "POST", "loan-applications", ApplyAsync).Accepts<ApplicationInput>().Returns<ApplicationView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("ApproveApplication", "POST", "loan-applications/{id}/approve", ApproveAsync).Summary("Approve a loan application: the loan is granted")
+            .Accepts<ApproveInput>().Returns<ApplicationView>().Problems(409, 422),
+        new HttpFunction("DeclineApplication", "POST", "loan-applications/{id}/decline", DeclineAsync).Accepts<DeclineInput>().Returns<ApplicationView>().Problems(409),
+        new HttpFunction("BankApplications", "GET", "banks/{bankId}/loan-applications", BankApplicationsAsync).Summary("A bank's loan applications")
+            .Query("status").Returns<Page<ApplicationView>>(),
+        new HttpFunction("FirmApplications", "GET", "enterprises/{creditCode}/loan-applications", FirmApplicationsAsync).Summary("An enterprise's loan applications")
+            .Paged().Returns<Page<ApplicationView>>(),
+        new HttpFunction("RecordLoan", "POST", "loans", RecordAsync).Summary("Record a green loan granted outside the platform")
+            .Accepts<LoanInput>().Returns<LoanView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("RepayLoan", "POST", "loans/{id}/repay", RepayAsync).AcceptsNothing().Returns<LoanView>().Problems(409),
+        new HttpFunction("ListLoans", "GET", "loans", ListAsync).Query("bankId", "borrower", "from", "to", "region").Paged().Returns<Page<LoanView>>(),
         new TimerFunction("CountLoans", "0 * * * * *", async (services, ct) =>
         {
             var writer = services.GetRequiredService<BankWriter>();
@@ -175,7 +179,7 @@ public static class LoansApi
         var status = Scope.Status<ApplicationStatus>(context.Query("status"), errors);
         errors.ThrowIfAny();
         var list = await context.Service<BankWriter>().ApplicationsAsync(bank, context.RequestAborted);
-        return Json.Result(new { items = list.Where(a => status is null || a.Status == status).Select(Views.Application).ToList(), continuationToken = (string?)null });
+        return Json.Result(new Page<ApplicationView>(list.Where(a => status is null || a.Status == status).Select(Views.Application).ToList(), null));
     }
 
     private static async Task<IResult> FirmApplicationsAsync(HttpContext context)

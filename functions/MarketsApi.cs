@@ -11,9 +11,12 @@ public static class MarketsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("ListMarkets", "GET", "markets", ListAsync),
-        new HttpFunction("MarketPrices", "GET", "markets/{market}/prices", PricesAsync),
-        new HttpFunction("VerifyMarket", "GET", "markets/{market}/verify", VerifyAsync),
+        new HttpFunction("ListMarkets", "GET", "markets", ListAsync).Summary("Markets with their reference and last prices")
+            .Query("region", "pollutant").Returns<IReadOnlyList<MarketView>>(),
+        new HttpFunction("MarketPrices", "GET", "markets/{market}/prices", PricesAsync).Summary("A market's monthly prices")
+            .Query("from", "to").Returns<IReadOnlyList<MonthPricesView>>(),
+        new HttpFunction("VerifyMarket", "GET", "markets/{market}/verify", VerifyAsync).Summary("Recompute a market's hash chain")
+            .Returns<ChainCheckView>(),
         new TimerFunction("CopyAudit", "0 * * * * *", async (services, ct) =>
         {
             var copied = await services.GetRequiredService<AuditTrail>().CopyAsync(ct);
@@ -43,16 +46,14 @@ public static class MarketsApi
             var days = ledger.DaysAsync(m, from, to, context.RequestAborted);
             return (Market: m, Head: await head, Reference: ReferencePrice.From(await days, now));
         }, Bounded.DefaultConcurrency, context.RequestAborted);
-        return Json.Result(rows.Select(r => new
-        {
-            region = r.Market.Region.Value,
-            pollutant = r.Market.Pollutant.ToString(),
-            referencePrice = r.Reference?.Yuan,
-            lastPrice = r.Head.LastTradedAt is null ? (decimal?)null : Money.FromFen(r.Head.LastPriceFen).Yuan,
-            lastTradedAt = r.Head.LastTradedAt is { } at ? Timestamps.Format(at) : null,
-            openListings = r.Head.OpenListings,
-            openAuctions = r.Head.OpenAuctions,
-        }).ToList());
+        return Json.Result(rows.Select(r => new MarketView(
+            r.Market.Region.Value,
+            r.Market.Pollutant.ToString(),
+            r.Reference?.Yuan,
+            r.Head.LastTradedAt is null ? null : Money.FromFen(r.Head.LastPriceFen).Yuan,
+            r.Head.LastTradedAt is { } at ? Timestamps.Format(at) : null,
+            r.Head.OpenListings,
+            r.Head.OpenAuctions)).ToList());
     }
 
     /// <summary>A market's monthly price figures (any key), from its month counters: trades, quantity, amount, vwap, low, high.</summary>
@@ -68,16 +69,14 @@ public static class MarketsApi
         else if ((to.Year - from.Year) * 12 + to.Month - from.Month >= 120) errors.Add("from", "a range covers at most 120 months");
         errors.ThrowIfAny();
         var months = await context.Service<TableLedger>().MonthsAsync(market, from, to, context.RequestAborted);
-        return Json.Result(months.Where(m => m.Trades > 0).OrderBy(m => m.Month).Select(m => new
-        {
-            month = m.Month.ToString(),
-            trades = m.Trades,
-            quantity = Quantity.FromGrams(m.Grams).Tonnes,
-            amount = Money.FromFen(m.Fen).Yuan,
-            vwap = Vwap.Of(m.Fen, m.GramYears)?.Yuan,
-            low = Money.FromFen(m.LowFen).Yuan,
-            high = Money.FromFen(m.HighFen).Yuan,
-        }).ToList());
+        return Json.Result(months.Where(m => m.Trades > 0).OrderBy(m => m.Month).Select(m => new MonthPricesView(
+            m.Month.ToString(),
+            m.Trades,
+            Quantity.FromGrams(m.Grams).Tonnes,
+            Money.FromFen(m.Fen).Yuan,
+            Vwap.Of(m.Fen, m.GramYears)?.Yuan,
+            Money.FromFen(m.LowFen).Yuan,
+            Money.FromFen(m.HighFen).Yuan)).ToList());
     }
 
     private static MarketId ParseMarket(HttpContext context)
@@ -93,7 +92,17 @@ public static class MarketsApi
         var market = ParseMarket(context);
         if (!caller.GovernsRegion(market.Region)) throw new NotFoundException($"No market {market} in your scope.");
         var check = await context.Service<TableLedger>().VerifyChainAsync(market, context.RequestAborted);
-        return Json.Result(new { market = market.Key, trades = check.Trades, valid = check.Valid, headHash = check.HeadHash,
-            firstInvalidSequence = check.FirstInvalidSequence });
+        return Json.Result(new ChainCheckView(market.Key, check.Trades, check.Valid, check.HeadHash, check.FirstInvalidSequence));
     }
 }
+
+/// <summary>A market with its reference price (90-day volume-weighted average), last trade and open offers.</summary>
+public sealed record MarketView(
+    string Region, string Pollutant, decimal? ReferencePrice, decimal? LastPrice, [property: SchemaFormat("date-time")] string? LastTradedAt,
+    long OpenListings, long OpenAuctions);
+
+/// <summary>A market's figures of one month: trades, quantity, amount, volume-weighted average, low and high unit price.</summary>
+public sealed record MonthPricesView(string Month, long Trades, decimal Quantity, decimal Amount, decimal? Vwap, decimal Low, decimal High);
+
+/// <summary>The result of recomputing a market's hash chain: the first sequence that does not match when it is broken.</summary>
+public sealed record ChainCheckView(string Market, long Trades, bool Valid, string HeadHash, long? FirstInvalidSequence);

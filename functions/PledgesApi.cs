@@ -18,13 +18,18 @@ public static class PledgesApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("Pledge", "POST", "pledges", PledgeAsync),
-        new HttpFunction("GetPledge", "GET", "pledges/{id}", GetAsync),
-        new HttpFunction("ListPledges", "GET", "pledges", ListAsync),
-        new HttpFunction("AcceptPledge", "POST", "pledges/{id}/accept", context => ChangeAsync(context, id => new AcceptPledge(id.Market, id.Number))),
-        new HttpFunction("RejectPledge", "POST", "pledges/{id}/reject", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Rejected))),
-        new HttpFunction("CancelPledge", "POST", "pledges/{id}/cancel", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Cancelled))),
-        new HttpFunction("ReleasePledge", "POST", "pledges/{id}/release", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Released))),
+        new HttpFunction("Pledge", "POST", "pledges", PledgeAsync).Summary("Request or register a pledge of rights to a bank")
+            .Accepts<PledgeInput>().Returns<PledgeView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("GetPledge", "GET", "pledges/{id}", GetAsync).Returns<PledgeView>(),
+        new HttpFunction("ListPledges", "GET", "pledges", ListAsync).Query("holder", "bankId", "status", "region").Paged().Returns<Page<PledgeView>>(),
+        new HttpFunction("AcceptPledge", "POST", "pledges/{id}/accept", context => ChangeAsync(context, id => new AcceptPledge(id.Market, id.Number)))
+            .AcceptsNothing().Returns<PledgeView>().Problems(409),
+        new HttpFunction("RejectPledge", "POST", "pledges/{id}/reject", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Rejected)))
+            .AcceptsNothing().Returns<PledgeView>().Problems(409),
+        new HttpFunction("CancelPledge", "POST", "pledges/{id}/cancel", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Cancelled)))
+            .AcceptsNothing().Returns<PledgeView>().Problems(409),
+        new HttpFunction("ReleasePledge", "POST", "pledges/{id}/release", context => ChangeAsync(context, id => new EndPledge(id.Market, id.Number, PledgeStatus.Released)))
+            .AcceptsNothing().Returns<PledgeView>().Problems(409),
     ];
 
     private static async Task<IResult> PledgeAsync(HttpContext context)

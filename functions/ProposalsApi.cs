@@ -14,12 +14,17 @@ public static class ProposalsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("ProposeTrade", "POST", "trade-proposals", ProposeAsync),
-        new HttpFunction("GetTradeProposal", "GET", "trade-proposals/{id}", GetAsync),
-        new HttpFunction("ListTradeProposals", "GET", "trade-proposals", ListAsync),
-        new HttpFunction("ConfirmTradeProposal", "POST", "trade-proposals/{id}/confirm", context => ChangeAsync(context, id => new ConfirmProposal(id.Market, id.Number))),
-        new HttpFunction("RejectTradeProposal", "POST", "trade-proposals/{id}/reject", context => ChangeAsync(context, id => new EndProposal(id.Market, id.Number, ProposalStatus.Rejected))),
-        new HttpFunction("CancelTradeProposal", "POST", "trade-proposals/{id}/cancel", context => ChangeAsync(context, id => new EndProposal(id.Market, id.Number, ProposalStatus.Cancelled))),
+        new HttpFunction("ProposeTrade", "POST", "trade-proposals", ProposeAsync).Summary("Propose a trade to its counterparty")
+            .Accepts<ProposalInput>().Returns<ProposalView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("GetTradeProposal", "GET", "trade-proposals/{id}", GetAsync).Returns<ProposalView>(),
+        new HttpFunction("ListTradeProposals", "GET", "trade-proposals", ListAsync).Summary("List trade proposals, newest first")
+            .Query("region", "status", "party").Paged().Returns<Page<ProposalView>>(),
+        new HttpFunction("ConfirmTradeProposal", "POST", "trade-proposals/{id}/confirm", context => ChangeAsync(context, id => new ConfirmProposal(id.Market, id.Number)))
+            .Summary("Confirm a trade proposal: the trade is recorded").AcceptsNothing().Returns<ProposalView>().Problems(409, 422),
+        new HttpFunction("RejectTradeProposal", "POST", "trade-proposals/{id}/reject", context => ChangeAsync(context, id => new EndProposal(id.Market, id.Number, ProposalStatus.Rejected)))
+            .AcceptsNothing().Returns<ProposalView>().Problems(409),
+        new HttpFunction("CancelTradeProposal", "POST", "trade-proposals/{id}/cancel", context => ChangeAsync(context, id => new EndProposal(id.Market, id.Number, ProposalStatus.Cancelled)))
+            .AcceptsNothing().Returns<ProposalView>().Problems(409),
         new TimerFunction("ExpireProposals", "0 */5 * * * *", (services, ct) => services.GetRequiredService<OfferExpiry>().ExpireAllAsync(ct)),
     ];
 

@@ -10,7 +10,8 @@ public static class ReportsApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("GetReport", "GET", "reports/{month}", GetAsync),
+        new HttpFunction("GetReport", "GET", "reports/{month}", GetAsync).Summary("A closed month's report, as JSON or CSV")
+            .Query("region", "format").Returns(200, "application/json").Returns(200, "text/csv"),
         new TimerFunction("CloseMonth", "0 30 16 * * *", (services, ct) => services.GetRequiredService<MonthCloser>().CloseEndedMonthsAsync(ct)),
     ];
 

@@ -13,9 +13,11 @@ public static class TradesApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("SubmitTrade", "POST", "trades", SubmitAsync),
-        new HttpFunction("GetTrade", "GET", "trades/{id}", GetAsync),
-        new HttpFunction("ListTrades", "GET", "trades", ListAsync),
+        new HttpFunction("SubmitTrade", "POST", "trades", SubmitAsync).Summary("Record a trade concluded elsewhere")
+            .Accepts<TradeInput>().Returns<TradeView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("GetTrade", "GET", "trades/{id}", GetAsync).Returns<TradeView>(),
+        new HttpFunction("ListTrades", "GET", "trades", ListAsync).Summary("List trades, newest first")
+            .Query("region", "pollutant", "from", "to", "party").Paged().Returns<Page<TradeView>>(),
     ];
 
     /// <summary>Officials in scope and admin record trades concluded elsewhere; enterprises propose (403 here).</summary>

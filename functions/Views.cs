@@ -6,216 +6,147 @@ using Trading.Core.Market;
 using Trading.Core.Ledger;
 using Trading.Core.Ledger.UseCases;
 using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
 
 namespace Trading.Functions;
 
-/// <summary>Wire shapes of the API (camelCase through the shared Newtonsoft settings). Money as yuan with 2 decimals, quantities in t/a.</summary>
+/// <summary>
+/// Wire shapes of the API (camelCase through the shared Newtonsoft settings, nulls written). Money as yuan with 2
+/// decimals, quantities in t/a. Each shape is a named record, so the OpenAPI document describes exactly what is sent.
+/// </summary>
 public static class Views
 {
-    public static object Enterprise(Enterprise e) => new
-    {
-        creditCode = e.CreditCode.Value,
-        name = e.Name,
-        region = e.Region.Value,
-        industry = e.Industry.ToString(),
-        grade = e.Grade.ToString(),
-        gradeValidUntil = e.GradeValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        positiveList = e.PositiveList,
-        creditRating = e.CreditRating.ToString(),
-        updatedAt = Timestamps.Format(e.UpdatedAt),
-    };
+    public static EnterpriseView Enterprise(Enterprise e) => new(
+        e.CreditCode.Value, e.Name, e.Region.Value, e.Industry.ToString(), e.Grade.ToString(),
+        e.GradeValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), e.PositiveList, e.CreditRating.ToString(),
+        Timestamps.Format(e.UpdatedAt));
 
-    public static object Trade(Trade t)
+    public static TradeView Trade(Trade t)
     {
         var r = t.Request;
-        return new
-        {
-            id = t.Id.ToString(),
-            region = r.Market.Region.Value,
-            pollutant = r.Market.Pollutant.ToString(),
-            seller = r.Seller.Value,
-            buyer = r.Buyer.Value,
-            quantity = r.Quantity.Tonnes,
-            unitPrice = r.UnitPrice.Yuan,
-            termYears = r.TermYears,
-            method = r.Method.ToString(),
-            tradedAt = Timestamps.Format(r.TradedAt),
-            amount = r.Amount.Yuan,
-            reference = r.Reference,
-            month = r.Month.ToString(),
-            sequence = t.Sequence,
-            recordedAt = Timestamps.Format(t.RecordedAt),
-            recordedBy = t.RecordedBy,
-            hash = t.Hash,
-            previousHash = t.PreviousHash,
-        };
+        return new TradeView(t.Id.ToString(), r.Market.Region.Value, r.Market.Pollutant.ToString(), r.Seller.Value, r.Buyer.Value,
+            r.Quantity.Tonnes, r.UnitPrice.Yuan, r.TermYears, r.Method.ToString(), Timestamps.Format(r.TradedAt), r.Amount.Yuan, r.Reference,
+            r.Month.ToString(), t.Sequence, Timestamps.Format(t.RecordedAt), t.RecordedBy, t.Hash, t.PreviousHash);
     }
 
-    public static object Allocation(Allocation a) => new
-    {
-        id = a.Id,
-        holder = a.Request.Holder.Value,
-        region = a.Request.Market.Region.Value,
-        pollutant = a.Request.Market.Pollutant.ToString(),
-        quantity = a.Request.Quantity.Tonnes,
-        reference = a.Request.Reference,
-        recordedAt = Timestamps.Format(a.RecordedAt),
-        recordedBy = a.RecordedBy,
-        status = a.Revoked is null ? "allocated" : "revoked",
-        revoked = a.Revoked is { } r ? new { quantity = r.Quantity.Tonnes, reason = r.Reason, at = Timestamps.Format(r.At), by = r.By } : null,
-    };
+    public static AllocationView Allocation(Allocation a) => new(
+        a.Id, a.Request.Holder.Value, a.Request.Market.Region.Value, a.Request.Market.Pollutant.ToString(), a.Request.Quantity.Tonnes,
+        a.Request.Reference, Timestamps.Format(a.RecordedAt), a.RecordedBy, a.Revoked is null ? "allocated" : "revoked",
+        a.Revoked is { } r ? new RevocationView(r.Quantity.Tonnes, r.Reason, Timestamps.Format(r.At), r.By) : null);
 
     /// <summary>A trade proposal as its parties see it, with the trade once it is settled.</summary>
-    public static object Proposal(ProposalOutcome o)
+    public static ProposalView Proposal(ProposalOutcome o)
     {
         var p = o.Proposal;
         var r = p.Request;
-        return new
-        {
-            id = p.Id,
-            status = StateConflict.Name(p.Status),
-            proposedBy = r.ProposedBy.Value,
-            counterparty = p.Counterparty.Value,
-            region = r.Market.Region.Value,
-            pollutant = r.Market.Pollutant.ToString(),
-            seller = r.Seller.Value,
-            buyer = r.Buyer.Value,
-            quantity = r.Quantity.Tonnes,
-            unitPrice = r.UnitPrice.Yuan,
-            termYears = r.TermYears,
-            method = r.Method.ToString(),
-            amount = r.Amount.Yuan,
-            reference = r.Reference,
-            createdAt = Timestamps.Format(p.CreatedAt),
-            expiresAt = Timestamps.Format(p.ExpiresAt),
-            endedAt = p.EndedAt is { } e ? Timestamps.Format(e) : null,
-            endedBy = p.EndedBy,
-            trade = o.Trade is { } t ? Trade(t) : null,
-        };
+        return new ProposalView(p.Id, StateConflict.Name(p.Status), r.ProposedBy.Value, p.Counterparty.Value, r.Market.Region.Value,
+            r.Market.Pollutant.ToString(), r.Seller.Value, r.Buyer.Value, r.Quantity.Tonnes, r.UnitPrice.Yuan, r.TermYears, r.Method.ToString(),
+            r.Amount.Yuan, r.Reference, Timestamps.Format(p.CreatedAt), Timestamps.Format(p.ExpiresAt),
+            p.EndedAt is { } e ? Timestamps.Format(e) : null, p.EndedBy, o.Trade is { } t ? Trade(t) : null);
     }
 
     /// <summary>A listing; its seller is named only to the seller itself, officials in scope and admin.</summary>
-    public static object Listing(Listing l, Principal caller) => new
-    {
-        id = l.Id,
-        status = StateConflict.Name(l.Status),
-        region = l.Market.Region.Value,
-        pollutant = l.Market.Pollutant.ToString(),
-        seller = MarketAccess.MaySeeParty(caller, l.Request.Seller, l.Market) ? l.Request.Seller.Value : null,
-        quantity = l.Request.Quantity.Tonnes,
-        remaining = l.Remaining.Tonnes,
-        unitPrice = l.Request.UnitPrice.Yuan,
-        termYears = l.Request.TermYears,
-        minLot = l.Request.MinLot.Tonnes,
-        createdAt = Timestamps.Format(l.CreatedAt),
-        expiresAt = Timestamps.Format(l.ExpiresAt),
-        endedAt = l.EndedAt is { } e ? Timestamps.Format(e) : null,
-    };
+    public static ListingView Listing(Listing l, Principal caller) => new(
+        l.Id, StateConflict.Name(l.Status), l.Market.Region.Value, l.Market.Pollutant.ToString(),
+        MarketAccess.MaySeeParty(caller, l.Request.Seller, l.Market) ? l.Request.Seller.Value : null,
+        l.Request.Quantity.Tonnes, l.Remaining.Tonnes, l.Request.UnitPrice.Yuan, l.Request.TermYears, l.Request.MinLot.Tonnes,
+        Timestamps.Format(l.CreatedAt), Timestamps.Format(l.ExpiresAt), l.EndedAt is { } e ? Timestamps.Format(e) : null);
 
     /// <summary>An auction with its best price and bid count; once settled, its results (bidders named as for listings).</summary>
-    public static object Auction(Auction a, IReadOnlyList<Bid> bids, Principal caller) => new
-    {
-        id = a.Id,
-        status = StateConflict.Name(a.Status),
-        region = a.Market.Region.Value,
-        pollutant = a.Market.Pollutant.ToString(),
-        quantity = a.Request.Quantity.Tonnes,
-        termYears = a.Request.TermYears,
-        startPrice = a.Request.StartPrice.Yuan,
-        increment = a.Request.Increment.Yuan,
-        minLot = a.Request.MinLot.Tonnes,
-        opensAt = Timestamps.Format(a.Request.OpensAt),
-        closesAt = Timestamps.Format(a.Request.ClosesAt),
-        bestPrice = a.BestPrice?.Yuan,
-        bids = a.Bids,
-        sold = a.Sold.Tonnes,
-        closedAt = a.ClosedAt is { } c ? Timestamps.Format(c) : null,
-        results = bids.Where(b => b.Filled is not null).OrderByDescending(b => b.UnitPrice.Fen).ThenBy(b => b.PlacedAt)
-            .Select(b => Bid(b, a.Id, MarketAccess.MaySeeParty(caller, b.Bidder, a.Market))).ToList(),
-    };
+    public static AuctionView Auction(Auction a, IReadOnlyList<Bid> bids, Principal caller) => new(
+        a.Id, StateConflict.Name(a.Status), a.Market.Region.Value, a.Market.Pollutant.ToString(), a.Request.Quantity.Tonnes,
+        a.Request.TermYears, a.Request.StartPrice.Yuan, a.Request.Increment.Yuan, a.Request.MinLot.Tonnes,
+        Timestamps.Format(a.Request.OpensAt), Timestamps.Format(a.Request.ClosesAt), a.BestPrice?.Yuan, a.Bids, a.Sold.Tonnes,
+        a.ClosedAt is { } c ? Timestamps.Format(c) : null,
+        bids.Where(b => b.Filled is not null).OrderByDescending(b => b.UnitPrice.Fen).ThenBy(b => b.PlacedAt)
+            .Select(b => Bid(b, a.Id, MarketAccess.MaySeeParty(caller, b.Bidder, a.Market))).ToList());
 
-    public static object Bid(Bid b, string auctionId, bool showBidder) => new
-    {
-        auction = auctionId,
-        bidder = showBidder ? b.Bidder.Value : null,
-        quantity = b.Quantity.Tonnes,
-        unitPrice = b.UnitPrice.Yuan,
-        placedAt = Timestamps.Format(b.PlacedAt),
-        filled = b.Filled?.Tonnes,
-        trade = b.TradeSequence is { } seq ? $"{auctionId[..auctionId.LastIndexOf("-AU", StringComparison.Ordinal)]}-{seq}" : null,
-    };
+    public static BidView Bid(Bid b, string auctionId, bool showBidder) => new(
+        auctionId, showBidder ? b.Bidder.Value : null, b.Quantity.Tonnes, b.UnitPrice.Yuan, Timestamps.Format(b.PlacedAt), b.Filled?.Tonnes,
+        b.TradeSequence is { } seq ? $"{auctionId[..auctionId.LastIndexOf("-AU", StringComparison.Ordinal)]}-{seq}" : null);
 
-    public static object Application(Trading.Core.Loans.LoanApplication a) => new
-    {
-        id = a.Id,
-        status = StateConflict.Name(a.Status),
-        bankId = a.Bank.Value,
-        productId = a.ProductId,
-        applicant = a.Applicant.Value,
-        amount = a.Amount.Yuan,
-        purpose = a.Purpose,
-        createdAt = Timestamps.Format(a.CreatedAt),
-        decidedAt = a.DecidedAt is { } d ? Timestamps.Format(d) : null,
-        decidedBy = a.DecidedBy,
-        reason = a.Reason,
-        loan = a.LoanId,
-    };
+    public static ApplicationView Application(Trading.Core.Loans.LoanApplication a) => new(
+        a.Id, StateConflict.Name(a.Status), a.Bank.Value, a.ProductId, a.Applicant.Value, a.Amount.Yuan, a.Purpose,
+        Timestamps.Format(a.CreatedAt), a.DecidedAt is { } d ? Timestamps.Format(d) : null, a.DecidedBy, a.Reason, a.LoanId);
 
-    public static object Loan(Trading.Core.Loans.Loan l) => new
-    {
-        id = l.Id,
-        status = StateConflict.Name(l.Status),
-        bankId = l.Bank.Value,
-        borrower = l.Borrower.Value,
-        borrowerRegion = l.BorrowerRegion.Value,
-        productId = l.ProductId,
-        amount = l.Amount.Yuan,
-        annualRatePct = l.AnnualRatePct,
-        termMonths = l.TermMonths,
-        grantedAt = Timestamps.Format(l.GrantedAt),
-        month = l.Month.ToString(),
-        reference = l.Reference,
-        application = l.ApplicationId,
-        pledge = l.PledgeId,
-        recordedAt = Timestamps.Format(l.RecordedAt),
-        recordedBy = l.RecordedBy,
-        repaidAt = l.RepaidAt is { } r ? Timestamps.Format(r) : null,
-    };
+    public static LoanView Loan(Trading.Core.Loans.Loan l) => new(
+        l.Id, StateConflict.Name(l.Status), l.Bank.Value, l.Borrower.Value, l.BorrowerRegion.Value, l.ProductId, l.Amount.Yuan,
+        l.AnnualRatePct, l.TermMonths, Timestamps.Format(l.GrantedAt), l.Month.ToString(), l.Reference, l.ApplicationId, l.PledgeId,
+        Timestamps.Format(l.RecordedAt), l.RecordedBy, l.RepaidAt is { } r ? Timestamps.Format(r) : null);
 
-    public static object Pledge(Pledge p) => new
-    {
-        id = p.Id,
-        status = StateConflict.Name(p.Status),
-        requestedBy = p.RequestedBy.ToString().ToLowerInvariant(),
-        bankId = p.Request.Bank.Value,
-        holder = p.Request.Holder.Value,
-        region = p.Request.Market.Region.Value,
-        pollutant = p.Request.Market.Pollutant.ToString(),
-        quantity = p.Request.Quantity.Tonnes,
-        loanAmount = p.Request.LoanAmount.Yuan,
-        reference = p.Request.Reference,
-        createdAt = Timestamps.Format(p.CreatedAt),
-        createdBy = p.CreatedBy,
-        expiresAt = p.ExpiresAt is { } x ? Timestamps.Format(x) : null,
-        activatedAt = p.ActivatedAt is { } a ? Timestamps.Format(a) : null,
-        activatedBy = p.ActivatedBy,
-        endedAt = p.EndedAt is { } e ? Timestamps.Format(e) : null,
-        endedBy = p.EndedBy,
-    };
+    public static PledgeView Pledge(Pledge p) => new(
+        p.Id, StateConflict.Name(p.Status), p.RequestedBy.ToString().ToLowerInvariant(), p.Request.Bank.Value, p.Request.Holder.Value,
+        p.Request.Market.Region.Value, p.Request.Market.Pollutant.ToString(), p.Request.Quantity.Tonnes, p.Request.LoanAmount.Yuan,
+        p.Request.Reference, Timestamps.Format(p.CreatedAt), p.CreatedBy, p.ExpiresAt is { } x ? Timestamps.Format(x) : null,
+        p.ActivatedAt is { } a ? Timestamps.Format(a) : null, p.ActivatedBy, p.EndedAt is { } e ? Timestamps.Format(e) : null, p.EndedBy);
 
-    public static object Holding(MarketHolding h) => new
-    {
-        region = h.Market.Region.Value,
-        pollutant = h.Market.Pollutant.ToString(),
-        held = h.Holding.Held.Tonnes,
-        pledged = h.Holding.Pledged.Tonnes,
-        frozen = h.Holding.Frozen.Tonnes,
-        available = h.Holding.Available.Tonnes,
-    };
+    public static HoldingView Holding(MarketHolding h) => new(
+        h.Market.Region.Value, h.Market.Pollutant.ToString(), h.Holding.Held.Tonnes, h.Holding.Pledged.Tonnes, h.Holding.Frozen.Tonnes,
+        h.Holding.Available.Tonnes);
 
-    public static object Page<T>(ListPage<T> page, Func<T, object> view) => new
-    {
-        items = page.Items.Select(view).ToList(),
-        continuationToken = page.ContinuationToken,
-    };
+    public static Page<TView> Page<T, TView>(ListPage<T> page, Func<T, TView> view) => new(page.Items.Select(view).ToList(), page.ContinuationToken);
 }
+
+/// <summary>One page of a list: its items and the token of the next page (null on the last).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+
+public sealed record EnterpriseView(
+    string CreditCode, string Name, string Region, string Industry, string Grade, [property: SchemaFormat("date")] string? GradeValidUntil,
+    bool PositiveList, string CreditRating, [property: SchemaFormat("date-time")] string UpdatedAt);
+
+public sealed record TradeView(
+    string Id, string Region, string Pollutant, string Seller, string Buyer, decimal Quantity, decimal UnitPrice, int TermYears, string Method,
+    [property: SchemaFormat("date-time")] string TradedAt, decimal Amount, string? Reference, string Month, long Sequence,
+    [property: SchemaFormat("date-time")] string RecordedAt, string RecordedBy, string Hash, string PreviousHash);
+
+public sealed record RevocationView(decimal Quantity, string Reason, [property: SchemaFormat("date-time")] string At, string By);
+
+public sealed record AllocationView(
+    string Id, string Holder, string Region, string Pollutant, decimal Quantity, string Reference,
+    [property: SchemaFormat("date-time")] string RecordedAt, string RecordedBy, string Status, RevocationView? Revoked);
+
+public sealed record ProposalView(
+    string Id, string Status, string ProposedBy, string Counterparty, string Region, string Pollutant, string Seller, string Buyer,
+    decimal Quantity, decimal UnitPrice, int TermYears, string Method, decimal Amount, string? Reference,
+    [property: SchemaFormat("date-time")] string CreatedAt, [property: SchemaFormat("date-time")] string ExpiresAt,
+    [property: SchemaFormat("date-time")] string? EndedAt, string? EndedBy, TradeView? Trade);
+
+public sealed record ListingView(
+    string Id, string Status, string Region, string Pollutant, string? Seller, decimal Quantity, decimal Remaining, decimal UnitPrice,
+    int TermYears, decimal MinLot, [property: SchemaFormat("date-time")] string CreatedAt, [property: SchemaFormat("date-time")] string ExpiresAt,
+    [property: SchemaFormat("date-time")] string? EndedAt);
+
+public sealed record AuctionView(
+    string Id, string Status, string Region, string Pollutant, decimal Quantity, int TermYears, decimal StartPrice, decimal Increment,
+    decimal MinLot, [property: SchemaFormat("date-time")] string OpensAt, [property: SchemaFormat("date-time")] string ClosesAt,
+    decimal? BestPrice, long Bids, decimal Sold, [property: SchemaFormat("date-time")] string? ClosedAt, IReadOnlyList<BidView> Results);
+
+public sealed record BidView(
+    string Auction, string? Bidder, decimal Quantity, decimal UnitPrice, [property: SchemaFormat("date-time")] string PlacedAt, decimal? Filled,
+    string? Trade);
+
+public sealed record ApplicationView(
+    string Id, string Status, string BankId, string ProductId, string Applicant, decimal Amount, string? Purpose,
+    [property: SchemaFormat("date-time")] string CreatedAt, [property: SchemaFormat("date-time")] string? DecidedAt, string? DecidedBy,
+    string? Reason, string? Loan);
+
+public sealed record LoanView(
+    string Id, string Status, string BankId, string Borrower, string BorrowerRegion, string? ProductId, decimal Amount, decimal AnnualRatePct,
+    int TermMonths, [property: SchemaFormat("date-time")] string GrantedAt, string Month, string? Reference, string? Application,
+    string? Pledge, [property: SchemaFormat("date-time")] string RecordedAt, string RecordedBy, [property: SchemaFormat("date-time")] string? RepaidAt);
+
+public sealed record PledgeView(
+    string Id, string Status, string RequestedBy, string BankId, string Holder, string Region, string Pollutant, decimal Quantity,
+    decimal LoanAmount, string? Reference, [property: SchemaFormat("date-time")] string CreatedAt, string CreatedBy,
+    [property: SchemaFormat("date-time")] string? ExpiresAt, [property: SchemaFormat("date-time")] string? ActivatedAt, string? ActivatedBy,
+    [property: SchemaFormat("date-time")] string? EndedAt, string? EndedBy);
+
+public sealed record HoldingView(string Region, string Pollutant, decimal Held, decimal Pledged, decimal Frozen, decimal Available);
+
+/// <summary>A bank's loan product as <c>BanksApi.View</c> writes it (a test holds the two together against real answers).</summary>
+public sealed record ProductView(
+    string BankId, string ProductId, string Name, string MinGrade, bool AllowUngraded, string MinCreditRating, bool RequirePositiveList,
+    IReadOnlyList<string> Industries, IReadOnlyList<string> Regions, decimal MinAmount, decimal MaxAmount, decimal AnnualRatePct,
+    int TermMonths, ProductPledgeView? Pledge, [property: SchemaFormat("date-time")] string UpdatedAt);
+
+public sealed record ProductPledgeView(IReadOnlyList<string> Pollutants, decimal LoanToValue);

@@ -1,4 +1,4 @@
-# Shared set-up for run.sh and test.sh: checks the tools, installs the pinned Azurite, builds.
+# Shared set-up for run.sh and test.sh: checks the tools, installs the pinned Node tools (Azurite, Redocly CLI), builds.
 # Sourced, not run. Every process a script starts is recorded and stopped by stop_started on exit.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,11 +13,12 @@ require_tools() {
   command -v npm >/dev/null || die "npm is not on PATH"
 }
 
-# npm ci when node_modules is missing or older than package-lock.json (the pinned Azurite).
-install_azurite() {
+# npm ci when node_modules is missing, lacks a tool, or is older than package-lock.json: the pinned Azurite (storage
+# emulator) and Redocly CLI (the OpenAPI document's linter, run by a test).
+install_node_tools() {
   local stamp="$ROOT/node_modules/.package-lock.json"
-  if [[ ! -x "$ROOT/node_modules/.bin/azurite" || ! -f "$stamp" || "$ROOT/package-lock.json" -nt "$stamp" ]]; then
-    log "installing the pinned Azurite (npm ci)"
+  if [[ ! -x "$ROOT/node_modules/.bin/azurite" || ! -x "$ROOT/node_modules/.bin/redocly" || ! -f "$stamp" || "$ROOT/package-lock.json" -nt "$stamp" ]]; then
+    log "installing the pinned Azurite and Redocly CLI (npm ci)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
   fi
 }

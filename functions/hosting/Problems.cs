@@ -97,19 +97,15 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
         return Json.Result(Problem(context, status, title, detail, extensions), status, "application/problem+json; charset=utf-8", headers);
     }
 
-    private static Dictionary<string, object?> Problem(HttpContext context, int status, string title, string detail, Dictionary<string, object?> extensions)
+    private static ProblemView Problem(HttpContext context, int status, string title, string detail, Dictionary<string, object?> extensions)
     {
-        var problem = new Dictionary<string, object?>
+        var errors = extensions.Remove("errors", out var e) ? (IReadOnlyDictionary<string, string[]>?)e : null;
+        return new ProblemView(TypeFor(status), title, status, detail, context.Request.Path.Value)
         {
-            ["type"] = TypeFor(status),
-            ["title"] = title,
-            ["status"] = status,
-            ["detail"] = detail,
-            ["instance"] = context.Request.Path.Value,
+            Errors = errors,
+            TraceId = context.TraceIdentifier,
+            Extensions = extensions.Count > 0 ? extensions : null,
         };
-        foreach (var (key, value) in extensions) problem[key] = value;
-        problem["traceId"] = context.TraceIdentifier;
-        return problem;
     }
 
     /// <summary>
@@ -143,4 +139,21 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
         503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
     };
+}
+
+/// <summary>
+/// An RFC 9457 problem as this API writes it: the standard members, <c>errors</c> per field on a 400, the request's
+/// <c>traceId</c>, and members of its own where useful (<c>available</c> on an oversell, <c>state</c> on a state conflict).
+/// </summary>
+public sealed record ProblemView(string Type, string Title, int Status, string Detail, string? Instance)
+{
+    [Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+    public required string TraceId { get; init; }
+
+    [Newtonsoft.Json.JsonExtensionData]
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object?>? Extensions { get; init; }
 }

@@ -105,6 +105,9 @@ public static class TradingApp
         if (!customHandler && builder.Configuration.GetValue("Trading:Timers", true))
             builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddSingleton(new HostingMode(customHandler));
+        builder.Services.ConfigureHttpJsonOptions(OpenApiDescription.ConfigureJson);
+        builder.Services.AddOpenApi(OpenApiDescription.DocumentName, OpenApiDescription.Configure);
+        OpenApiDescription.KeepContentTypeChecksInHandlers(builder.Services);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -115,14 +118,12 @@ public static class TradingApp
             await context.RequestServices.GetRequiredService<RegionRollups>().StartAsync(context.RequestAborted);
             await next(context);
         });
-        app.MapGet("/", () => Results.Text(customHandler ? "Trading custom handler" : "Trading: see /api/health"));
+        app.MapGet("/", () => Results.Text(customHandler ? "Trading custom handler" : "Trading: see /api/health")).ExcludeFromDescription();
         foreach (var function in FunctionCatalog.All.OfType<HttpFunction>())
         {
-            app.MapMethods("/api/" + function.Route, [function.Method], async context =>
-            {
-                var result = await function.Handler(context);
-                await result.ExecuteAsync(context);
-            }).WithName(function.Name);
+            // Mapped as a route handler (not a RequestDelegate) so that the OpenAPI generator sees the endpoint.
+            var endpoint = app.MapMethods("/api/" + function.Route, [function.Method], (Delegate)function.Handler).WithName(function.Name);
+            OpenApiDescription.Describe(endpoint, function);
         }
         foreach (var timer in FunctionCatalog.All.OfType<TimerFunction>())
         {
@@ -130,9 +131,10 @@ public static class TradingApp
             {
                 var result = await TimerEndpoint.InvokeAsync(context, timer);
                 await result.ExecuteAsync(context);
-            }).WithName(timer.Name);
+            }).WithName(timer.Name).ExcludeFromDescription();
         }
-        app.MapFallback(context => throw new Core.NotFoundException($"No endpoint {context.Request.Method} {context.Request.Path}."));
+        app.MapFallback(context => throw new Core.NotFoundException($"No endpoint {context.Request.Method} {context.Request.Path}."))
+            .ExcludeFromDescription();
         return app;
     }
 }

@@ -44,8 +44,10 @@ public sealed class TelemetryTests : IAsyncLifetime
         _server.Services.GetRequiredService<MeterProvider>().ForceFlush();
         Activity[] spans;
         lock (_spans) spans = [.. _spans];
+        // The ASP.NET Core listener is process-wide: other test classes' servers record trades meanwhile; this server's port tells ours.
         var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("http.route") as string == "/api/trades"
-                                                 && s.GetTagItem("http.response.status_code") is 201);
+                                                 && s.GetTagItem("http.response.status_code") is 201
+                                                 && s.GetTagItem("server.port") is int port && port == _server.BaseAddress.Port);
         var inTrace = spans.Where(s => s.TraceId == request.TraceId).ToList();
         Assert.Contains(inTrace, s => s.Source.Name == "Trading" && s.DisplayName == "market.write trade.recorded");
         var storage = inTrace.Where(s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal)).ToList();

@@ -1,0 +1,30 @@
+namespace Trading.Functions.Hosting;
+
+/// <summary>
+/// What the OpenAPI document says of an HTTP function beyond its method and route: summary, request body, answers,
+/// problem statuses, query parameters, and whether it needs an Idempotency-Key or a caller at all. Declared with the
+/// function (see <see cref="HttpFunction"/>'s builder methods); <see cref="OpenApiDescription"/> turns it into endpoint metadata.
+/// </summary>
+public sealed record ApiDoc
+{
+    public string? Summary { get; init; }
+    public ApiBody? Body { get; init; }
+    public IReadOnlyList<ApiAnswer> Answers { get; init; } = [];
+    public IReadOnlyList<int> Problems { get; init; } = [];
+    public IReadOnlyList<string> Query { get; init; } = [];
+    public bool IdempotencyKey { get; init; }
+    public bool Anonymous { get; init; }
+}
+
+/// <summary>A request body: its type and content type.</summary>
+public sealed record ApiBody(Type Type, string ContentType, bool Optional);
+
+/// <summary>A successful answer: status, body type (null when its shape is not described) and content type.</summary>
+public sealed record ApiAnswer(int Status, Type? Type, string ContentType);
+
+/// <summary>The JSON Schema <c>format</c> of a property written as text, e.g. <c>date-time</c> for a timestamp with its offset.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaFormatAttribute(string format) : Attribute
+{
+    public string Format { get; } = format;
+}
