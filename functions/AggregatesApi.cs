@@ -12,9 +12,12 @@ public static class AggregatesApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("MonthlyAggregates", "GET", "aggregates/monthly", MonthlyAsync),
-        new HttpFunction("PeriodAggregates", "GET", "aggregates/period", PeriodAsync),
-        new HttpFunction("LoanAggregates", "GET", "aggregates/loans", LoansAsync),
+        new HttpFunction("MonthlyAggregates", "GET", "aggregates/monthly", MonthlyAsync)
+            .Summary("A region's trades in one month, against the month before and the same month a year before").Query("region", "month").Returns<FiguresView>(),
+        new HttpFunction("PeriodAggregates", "GET", "aggregates/period", PeriodAsync)
+            .Summary("A region's trades over a range of months, month by month, against the year before").Query("region", "from", "to").Returns<FiguresView>(),
+        new HttpFunction("LoanAggregates", "GET", "aggregates/loans", LoansAsync)
+            .Summary("Green loans granted to a region's firms over a range of months, against the year before").Query("region", "from", "to").Returns<LoanFiguresView>(),
         new TimerFunction("CopyRollups", "30 * * * * *", (services, ct) => services.GetRequiredService<RegionRollups>().CatchUpAsync(ct)),
     ];
 
@@ -37,7 +40,7 @@ public static class AggregatesApi
         var loans = LoanTotals.Of(await context.Service<LoanFigures>().ReadAsync(region, from, to, context.RequestAborted));
         var view = View(await figuresTask, null);
         // Where the range has loans, the summary gains the second figure officials publish.
-        if (loans.Loans > 0) view["summary"] = $"{view["summary"]}；{loans.Sentence()}";
+        if (loans.Loans > 0) view = view with { Summary = $"{view.Summary}；{loans.Sentence()}" };
         return Json.Result(view);
     }
 
@@ -49,28 +52,13 @@ public static class AggregatesApi
         var currentTask = store.ReadAsync(region, from, to, context.RequestAborted);
         var previous = LoanTotals.Of(await store.ReadAsync(region, from.AddYears(-1), to.AddYears(-1), context.RequestAborted));
         var current = LoanTotals.Of(await currentTask);
-        static object Totals(LoanTotals t) => new { firms = t.Firms, loans = t.Loans, amount = t.Amount.Yuan };
-        return Json.Result(new
-        {
-            region = region.Value,
-            from = from.ToString(),
-            to = to.ToString(),
-            firms = current.Firms,
-            loans = current.Loans,
-            amount = current.Amount.Yuan,
-            byBank = current.ByBank.Select(b => new { bankId = b.Bank.Value, firms = b.Firms, loans = b.Loans, amount = b.Amount.Yuan }).ToList(),
-            previousYear = Totals(previous),
-            yoy = new
-            {
-                firmsDelta = current.Firms - previous.Firms,
-                firmsPct = Figures.Percent(current.Firms - previous.Firms, previous.Firms),
-                loansDelta = current.Loans - previous.Loans,
-                loansPct = Figures.Percent(current.Loans - previous.Loans, previous.Loans),
-                amountDelta = (current.Amount.Fen - previous.Amount.Fen) / 100m + 0.00m,
-                amountPct = Figures.Percent(current.Amount.Fen - previous.Amount.Fen, previous.Amount.Fen),
-            },
-            summary = current.Sentence(),
-        });
+        return Json.Result(new LoanFiguresView(region.Value, from.ToString(), to.ToString(), current.Firms, current.Loans, current.Amount.Yuan,
+            current.ByBank.Select(b => new BankLoansView(b.Bank.Value, b.Firms, b.Loans, b.Amount.Yuan)).ToList(),
+            new LoanTotalsView(previous.Firms, previous.Loans, previous.Amount.Yuan),
+            new LoanChangeView(current.Firms - previous.Firms, Figures.Percent(current.Firms - previous.Firms, previous.Firms),
+                current.Loans - previous.Loans, Figures.Percent(current.Loans - previous.Loans, previous.Loans),
+                (current.Amount.Fen - previous.Amount.Fen) / 100m + 0.00m, Figures.Percent(current.Amount.Fen - previous.Amount.Fen, previous.Amount.Fen)),
+            current.Sentence()));
     }
 
     private static async Task<PeriodFigures> ComputeAsync(HttpContext context, RegionPrefix region,
@@ -108,40 +96,17 @@ public static class AggregatesApi
         return default;
     }
 
-    private static object TotalsView(Totals t) => new { trades = t.Trades, quantity = t.Quantity.Tonnes, amount = t.Amount.Yuan };
+    private static FiguresTotalsView TotalsView(Totals t) => new(t.Trades, t.Quantity.Tonnes, t.Amount.Yuan);
 
-    private static object ChangeView(Change c) => new
-    {
-        tradesDelta = c.TradesDelta,
-        tradesPct = c.TradesPct,
-        amountDelta = c.AmountDelta.Fen / 100m + 0.00m,
-        amountPct = c.AmountPct,
-    };
+    private static FiguresChangeView ChangeView(Change c) => new(c.TradesDelta, c.TradesPct, c.AmountDelta.Fen / 100m + 0.00m, c.AmountPct);
 
-    private static Dictionary<string, object?> View(PeriodFigures f, ReportingMonth? month)
-    {
-        var view = new Dictionary<string, object?> { ["region"] = f.Region.Value };
-        if (month is { } m) view["month"] = m.ToString();
-        view["from"] = f.From.ToString();
-        view["to"] = f.To.ToString();
-        view["closed"] = f.Closed;
-        view["trades"] = f.Current.Trades;
-        view["quantity"] = f.Current.Quantity.Tonnes;
-        view["amount"] = f.Current.Amount.Yuan;
-        view["byPollutant"] = f.ByPollutant.Select(p => new { pollutant = p.Pollutant.ToString(), trades = p.Totals.Trades, quantity = p.Totals.Quantity.Tonnes, amount = p.Totals.Amount.Yuan }).ToList();
-        view["previousYear"] = TotalsView(f.PreviousYear);
-        view["yoy"] = ChangeView(f.YearOverYear);
-        if (f.PreviousMonth is { } pm)
-        {
-            view["previousMonth"] = TotalsView(pm);
-            view["mom"] = ChangeView(f.MonthOverMonth!);
-        }
+    private static FiguresView View(PeriodFigures f, ReportingMonth? month) => new(
+        f.Region.Value, month?.ToString(), f.From.ToString(), f.To.ToString(), f.Closed,
+        f.Current.Trades, f.Current.Quantity.Tonnes, f.Current.Amount.Yuan,
+        f.ByPollutant.Select(p => new PollutantFiguresView(p.Pollutant.ToString(), p.Totals.Trades, p.Totals.Quantity.Tonnes, p.Totals.Amount.Yuan)).ToList(),
+        TotalsView(f.PreviousYear), ChangeView(f.YearOverYear),
+        f.PreviousMonth is { } pm ? TotalsView(pm) : null, f.MonthOverMonth is { } mom ? ChangeView(mom) : null,
         // Month by month, with the same month a year before: what the dashboard charts.
-        view["months"] = f.Months.Select(m => new
-        {
-            month = m.Month.ToString(), trades = m.Current.Trades, amount = m.Current.Amount.Yuan, previousYear = TotalsView(m.PreviousYear), yoy = ChangeView(m.YearOverYear),
-        }).ToList();
-        view["summary"] = f.Sentence;
-        return view;
-    }
+        f.Months.Select(m => new MonthFiguresView(m.Month.ToString(), m.Current.Trades, m.Current.Amount.Yuan, TotalsView(m.PreviousYear), ChangeView(m.YearOverYear))).ToList(),
+        f.Sentence);
 }

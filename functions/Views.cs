@@ -150,3 +150,36 @@ public sealed record ProductView(
     int TermMonths, ProductPledgeView? Pledge, [property: SchemaFormat("date-time")] string UpdatedAt);
 
 public sealed record ProductPledgeView(IReadOnlyList<string> Pollutants, decimal LoanToValue);
+
+/// <summary>Trades, quantity (t/a) and amount (CNY) of some period.</summary>
+public sealed record FiguresTotalsView(long Trades, decimal Quantity, decimal Amount);
+
+/// <summary>Change against a base period; percentages to one decimal, null on a zero base.</summary>
+public sealed record FiguresChangeView(long TradesDelta, decimal? TradesPct, decimal AmountDelta, decimal? AmountPct);
+
+public sealed record PollutantFiguresView(string Pollutant, long Trades, decimal Quantity, decimal Amount);
+
+public sealed record MonthFiguresView(string Month, long Trades, decimal Amount, FiguresTotalsView PreviousYear, FiguresChangeView Yoy);
+
+/// <summary>
+/// A region's figures over a range (<c>aggregates/period</c>) or one month (<c>aggregates/monthly</c>, which adds
+/// <c>month</c>, <c>previousMonth</c> and <c>mom</c>; the period leaves them out).
+/// </summary>
+public sealed record FiguresView(
+    string Region,
+    [property: Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)] string? Month,
+    string From, string To, bool Closed, long Trades, decimal Quantity, decimal Amount, IReadOnlyList<PollutantFiguresView> ByPollutant,
+    FiguresTotalsView PreviousYear, FiguresChangeView Yoy,
+    [property: Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)] FiguresTotalsView? PreviousMonth,
+    [property: Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)] FiguresChangeView? Mom,
+    IReadOnlyList<MonthFiguresView> Months, string Summary);
+
+public sealed record LoanTotalsView(long Firms, long Loans, decimal Amount);
+
+public sealed record BankLoansView(string BankId, long Firms, long Loans, decimal Amount);
+
+public sealed record LoanChangeView(long FirmsDelta, decimal? FirmsPct, long LoansDelta, decimal? LoansPct, decimal AmountDelta, decimal? AmountPct);
+
+/// <summary>Green loans granted to a region's firms over a range of months (<c>aggregates/loans</c>), with the year before.</summary>
+public sealed record LoanFiguresView(string Region, string From, string To, long Firms, long Loans, decimal Amount, IReadOnlyList<BankLoansView> ByBank,
+    LoanTotalsView PreviousYear, LoanChangeView Yoy, string Summary);

@@ -140,6 +140,12 @@ public static partial class OpenApiDescription
             if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?)) schema.Format = "decimal";
             if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(SchemaFormatAttribute), inherit: false) is [SchemaFormatAttribute format, ..])
                 schema.Format = format.Format;
+            // A member the answer leaves out when null (Newtonsoft's NullValueHandling.Ignore) is not required.
+            if (context.JsonPropertyInfo is null && schema.Required is { Count: > 0 } required)
+                foreach (var property in context.JsonTypeInfo.Properties)
+                    if (property.AttributeProvider?.GetCustomAttributes(typeof(Newtonsoft.Json.JsonPropertyAttribute), inherit: false)
+                        is [Newtonsoft.Json.JsonPropertyAttribute { NullValueHandling: Newtonsoft.Json.NullValueHandling.Ignore }, ..])
+                        required.Remove(property.Name);
             return Task.CompletedTask;
         });
     }

@@ -171,6 +171,25 @@ public sealed class OpenApiTests(ApiFixture api, ITestOutputHelper log) : IClass
     }
 
     [Fact]
+    public async Task Real_figures_answers_match_their_schemas()
+    {
+        var document = await DocumentAsync();
+        var seller = await api.RegisterEnterpriseAsync();
+        var buyer = await api.RegisterEnterpriseAsync();
+        await api.AllocateAsync(seller.Value, 20m, region: "131005");
+        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 2m, region: "131005"), ApiFixture.Key("openapi-figures"))).Expect(201);
+        var period = (await api.Admin.GetJsonAsync("/api/aggregates/period?region=1310&from=2024-01&to=2024-06")).Expect(200);
+        Assert.Null(period.Body["month"]);
+        Assert.Empty(Errors(await ResponseSchemaAsync(document, "GET", "aggregates/period", 200), period.Text));
+        var monthly = (await api.Admin.GetJsonAsync("/api/aggregates/monthly?region=1310&month=2024-06")).Expect(200);
+        Assert.NotNull(monthly.Body["mom"]);
+        Assert.Empty(Errors(await ResponseSchemaAsync(document, "GET", "aggregates/monthly", 200), monthly.Text));
+        var loans = (await api.Admin.GetJsonAsync("/api/aggregates/loans?region=1310&from=2024-01&to=2024-06")).Expect(200);
+        Assert.Empty(Errors(await ResponseSchemaAsync(document, "GET", "aggregates/loans", 200), loans.Text));
+        Assert.NotEmpty(Errors(await ResponseSchemaAsync(document, "GET", "aggregates/period", 200), Mutated(period.Body, f => f["trades"] = "1")));
+    }
+
+    [Fact]
     public async Task A_described_body_does_not_make_routing_refuse_another_content_type()
     {
         // The document says POST /api/trades takes application/json; the handler, not routing, refuses anything else (400).
