@@ -65,9 +65,13 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             decision = UseCaseRunner.WithAnswer(decision, body);
             if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
                 (binding, boundHere) = await bindings.BindAsync(caller, callerKeyHash, fingerprint!, KeyBindings.Ledger, market.Key, binding, ct);
+            // Loan matches: the holders whose holdings change (and the market, when its prices may) are marked dirty before the commit and touched after it.
+            var matchMarks = MatchMarks.OfMarketChanges(market, decision.Changes.Select(c => c.Row));
+            if (matchMarks.Count > 0) await MatchMarks.MarkAsync(storage, matchMarks, ct);
             await IndexAsync(market, decision.Changes, ct);
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
+                if (matchMarks.Count > 0) await MatchMarks.MarkAsync(storage, matchMarks, ct);
                 var trades = decision.Changes.Count(c => c.Row is Core.Ledger.Trade);
                 if (trades > 0) Telemetry.TradesRecorded.Add(trades, new KeyValuePair<string, object?>("trading.action", useCase.Action));
                 if (decision.Changes.Any(c => c.Row is TradeProposal && c.IfMatch is null)) Telemetry.ProposalsCreated.Add(1);

@@ -60,6 +60,7 @@ public sealed class StorageContext
         Loans = Table("loans");
         LoanFigures = Table("loanfigures");
         Imports = Table("imports");
+        MatchState = Table("matchstate");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -90,11 +91,14 @@ public sealed class StorageContext
     public TableClient Loans { get; }
     public TableClient LoanFigures { get; }
     public TableClient Imports { get; }
+
+    /// <summary>What the incremental RefreshMatches reads: dirty marks, the grade-expiry index, the prices it last used, its last run.</summary>
+    public TableClient MatchState { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, MatchState];
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

@@ -5,6 +5,7 @@ return args switch
 {
     ["aggregates", .. var rest] => await AggregatesBench.RunAsync(rest),
     ["matching", .. var rest] => MatchingBench.Run(rest),
+    ["refresh", .. var rest] => await RefreshBench.RunAsync(rest),
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
     ["market", .. var rest] => await MarketBench.RunAsync(rest),
     _ => Usage(),
@@ -12,6 +13,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | matching [enterprises products [naive-enterprises]] | ledger [count] | market [takes winners]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners]");
     return 2;
 }
