@@ -87,10 +87,10 @@ public sealed record StoredMatch(string ProductKey, string CreditCode, string Na
 /// read through the holder index (one firm) or as the holding rows of one market's partition, prices from day counters.
 /// </para>
 /// <para>
-/// Pairs are written in three steps, each finished for every pair before the next starts: new or changed rows of
-/// <c>matches</c>, then the <c>matches</c> rows they replace or that no longer hold, then <c>matchesbyfirm</c>. A run cut
-/// off leaves the by-firm row (what a firm-scoped run compares with) unchanged, and its dirty marks are deleted only at
-/// the end, so the next run does the same work again.
+/// Pairs are written in two steps, the first finished for every pair before the second starts: the rows of
+/// <c>matches</c> (a product's new and changed rows with the rows they replace or that no longer hold, in transactions of
+/// its partition, upserts first), then <c>matchesbyfirm</c>. A run cut off leaves the by-firm row (what a firm-scoped run
+/// compares with) unchanged, and its dirty marks are deleted only at the end, so the next run does the same work again.
 /// </para>
 /// </summary>
 public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, IEnterpriseStore enterprises, TimeProvider time)
@@ -109,10 +109,19 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(ReportingMonth.ChinaOffset).DateTime);
 
     /// <summary>What one refresh did, for the timer's log and the benchmark.</summary>
-    public sealed record RefreshReport(string Kind, int Products, int FirmsEvaluated, int ProductsEvaluated, int EligiblePairs, int Written, int Deleted, int MarksDrained)
+    public sealed record RefreshReport(string Kind, int Products, int FirmsEvaluated, int ProductsEvaluated, int EligiblePairs, int Written, int Deleted, int MarksDrained, string Phases = "")
     {
         public override string ToString() =>
-            $"{Kind}: {Products} product(s); {FirmsEvaluated} enterprise(s) and {ProductsEvaluated} product(s) re-evaluated: {EligiblePairs} eligible pair(s) among them; {Written} written, {Deleted} removed; {MarksDrained} dirty mark(s) drained.";
+            $"{Kind}: {Products} product(s); {FirmsEvaluated} enterprise(s) and {ProductsEvaluated} product(s) re-evaluated: {EligiblePairs} eligible pair(s) among them; {Written} written, {Deleted} removed; {MarksDrained} dirty mark(s) drained{(Phases.Length > 0 ? " (" + Phases + ")" : "")}.";
+    }
+
+    /// <summary>Elapsed milliseconds of a run's phases, for the log.</summary>
+    private sealed class Phases
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<string> _parts = [];
+        public void Mark(string name) { _parts.Add($"{name} {_watch.ElapsedMilliseconds} ms"); _watch.Restart(); }
+        public override string ToString() => string.Join(", ", _parts);
     }
 
     /// <summary>The RefreshMatches timer: incremental after a recorded run, full on a cold start (or after a long gap).</summary>
@@ -131,26 +140,32 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     {
         var today = Today();
         var now = time.GetUtcNow();
+        var phases = new Phases();
         var marks = await DirtyMarksAsync(ct);
         var all = await products.ListAsync(null, ct);
         var firms = await FirmsUnderAsync(RegionPrefix.All, ct);
         var pledgeMarkets = await PledgeMarketsAsync(all, ct);
         var prices = await ledger.PricesAsync(pledgeMarkets, today, ct);
         var holdings = await ledger.HoldingsInMarketsAsync(pledgeMarkets, ct);
+        phases.Mark("read firms, holdings, prices");
         var matches = Matching.Refresh(new ProductIndex(all), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, today);
+        phases.Mark("evaluate");
 
         // What is stored: every product's partition, and the by-firm table whole (a cold start reads it once to repair it).
         var perProduct = await Bounded.SelectAsync(all, p => QueryAsync(storage.Matches, p.Key, ct), Concurrency, ct);
         var current = Current(perProduct.SelectMany(r => r).Where(r => r.RowKey != AsOfRow), fromMatches: true);
         await foreach (var row in storage.MatchesByFirm.QueryAsync<TableEntity>(cancellationToken: ct)) AddByFirm(current, row, mirrored: false);
+        phases.Mark("read stored pairs");
         var (written, deleted) = await SyncAsync(current, matches, now, ct);
+        phases.Mark("write pairs");
 
         await StorePricesAsync(prices, pledgeMarkets, ct);
         await MatchMarks.ExpiriesAsync(storage, firms, ct);
         await Bounded.SelectAsync(all, async p => { await AsOfAsync(p, now, ct); return 0; }, Concurrency, ct);
         var drained = await DrainAsync(marks, ct);
         await RecordRunAsync(today, now, ct);
-        return new RefreshReport("full", all.Count, firms.Count, all.Count, matches.Count, written, deleted, drained);
+        phases.Mark("prices, expiry index, marks");
+        return new RefreshReport("full", all.Count, firms.Count, all.Count, matches.Count, written, deleted, drained, phases.ToString());
     }
 
     /// <summary>Re-evaluates only what changed since the run of <paramref name="lastDate"/>.</summary>
@@ -158,6 +173,7 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     {
         var today = Today();
         var now = time.GetUtcNow();
+        var phases = new Phases();
         var marks = await DirtyMarksAsync(ct);
         var all = await products.ListAsync(null, ct);
         var firmCodes = new HashSet<string>(StringComparer.Ordinal);
@@ -186,6 +202,7 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
         foreach (var expired in await Bounded.SelectAsync(days, d => KeysOfAsync(storage.MatchState, MatchMarks.ExpiryPartition(d), ct), Concurrency, ct))
             firmCodes.UnionWith(expired);
 
+        phases.Mark("marks, prices, expiries");
         var (written, deleted, pairs) = (0, 0, 0);
         var dirtyProducts = all.Where(p => productKeys.Contains(p.Key)).ToList();
         foreach (var product in dirtyProducts)
@@ -193,13 +210,15 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
             var r = await RefreshProductCoreAsync(product, prices, now, ct);
             (written, deleted, pairs) = (written + r.Written, deleted + r.Deleted, pairs + r.Pairs);
         }
-        var f = await RefreshFirmsCoreAsync(firmCodes.ToList(), all, prices, now, ct);
+        phases.Mark("products");
+        var f = await RefreshFirmsCoreAsync(firmCodes.ToList(), all, prices, now, ct, phases);
         (written, deleted, pairs) = (written + f.Written, deleted + f.Deleted, pairs + f.Pairs);
 
         await StorePricesAsync(fresh, recompute, ct);
         var drained = await DrainAsync(marks, ct);
         await RecordRunAsync(today, now, ct);
-        return new RefreshReport("incremental", all.Count, firmCodes.Count, dirtyProducts.Count, pairs, written, deleted, drained);
+        phases.Mark("drain");
+        return new RefreshReport("incremental", all.Count, firmCodes.Count, dirtyProducts.Count, pairs, written, deleted, drained, phases.ToString());
     }
 
     /// <summary>Re-evaluates one product against the firms it can reach (after the bank edits it).</summary>
@@ -236,16 +255,18 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     }
 
     private async Task<(int Written, int Deleted, int Pairs)> RefreshFirmsCoreAsync(IReadOnlyList<string> codes, IReadOnlyList<LoanProduct> all,
-        IReadOnlyDictionary<MarketId, MarketPrice>? prices, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyDictionary<MarketId, MarketPrice>? prices, DateTimeOffset now, CancellationToken ct, Phases? phases = null)
     {
         if (codes.Count == 0) return (0, 0, 0);
         var pledge = all.Any(p => p.Pledge is not null);
         var loaded = await Bounded.SelectAsync(codes, async code =>
         {
-            var firm = await enterprises.GetAsync(CreditCode.Parse(code), ct);
-            var holdings = firm is not null && pledge ? await ledger.HoldingsOfAsync(Holder.Of(firm.CreditCode), ct) : [];
-            var stored = await QueryAsync(storage.MatchesByFirm, code, ct);
-            return (Firm: firm, Holdings: holdings, Stored: stored);
+            // The firm's row, its holdings and its stored pairs are independent reads: in flight together.
+            var firm = enterprises.GetAsync(CreditCode.Parse(code), ct);
+            var holdings = pledge ? ledger.HoldingsOfAsync(Holder.Of(CreditCode.Parse(code)), ct) : Task.FromResult<IReadOnlyList<MarketHolding>>([]);
+            var stored = QueryAsync(storage.MatchesByFirm, code, ct);
+            await Task.WhenAll(firm, holdings, stored);
+            return (Firm: firm.Result, Holdings: holdings.Result, Stored: stored.Result);
         }, Concurrency, ct);
         if (prices is null)
         {
@@ -258,7 +279,9 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
             f => byCode[f.CreditCode.Value], prices, Today());
         var current = new Dictionary<(string, string), Stored>();
         foreach (var row in loaded.SelectMany(l => l.Stored)) AddByFirm(current, row, mirrored: true);
+        phases?.Mark("firms: read and evaluate");
         var (w, d) = await SyncAsync(current, matches, now, ct);
+        phases?.Mark("firms: write");
         return (w, d, matches.Count);
     }
 
@@ -391,8 +414,8 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
             foreach (var old in have.OtherRowKeys.Append(have.ProductRowKey).Distinct()) deletes.Add((key.Product, old));
             byFirmDeletes.Add((key.Firm, key.Product));
         }
-        await SubmitAsync(storage.Matches, upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)), ct);
-        await SubmitAsync(storage.Matches, deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null)), ct);
+        // A product's new rows and the rows they replace go in one transaction of its partition (upserts first).
+        await SubmitAsync(storage.Matches, upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
         await SubmitAsync(storage.MatchesByFirm, byFirmUpserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e))
             .Concat(byFirmDeletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
         return (upserts.Count, byFirmDeletes.Count);

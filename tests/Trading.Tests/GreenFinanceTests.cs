@@ -260,7 +260,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
             })).Expect(201);
         (await bank.PutJsonAsync("/api/banks/EXP-LF/products/b", Product("B", ["1323"]))).Expect(201);
         await RunRefreshMatchesAsync(server);
-        Assert.Equal([code, lasting], (await StoredAsync(bank, "/api/banks/EXP-LF/products/b", [code, lasting])).Select(x => x.Item1).Order().ToList());
+        Assert.Equal(new[] { code, lasting }.Order(StringComparer.Ordinal), (await StoredAsync(bank, "/api/banks/EXP-LF/products/b", [code, lasting])).Select(x => x.Item1).Order(StringComparer.Ordinal));
 
         clock.Advance(TimeSpan.FromDays(3));
         var run = (await RunRefreshMatchesAsync(server))["Logs"]![0]!.Value<string>()!;
