@@ -36,19 +36,25 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
     public async Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct)
     {
         var entity = ToEntity(enterprise, enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value));
-        // Loan matches: the firm is marked dirty (and its grade's expiry indexed) before its row changes, touched after.
+        // Loan matches: the firm is marked dirty (and its grade's expiry indexed) before its row changes, touched after;
+        // a PUT refused by checkExisting writes nothing.
         var mark = MatchMarks.Firm(enterprise.CreditCode.Value);
-        await MatchMarks.MarkAsync(storage, [mark], ct);
-        await MatchMarks.ExpiriesAsync(storage, [enterprise], ct);
+        var marked = false;
         for (var attempt = 1; ; attempt++)
         {
             var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value), cancellationToken: ct);
             string? oldRegion = null;
+            if (existing.HasValue && existing.Value is not null) checkExisting?.Invoke(FromEntity(existing.Value));
+            if (!marked)
+            {
+                await MatchMarks.MarkAsync(storage, [mark], ct);
+                await MatchMarks.ExpiriesAsync(storage, [enterprise], ct);
+                marked = true;
+            }
             try
             {
                 if (existing.HasValue && existing.Value is not null)
                 {
-                    checkExisting?.Invoke(FromEntity(existing.Value));
                     oldRegion = existing.Value.GetString("Region");
                     await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
                 }
