@@ -601,11 +601,20 @@ public static class MatchMarks
     public static string Market(string marketKey) => MarketPrefix + marketKey;
     public static string ExpiryPartition(DateOnly firstDayExpired) => "exp:" + firstDayExpired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes (or touches: a new ETag) the marks, up to 100 per transaction in the one partition.</summary>
+    /// <summary>
+    /// Writes (or touches: a new ETag) the marks: a few (a market write's holders) as single upserts in flight together,
+    /// more (an import's chunk) up to 100 per transaction in the one partition.
+    /// </summary>
     public static async Task MarkAsync(StorageContext storage, IEnumerable<string> rowKeys, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        foreach (var batch in rowKeys.Distinct(StringComparer.Ordinal).Chunk(100))
+        var keys = rowKeys.Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count <= 16)
+        {
+            await Task.WhenAll(keys.Select(rk => storage.MatchState.UpsertEntityAsync(new TableEntity(DirtyPartition, rk) { ["At"] = now }, TableUpdateMode.Replace, ct)));
+            return;
+        }
+        foreach (var batch in keys.Chunk(100))
             await storage.MatchState.SubmitTransactionAsync(batch.Select(rk => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                 new TableEntity(DirtyPartition, rk) { ["At"] = now })), ct);
     }
