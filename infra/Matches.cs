@@ -624,10 +624,13 @@ public static class MatchMarks
     {
         var rows = firms.Where(f => f.Grade != PerformanceGrade.Ungraded && f.GradeValidUntil is not null)
             .Select(f => (Pk: ExpiryPartition(f.GradeValidUntil!.Value.AddDays(1)), Rk: f.CreditCode.Value)).Distinct();
-        foreach (var day in rows.GroupBy(r => r.Pk))
-            foreach (var batch in day.Chunk(100))
-                await storage.MatchState.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                    new TableEntity(r.Pk, r.Rk))), ct);
+        var batches = rows.GroupBy(r => r.Pk).SelectMany(day => day.Chunk(100)).ToList();
+        await Bounded.SelectAsync(batches, async batch =>
+        {
+            await storage.MatchState.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(r.Pk, r.Rk))), ct);
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
     }
 
     /// <summary>The marks a market write sets: holders (not the reserve) whose holding row changes, and the market when a day counter changes.</summary>
