@@ -87,7 +87,7 @@ public static class RefreshBench
             await BenchHttp.Send(http, HttpMethod.Post, "/api/allocations", JsonSerializer.Serialize(new { holder = "reserve", m.Region, pollutant = m.Pollutant, quantity = 100m, reference = "reserve" }), $"r-{m.Region}-{m.Pollutant}");
             await BenchHttp.Send(http, HttpMethod.Post, "/api/trades", JsonSerializer.Serialize(new
             {
-                region = m.Region, pollutant = m.Pollutant, seller = "reserve", buyer = m.Buyer, quantity = 1m, unitPrice = 3000m + 100 * (m.Region.GetHashCode() & 63),
+                region = m.Region, pollutant = m.Pollutant, seller = "reserve", buyer = m.Buyer, quantity = 1m, unitPrice = 3000m + 100 * (int.Parse(m.Region, CultureInfo.InvariantCulture) % 64),
                 termYears = 5, method = "ReserveSale", tradedAt = recent, reference = "price",
             }), $"t-{m.Region}-{m.Pollutant}");
         });
