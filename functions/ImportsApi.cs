@@ -69,6 +69,7 @@ public static class ImportsApi
             done = job.Processed,
             created = job.Created,
             updated = job.Updated,
+            unchanged = job.Unchanged,
             failed = job.Failed,
             errors = job.Errors.OrderBy(e => e.Row).Select(e => new { row = e.Row, field = e.Field, message = e.Message }).ToList(),
         });

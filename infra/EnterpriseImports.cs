@@ -13,12 +13,14 @@ namespace Trading.Infra;
 
 /// <summary>An import's progress as <c>GET /api/imports/{id}</c> shows it.</summary>
 public sealed record ImportJob(string Id, string CreatedBy, string Fingerprint, bool Done, long Rows, long Processed, long Created, long Updated, long Failed,
-    IReadOnlyList<(long Row, string Field, string Message)> Errors);
+    IReadOnlyList<(long Row, string Field, string Message)> Errors, long Unchanged = 0);
 
 /// <summary>
 /// Bulk import of enterprises from CSV (CsvHelper): the file is kept as a blob, the job's progress as a row, each bad row
-/// as an error row; rows are written in order, in chunks, with bounded concurrency, and the progress saved after each
-/// chunk, so a job cut off by a restart resumes where it stopped (<see cref="ResumeAsync"/>).
+/// as an error row; rows are written in chunks of <see cref="ChunkRows"/> through <see cref="IEnterpriseStore.PutManyAsync"/>
+/// (no read before a write, by-region copies in transactions, bounded concurrency; a firm stored with the same fields is
+/// counted unchanged and not written), and the progress saved after each chunk, so a job cut off by a restart resumes
+/// where it stopped (<see cref="ResumeAsync"/>).
 /// </summary>
 public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore enterprises, TimeProvider time)
 {
@@ -38,7 +40,7 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
         var job = new TableEntity(id, JobRow)
         {
             ["CreatedBy"] = caller.Id, ["Fingerprint"] = fingerprint, ["Role"] = caller.RoleName, ["Subject"] = caller.Subject, ["Rows"] = (long)rows, ["Processed"] = 0L,
-            ["Created"] = 0L, ["Updated"] = 0L, ["Failed"] = 0L, ["Status"] = "running", ["StartedAt"] = time.GetUtcNow(),
+            ["Created"] = 0L, ["Updated"] = 0L, ["Unchanged"] = 0L, ["Failed"] = 0L, ["Status"] = "running", ["StartedAt"] = time.GetUtcNow(),
         };
         try { await storage.Imports.AddEntityAsync(job, ct); }
         catch (RequestFailedException ex) when (ex.Status == 409) { /* the same import started before */ }
@@ -62,38 +64,37 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
         var csv = (await storage.Reports.GetBlobClient($"imports/{id}.csv").DownloadContentAsync(ct)).Value.Content.ToString();
         var processed = job.GetInt64("Processed") ?? 0;
         var (created, updated, failed) = (job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0);
+        var unchanged = job.GetInt64("Unchanged") ?? 0;
         var now = time.GetUtcNow();
         foreach (var chunk in Read(csv).Skip((int)processed).Chunk(ChunkRows))
         {
-            var outcomes = await Bounded.SelectAsync(chunk, async row =>
+            // Validation and scope first (no storage), then one bulk write of the chunk's good rows.
+            var parsed = chunk.Select((long Number, Enterprise? Enterprise, IReadOnlyList<(string, string)> Errors) (row) =>
             {
                 var (enterprise, errors) = EnterpriseRow.Parse(row.Fields, now);
-                if (enterprise is null) return (row.Number, Created: (bool?)null, errors);
-                if (!caller.GovernsRegion(enterprise.Region))
+                if (enterprise is not null && !caller.GovernsRegion(enterprise.Region))
                     return (row.Number, null, [("region", $"region {enterprise.Region} is outside your scope ({caller.Subject})")]);
-                try
-                {
-                    var isNew = await enterprises.PutAsync(enterprise, existing =>
-                    {
-                        if (!caller.GovernsRegion(existing.Region)) throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
-                    }, ct);
-                    return (row.Number, isNew, (IReadOnlyList<(string, string)>)[]);
-                }
-                catch (ForbiddenException ex)
-                {
-                    return (row.Number, null, [("creditCode", ex.Message)]);
-                }
-            }, 32, ct);
-            var errorRows = outcomes.Where(o => o.Created is null)
+                return (row.Number, enterprise, errors);
+            }).ToList();
+            var good = parsed.Where(p => p.Enterprise is not null).ToList();
+            var written = await enterprises.PutManyAsync(good.Select(p => p.Enterprise!).ToList(), existing =>
+                caller.GovernsRegion(existing.Region) ? null : $"{existing.CreditCode} is registered in a region outside your scope.", ct);
+            var byRow = good.Zip(written).ToDictionary(x => x.First.Number, x => x.Second);
+            var outcomes = parsed.Select((long Number, PutOutcome Outcome, IReadOnlyList<(string, string)> errors) (p) => p.Enterprise is null ? (p.Number, PutOutcome.Refused, p.Errors)
+                : byRow[p.Number] is { Outcome: PutOutcome.Refused } refused ? (p.Number, PutOutcome.Refused, [("creditCode", refused.Error!)])
+                : (p.Number, byRow[p.Number].Outcome, (IReadOnlyList<(string, string)>)[])).ToList();
+            var errorRows = outcomes.Where(o => o.Outcome == PutOutcome.Refused)
                 .SelectMany(o => o.errors.Select((e, i) => new TableEntity(id, $"err:{o.Number:D6}:{i:D2}") { ["Row"] = o.Number, ["Field"] = e.Item1, ["Message"] = e.Item2 }))
                 .ToList();
             foreach (var batch in errorRows.Chunk(100))
                 await storage.Imports.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
             processed += chunk.Length;
-            created += outcomes.Count(o => o.Created == true);
-            updated += outcomes.Count(o => o.Created == false);
-            failed += outcomes.Count(o => o.Created is null);
+            created += outcomes.Count(o => o.Outcome == PutOutcome.Created);
+            updated += outcomes.Count(o => o.Outcome == PutOutcome.Updated);
+            unchanged += outcomes.Count(o => o.Outcome == PutOutcome.Unchanged);
+            failed += outcomes.Count(o => o.Outcome == PutOutcome.Refused);
             job["Processed"] = processed;
+            job["Unchanged"] = unchanged;
             job["Created"] = created;
             job["Updated"] = updated;
             job["Failed"] = failed;
@@ -120,7 +121,7 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
         await foreach (var e in storage.Imports.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {"err:"} and RowKey lt {"err;"}"), cancellationToken: ct))
             errors.Add((e.GetInt64("Row") ?? 0, e.GetString("Field"), e.GetString("Message")));
         return new ImportJob(id, job.GetString("CreatedBy"), job.GetString("Fingerprint"), job.GetString("Status") == "done", job.GetInt64("Rows") ?? 0, job.GetInt64("Processed") ?? 0,
-            job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0, errors);
+            job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0, errors, job.GetInt64("Unchanged") ?? 0);
     }
 
     public sealed record CsvRow(long Number, IReadOnlyDictionary<string, string?> Fields);

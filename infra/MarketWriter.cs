@@ -64,8 +64,12 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
 
             var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);
-            // Pending rollup marks, the key's binding and index rows are all written before the commit; none depends on another.
+            // Pending rollup marks, loan-match dirty marks, the key's binding and index rows are all written before the
+            // commit; none depends on another.
             var marking = MarkCountersAsync(market, decision.Changes, rollupMarks, ct);
+            // Loan matches: the holders whose holdings change (and the market, when its prices may) are marked dirty before the commit and touched after it.
+            var matchMarks = MatchMarks.OfMarketChanges(market, decision.Changes.Select(c => c.Row));
+            var matchMarking = matchMarks.Count > 0 ? MatchMarks.MarkAsync(storage, matchMarks, ct) : Task.CompletedTask;
             try
             {
                 if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
@@ -74,13 +78,15 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             }
             finally
             {
-                // Never left running unobserved; a failure here is the request's failure unless another one came first.
-                await marking.ContinueWith(_ => { }, TaskScheduler.Default);
+                // Never left running unobserved; a failure there is the request's failure unless another one came first.
+                await Task.WhenAll(marking, matchMarking).ContinueWith(_ => { }, TaskScheduler.Default);
             }
             await marking;
+            await matchMarking;
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
                 if (rollupMarks.Count > 0) rollups.Committed(rollupMarks.Values);
+                if (matchMarks.Count > 0) await MatchMarks.MarkAsync(storage, matchMarks, ct);
                 var trades = decision.Changes.Count(c => c.Row is Core.Ledger.Trade);
                 if (trades > 0) Telemetry.TradesRecorded.Add(trades, new KeyValuePair<string, object?>("trading.action", useCase.Action));
                 if (decision.Changes.Any(c => c.Row is TradeProposal && c.IfMatch is null)) Telemetry.ProposalsCreated.Add(1);

@@ -62,6 +62,7 @@ public sealed class StorageContext
         Imports = Table("imports");
         Rollups = Table("rollups");
         RollupMarks = Table("rollupmarks");
+        MatchState = Table("matchstate");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -94,11 +95,14 @@ public sealed class StorageContext
     public TableClient Imports { get; }
     public TableClient Rollups { get; }
     public TableClient RollupMarks { get; }
+
+    /// <summary>What the incremental RefreshMatches reads: dirty marks, the grade-expiry index, the prices it last used, its last run.</summary>
+    public TableClient MatchState { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState];
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

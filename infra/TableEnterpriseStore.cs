@@ -13,11 +13,19 @@ namespace Trading.Infra;
 /// </summary>
 public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseStore
 {
-    private const string ProfileRow = "profile";
+    /// <summary>
+    /// The row key of a firm's row before it became the credit code. Azurite indexes a lookup by its RowKey first, so a
+    /// row key that every firm shares made each point read or insert a scan of all firms (50,000 imported rows never
+    /// finished); Azure itself finds a row by both keys alike. Rows written under the old key are still read.
+    /// </summary>
+    private const string LegacyProfileRow = "profile";
+
+    private static string ProfileRow(string code) => code;
 
     public async Task<Enterprise?> GetAsync(CreditCode code, CancellationToken ct)
     {
-        var found = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(code.Value, ProfileRow, cancellationToken: ct);
+        var found = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(code.Value, ProfileRow(code.Value), cancellationToken: ct);
+        if (!found.HasValue) found = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(code.Value, LegacyProfileRow, cancellationToken: ct);
         return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
     }
 
@@ -27,16 +35,26 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
     /// </summary>
     public async Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct)
     {
-        var entity = ToEntity(enterprise, enterprise.CreditCode.Value, ProfileRow);
+        var entity = ToEntity(enterprise, enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value));
+        // Loan matches: the firm is marked dirty (and its grade's expiry indexed) before its row changes, touched after;
+        // a PUT refused by checkExisting writes nothing.
+        var mark = MatchMarks.Firm(enterprise.CreditCode.Value);
+        var marked = false;
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow, cancellationToken: ct);
+            var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value), cancellationToken: ct);
             string? oldRegion = null;
+            if (existing.HasValue && existing.Value is not null) checkExisting?.Invoke(FromEntity(existing.Value));
+            if (!marked)
+            {
+                await MatchMarks.MarkAsync(storage, [mark], ct);
+                await MatchMarks.ExpiriesAsync(storage, [enterprise], ct);
+                marked = true;
+            }
             try
             {
                 if (existing.HasValue && existing.Value is not null)
                 {
-                    checkExisting?.Invoke(FromEntity(existing.Value));
                     oldRegion = existing.Value.GetString("Region");
                     await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
                 }
@@ -52,9 +70,92 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
                 try { await storage.EnterprisesByRegion.DeleteEntityAsync(oldRegion, enterprise.CreditCode.Value, ETag.All, ct); }
                 catch (RequestFailedException ex) when (ex.Status == 404) { /* a concurrent PUT removed it */ }
             }
+            await MatchMarks.MarkAsync(storage, [mark], ct);
             return oldRegion is null;
         }
     }
+
+    /// <summary>Bounded concurrency of the bulk write (each firm is its own partition: no transactions across firms).</summary>
+    public const int BulkConcurrency = 32;
+
+    /// <summary>
+    /// Bulk create-or-replace without a read per row: Add first; only on 409 (the firm exists) its row is read, and
+    /// replaced under If-Match only if a field differs. Rows of one firm run in order; different firms run with bounded
+    /// concurrency. The by-region copies are then upserted in transactions of up to 100 per region partition (also for
+    /// unchanged firms, from the stored row: that repairs a copy a stop cut off and changes nothing else).
+    /// </summary>
+    public async Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Func<Enterprise, string?> refuseExisting, CancellationToken ct)
+    {
+        var outcomes = new (PutOutcome Outcome, string? Error)[firms.Count];
+        if (firms.Count == 0) return outcomes;
+        var marks = firms.Select(f => MatchMarks.Firm(f.CreditCode.Value)).ToList();
+        await MatchMarks.MarkAsync(storage, marks, ct);
+        await MatchMarks.ExpiriesAsync(storage, firms, ct);
+
+        var groups = Enumerable.Range(0, firms.Count).GroupBy(i => firms[i].CreditCode.Value, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var finals = await Bounded.SelectAsync(groups, async indexes =>
+        {
+            Enterprise? stored = null;
+            string? oldRegion = null;
+            foreach (var i in indexes)
+            {
+                var (outcome, error, now, before) = await PutOneAsync(firms[i], refuseExisting, ct);
+                outcomes[i] = (outcome, error);
+                if (outcome == PutOutcome.Refused) continue;
+                oldRegion ??= before;
+                stored = now;
+            }
+            return (Stored: stored, OldRegion: oldRegion);
+        }, BulkConcurrency, ct);
+
+        var copies = finals.Where(f => f.Stored is not null).Select(f => ToEntity(f.Stored!, f.Stored!.Region.Value, f.Stored.CreditCode.Value)).ToList();
+        var batches = copies.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+        await Bounded.SelectAsync(batches, async batch =>
+            await storage.EnterprisesByRegion.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct),
+            Bounded.DefaultConcurrency, ct);
+        var moved = finals.Where(f => f.Stored is not null && f.OldRegion is not null && f.OldRegion != f.Stored.Region.Value).ToList();
+        await Bounded.SelectAsync(moved, async f =>
+        {
+            try { await storage.EnterprisesByRegion.DeleteEntityAsync(f.OldRegion!, f.Stored!.CreditCode.Value, ETag.All, ct); }
+            catch (RequestFailedException ex) when (ex.Status == 404) { /* already gone */ }
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+
+        var changed = Enumerable.Range(0, firms.Count).Where(i => outcomes[i].Outcome is PutOutcome.Created or PutOutcome.Updated).Select(i => marks[i]);
+        await MatchMarks.MarkAsync(storage, changed, ct);
+        return outcomes;
+    }
+
+    /// <summary>One row of a bulk write: the outcome, the firm as stored after it, and the region it had before (if it existed).</summary>
+    private async Task<(PutOutcome, string?, Enterprise?, string?)> PutOneAsync(Enterprise firm, Func<Enterprise, string?> refuseExisting, CancellationToken ct)
+    {
+        var entity = ToEntity(firm, firm.CreditCode.Value, ProfileRow(firm.CreditCode.Value));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await storage.Enterprises.AddEntityAsync(entity, ct);
+                return (PutOutcome.Created, null, firm, null);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409) { /* it exists: compare */ }
+            var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(firm.CreditCode.Value, ProfileRow(firm.CreditCode.Value), cancellationToken: ct);
+            if (!existing.HasValue || existing.Value is null) continue; // removed meanwhile: add again
+            var old = FromEntity(existing.Value);
+            if (refuseExisting(old) is { } error) return (PutOutcome.Refused, error, null, null);
+            if (SameFields(old, firm)) return (PutOutcome.Unchanged, null, old, old.Region.Value);
+            try
+            {
+                await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
+                return (PutOutcome.Updated, null, firm, old.Region.Value);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404 && attempt < 10) { /* changed meanwhile: again */ }
+        }
+    }
+
+    /// <summary>Every field a client sets (not <c>UpdatedAt</c>).</summary>
+    private static bool SameFields(Enterprise a, Enterprise b) =>
+        a.Name == b.Name && a.Region == b.Region && a.Industry == b.Industry && a.Grade == b.Grade && a.GradeValidUntil == b.GradeValidUntil
+        && a.PositiveList == b.PositiveList && a.CreditRating == b.CreditRating;
 
     public async Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct)
     {

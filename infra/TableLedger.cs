@@ -73,20 +73,43 @@ public sealed class TableLedger(StorageContext storage) : ILedger
             : new ChainCheck(count, false, previous, count + 1);
     }
 
-    /// <summary>Every holding row of every market (for the hourly refresh of loan matches).</summary>
-    public async Task<Dictionary<string, List<MarketHolding>>> AllHoldingsAsync(CancellationToken ct)
+    /// <summary>
+    /// The enterprises' holding rows of the given markets (for loan matches), by holder: one key-range query of each
+    /// market's partition (<c>holding:</c> rows only, never its trades), with bounded concurrency.
+    /// </summary>
+    public async Task<Dictionary<string, List<MarketHolding>>> HoldingsInMarketsAsync(IReadOnlyList<MarketId> markets, CancellationToken ct)
     {
-        var result = new Dictionary<string, List<MarketHolding>>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {"holding:"} and RowKey lt {"holding;"}");
-        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        var perMarket = await Bounded.SelectAsync(markets, async market =>
         {
-            var holderText = row.GetString("Holder");
-            if (holderText == Holder.ReserveName || !MarketId.TryParse(row.PartitionKey, out var market)) continue;
-            if (!result.TryGetValue(holderText, out var list)) result[holderText] = list = [];
-            list.Add(new MarketHolding(market.Value, LedgerRows.ToHolding(Holder.Of(CreditCode.Parse(holderText)), row)));
+            var rows = new List<MarketHolding>();
+            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(HoldingRange(market), cancellationToken: ct))
+            {
+                var holderText = row.GetString("Holder");
+                if (holderText == Holder.ReserveName) continue;
+                rows.Add(new MarketHolding(market, LedgerRows.ToHolding(Holder.Of(CreditCode.Parse(holderText)), row)));
+            }
+            return rows;
+        }, Bounded.DefaultConcurrency, ct);
+        var result = new Dictionary<string, List<MarketHolding>>(StringComparer.Ordinal);
+        foreach (var h in perMarket.SelectMany(x => x))
+        {
+            if (!result.TryGetValue(h.Holding.Holder.Value, out var list)) result[h.Holding.Holder.Value] = list = [];
+            list.Add(h);
         }
         return result;
     }
+
+    /// <summary>Credit codes of the enterprises holding a row in one market (its partition's <c>holding:</c> range).</summary>
+    public async Task<List<string>> HoldersOfMarketAsync(MarketId market, CancellationToken ct)
+    {
+        var holders = new List<string>();
+        await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(HoldingRange(market), select: ["Holder"], cancellationToken: ct))
+            if (row.GetString("Holder") is { } h && h != Holder.ReserveName) holders.Add(h);
+        return holders;
+    }
+
+    private static string HoldingRange(MarketId market) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {market.Key} and RowKey ge {"holding:"} and RowKey lt {"holding;"}");
 
     /// <summary>
     /// Volume-weighted prices of markets over the 12 months before <paramref name="today"/> (markets without trades in

@@ -6,6 +6,7 @@ return args switch
     ["aggregates", .. var rest] => await AggregatesBench.RunAsync(rest),
     ["regions", .. var rest] => await RegionsBench.RunAsync(rest),
     ["matching", .. var rest] => MatchingBench.Run(rest),
+    ["refresh", .. var rest] => await RefreshBench.RunAsync(rest),
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
     ["market", .. var rest] => await MarketBench.RunAsync(rest),
     _ => Usage(),
@@ -13,6 +14,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | ledger [count] | market [takes winners]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners]");
     return 2;
 }

@@ -67,8 +67,17 @@ public interface IEnterpriseStore
     /// </summary>
     Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct);
 
+    /// <summary>
+    /// Creates or replaces many firms (a bulk import), in the list's order for rows of one firm: a firm already stored with
+    /// the same fields is left as it is (<see cref="PutOutcome.Unchanged"/>); <paramref name="refuseExisting"/> sees a firm
+    /// being replaced and returns an error message to refuse that row (nothing written for it).
+    /// </summary>
+    Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Func<Enterprise, string?> refuseExisting, CancellationToken ct);
+
     Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct);
 }
+
+public enum PutOutcome { Created, Updated, Unchanged, Refused }
 
 /// <summary>One page of a list and the token for the next (null at the end).</summary>
 public sealed record ListPage<T>(IReadOnlyList<T> Items, string? ContinuationToken);

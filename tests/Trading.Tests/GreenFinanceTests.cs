@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using Microsoft.Extensions.Time.Testing;
+using Trading.Infra;
 using Trading.Tests.Support;
 
 namespace Trading.Tests;
@@ -157,6 +159,115 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.DoesNotContain((await bank.GetJsonAsync("/api/banks/HX-LF/products/tn/eligible")).Body["items"]!, i => i["creditCode"]!.Value<string>() == holder);
         var why = (await bank.GetJsonAsync($"/api/banks/HX-LF/products/tn/eligibility/{holder}")).Body;
         Assert.Contains(why["reasons"]!.Values<string>(), r => r!.Contains("below the product's minimum", StringComparison.Ordinal));
+    }
+
+    private static async Task<JObject> RunRefreshMatchesAsync(TestServer server)
+    {
+        using var host = server.Client();
+        return (await host.PostJsonAsync("/RefreshMatches", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""")).Expect(200).Body;
+    }
+
+    private static async Task ImportAsync(HttpClient client, string csv, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/imports/enterprises") { Content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv") };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(202, (int)response.StatusCode);
+        var id = JObject.Parse(await response.Content.ReadAsStringAsync())["id"]!.Value<string>();
+        for (var i = 0; i < 600; i++)
+        {
+            await Task.Delay(100);
+            var job = (await client.GetJsonAsync($"/api/imports/{id}")).Expect(200).Body;
+            if (job["status"]!.Value<string>() == "done") { Assert.Equal(0, job["failed"]!.Value<long>()); return; }
+        }
+        Assert.Fail("the import did not finish");
+    }
+
+    /// <summary>The stored eligible firms of a product, as (credit code, limit), restricted to <paramref name="firms"/>.</summary>
+    private static async Task<List<(string, decimal)>> StoredAsync(HttpClient bank, string product, IReadOnlyCollection<string> firms) =>
+        (await bank.GetJsonAsync($"{product}/eligible?pageSize=1000")).Expect(200).Body["items"]!
+        .Where(i => firms.Contains(i["creditCode"]!.Value<string>()!)).Select(i => (i["creditCode"]!.Value<string>()!, i["limit"]!.Value<decimal>())).Order().ToList();
+
+    /// <summary>A fresh evaluation of every pair (the explain endpoint stores nothing), as (credit code, limit) of the eligible ones.</summary>
+    private static async Task<List<(string, decimal)>> EvaluatedAsync(HttpClient bank, string product, IReadOnlyCollection<string> firms)
+    {
+        var result = new List<(string, decimal)>();
+        foreach (var firm in firms)
+        {
+            var why = (await bank.GetJsonAsync($"{product}/eligibility/{firm}")).Expect(200).Body;
+            if (why["eligible"]!.Value<bool>()) result.Add((firm, why["limit"]!.Value<decimal>()));
+        }
+        return result.Order().ToList();
+    }
+
+    [Fact]
+    public async Task An_incremental_RefreshMatches_after_edits_trades_and_pledges_stores_what_a_full_evaluation_gives()
+    {
+        using var bank = api.Server.Client(await api.IssueKeyAsync("bank", "INC-LF"));
+        const string region = "132201";
+        var firms = new List<string>();
+        foreach (var grade in new[] { "A", "B", "B", "C", "BMinus", "A" }) firms.Add(await FirmAsync(grade, region));
+        await api.AllocateAsync(firms[0], 40m, region, "SO2");
+        await api.AllocateAsync(firms[1], 60m, region, "SO2");
+        await api.AllocateAsync("reserve", 50m, region, "SO2");
+        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", firms[2], 10m, 4000m, 5, region, "SO2", RecentDay, "ReserveSale"), ApiFixture.Key("inc-price"))).Expect(201);
+        var plain = "/api/banks/INC-LF/products/plain";
+        var pledge = "/api/banks/INC-LF/products/pledge";
+        (await bank.PutJsonAsync(plain, Product("B", ["1322"]))).Expect(201);
+        (await bank.PutJsonAsync(pledge, Product("B", ["13"], new { pollutants = new[] { "SO2" }, loanToValue = 0.8m }, minAmount: 200_000m))).Expect(201);
+        Assert.Contains("eligible pair(s)", (await RunRefreshMatchesAsync(api.Server))["Logs"]![0]!.Value<string>());
+
+        // Changes the timer must find: firm edits by import (no refresh at once), trades moving holdings, a new firm,
+        // and a product edit.
+        var newcomer = ApiFixture.NewCreditCode(region).Value;
+        var csv = "creditCode,name,region,industry,grade,gradeValidUntil,positiveList,creditRating\n"
+                  + $"{firms[3]},升级,{region},IndustrialCoating,A,2099-12-31,是,Blue\n"
+                  + $"{firms[0]},降级,{region},IndustrialCoating,D,2099-12-31,是,Blue\n"
+                  + $"{firms[5]},改名,{region},IndustrialCoating,A,2099-12-31,是,Green\n"
+                  + $"{newcomer},新企业,{region},IndustrialCoating,B,2099-12-31,否,Blue\n";
+        await ImportAsync(api.Admin, csv, "inc-edits");
+        firms.Add(newcomer);
+        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(firms[1], firms[4], 45m, 4000m, 1, region, "SO2", RecentDay), ApiFixture.Key("inc-sale"))).Expect(201);
+        (await bank.PutJsonAsync(plain, Product("A", ["1322"]))).Expect(200);
+
+        var run = (await RunRefreshMatchesAsync(api.Server))["Logs"]![0]!.Value<string>()!;
+        Assert.StartsWith("incremental", run);
+        foreach (var product in new[] { plain, pledge })
+            Assert.Equal(await EvaluatedAsync(bank, product, firms), await StoredAsync(bank, product, firms));
+        var mine = (await api.Admin.GetJsonAsync($"/api/enterprises/{firms[3]}/eligible-products")).Expect(200).Body["items"]!;
+        Assert.Contains(mine, i => i["productId"]!.Value<string>() == "plain");
+
+        // And globally: a full evaluation of every product and firm of this fixture finds nothing to change.
+        var full = await api.Server.Services.GetRequiredService<MatchRefresher>().RefreshFullAsync(CancellationToken.None);
+        Assert.Equal((0, 0), (full.Written, full.Deleted));
+    }
+
+    [Fact]
+    public async Task A_grade_that_expires_between_runs_is_dropped_by_the_next_incremental_RefreshMatches()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await api.StartServerAsync(b => b.Services.AddSingleton<TimeProvider>(clock));
+        using var admin = server.Client(ApiFixture.AdminKey);
+        using var bank = server.Client(await api.IssueKeyAsync("bank", "EXP-LF"));
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var code = ApiFixture.NewCreditCode("132301").Value;
+        var lasting = ApiFixture.NewCreditCode("132301").Value;
+        foreach (var (firm, until) in new[] { (code, today.AddDays(1)), (lasting, today.AddDays(400)) })
+            (await admin.PutJsonAsync($"/api/enterprises/{firm}", new
+            {
+                name = "到期企业", region = "132301", industry = "Cement", grade = "B", gradeValidUntil = until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                positiveList = true, creditRating = "Blue",
+            })).Expect(201);
+        (await bank.PutJsonAsync("/api/banks/EXP-LF/products/b", Product("B", ["1323"]))).Expect(201);
+        await RunRefreshMatchesAsync(server);
+        Assert.Equal(new[] { code, lasting }.Order(StringComparer.Ordinal), (await StoredAsync(bank, "/api/banks/EXP-LF/products/b", [code, lasting])).Select(x => x.Item1).Order(StringComparer.Ordinal));
+
+        clock.Advance(TimeSpan.FromDays(3));
+        var run = (await RunRefreshMatchesAsync(server))["Logs"]![0]!.Value<string>()!;
+        Assert.StartsWith("incremental", run);
+        Assert.Equal([lasting], (await StoredAsync(bank, "/api/banks/EXP-LF/products/b", [code, lasting])).Select(x => x.Item1).ToList());
+        var why = (await bank.GetJsonAsync($"/api/banks/EXP-LF/products/b/eligibility/{code}")).Body;
+        Assert.Contains(why["reasons"]!.Values<string>(), r => r!.Contains("expired", StringComparison.Ordinal));
     }
 
     [Fact]

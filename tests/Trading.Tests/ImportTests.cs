@@ -78,6 +78,28 @@ public sealed class ImportTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task The_same_rows_under_another_key_are_counted_unchanged_and_not_written_and_a_changed_row_is_updated()
+    {
+        var codes = Enumerable.Range(0, 20).Select(_ => ApiFixture.NewCreditCode("139701").Value).ToList();
+        string Csv(string grade) => "creditCode,name,region,industry,grade,gradeValidUntil,positiveList,creditRating\n"
+            + string.Concat(codes.Select((c, i) => $"{c},企业{i},139701,Cement,{(i == 0 ? grade : "B")},2027-12-31,是,Blue\n"));
+        var first = await WaitDoneAsync(api.Admin, (await PostCsvAsync(api.Admin, Csv("B"), "same-1")).Expect(202).Body["id"]!.Value<string>()!);
+        Assert.Equal((20L, 0L, 0L), (first["created"]!.Value<long>(), first["updated"]!.Value<long>(), first["unchanged"]!.Value<long>()));
+        var before = (await api.Admin.GetJsonAsync($"/api/enterprises/{codes[5]}")).Expect(200).Body["updatedAt"]!.Value<string>();
+
+        var again = await WaitDoneAsync(api.Admin, (await PostCsvAsync(api.Admin, Csv("B"), "same-2")).Expect(202).Body["id"]!.Value<string>()!);
+        Assert.Equal((0L, 0L, 20L, 0L), (again["created"]!.Value<long>(), again["updated"]!.Value<long>(), again["unchanged"]!.Value<long>(), again["failed"]!.Value<long>()));
+        Assert.Equal(before, (await api.Admin.GetJsonAsync($"/api/enterprises/{codes[5]}")).Body["updatedAt"]!.Value<string>());
+
+        var changed = await WaitDoneAsync(api.Admin, (await PostCsvAsync(api.Admin, Csv("A"), "same-3")).Expect(202).Body["id"]!.Value<string>()!);
+        Assert.Equal((0L, 1L, 19L), (changed["created"]!.Value<long>(), changed["updated"]!.Value<long>(), changed["unchanged"]!.Value<long>()));
+        Assert.Equal("A", (await api.Admin.GetJsonAsync($"/api/enterprises/{codes[0]}")).Body["grade"]!.Value<string>());
+        var listed = (await api.Admin.GetJsonAsync("/api/enterprises?region=139701&pageSize=100")).Expect(200).Body["items"]!;
+        Assert.Equal(20, listed.Count());
+        Assert.Contains(listed, i => i["creditCode"]!.Value<string>() == codes[0] && i["grade"]!.Value<string>() == "A");
+    }
+
+    [Fact]
     public async Task Rows_outside_an_officials_scope_fail_with_a_row_error_and_a_bad_header_is_400()
     {
         using var official = api.Server.Client(await api.IssueKeyAsync("official", "1398"));

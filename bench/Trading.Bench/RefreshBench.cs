@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Trading.Core.Primitives;
+using Trading.Infra;
+using Trading.Tests.Support;
+
+namespace Trading.Bench;
+
+/// <summary>
+/// RefreshMatches end to end on a real Azurite, through the app's own code: products by <c>PUT</c>, firms by the CSV
+/// import, rights by allocations and reserve sales (prices), all over HTTP; then the full refresh (a cold start), then
+/// 100 enterprise edits (a second import), then the incremental refresh, timed in the same run; then a second full
+/// refresh, which must find nothing to write (the incremental result equals a full evaluation).
+/// </summary>
+public static class RefreshBench
+{
+    private static readonly string[] s_provinces = ["13", "14", "15", "21", "32"];
+    private static readonly string[] s_banks = ["ICBC-LF", "ABC-LF", "CCB-LF", "BOC-LF", "HX-LF"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        var (firmCount, productCount, edits, holders) = (Arg(0, 20_000), Arg(1, 200), Arg(2, 100), Arg(3, 1_000));
+        var azurite = await Azurite.Shared;
+        var prefix = $"mref{firmCount}x{productCount}";
+        Console.WriteLine($"Azurite on 127.0.0.1:{azurite.TablePort}; {Environment.ProcessorCount} cores; {firmCount:N0} enterprises × {productCount} products, {holders:N0} holders, {edits} edits");
+        await using var server = await BenchServer.StartAsync(azurite.ConnectionString, prefix);
+        var http = server.Http;
+        var random = new Random(2026);
+        var setup = Stopwatch.StartNew();
+
+        // Regions: 5 provinces × 8 cities × 5 counties.
+        string City(string p, int c) => p + (c + 1).ToString("D2", CultureInfo.InvariantCulture);
+        string County(string city, int k) => city + (k + 1).ToString("D2", CultureInfo.InvariantCulture);
+        var industries = Enum.GetValues<Industry>();
+
+        // 1. Products, before the firms (a PUT refreshes its product at once).
+        var pledgeProducts = 0;
+        for (var i = 0; i < productCount; i++)
+        {
+            var p = s_provinces[random.Next(s_provinces.Length)];
+            string[] regions = random.Next(20) switch { < 13 => [City(p, random.Next(8))], < 19 => [p], _ => [] };
+            string[] inds = random.Next(10) < 7 ? Enumerable.Range(0, 1 + random.Next(5)).Select(_ => industries[random.Next(industries.Length)].ToString()).Distinct().ToArray() : [];
+            var pledge = random.Next(5) == 0;
+            if (pledge) pledgeProducts++;
+            var body = new
+            {
+                name = $"绿色贷款 {i}", minGrade = new[] { "A", "B", "B", "BMinus", "C" }[random.Next(5)], allowUngraded = random.Next(10) == 0,
+                minCreditRating = random.Next(4) == 0 ? "Green" : "Blue", requirePositiveList = random.Next(4) == 0, industries = inds, regions,
+                minAmount = 100_000m, maxAmount = 10_000_000m + 1_000_000m * random.Next(10), annualRatePct = 3.45m, termMonths = 36,
+                pledge = pledge ? new { pollutants = new[] { random.Next(2) == 0 ? "NOx" : "COD" }, loanToValue = 0.7m } : null,
+            };
+            await BenchHttp.Send(http, HttpMethod.Put, $"/api/banks/{s_banks[i % s_banks.Length]}/products/p{i}", JsonSerializer.Serialize(body));
+        }
+
+        // 2. Firms by CSV import.
+        var grades = new (string Grade, int Weight)[] { ("APlus", 1), ("A", 2), ("Leading", 1), ("B", 15), ("BMinus", 10), ("C", 30), ("D", 11), ("", 30) };
+        string Pick((string, int)[] items) { var n = random.Next(items.Sum(x => x.Item2)); foreach (var (v, w) in items) { if (n < w) return v; n -= w; } return items[^1].Item1; }
+        var ratings = new (string, int)[] { ("Green", 40), ("Blue", 45), ("Yellow", 10), ("Red", 4), ("Black", 1) };
+        var firms = new List<string[]>(firmCount);
+        for (var i = 0; i < firmCount; i++)
+        {
+            var p = s_provinces[random.Next(s_provinces.Length)];
+            var region = County(City(p, random.Next(8)), random.Next(5));
+            var code = CreditCode.FromBody("91" + region + i.ToString("D9", CultureInfo.InvariantCulture)).Value;
+            var grade = Pick(grades);
+            var industry = grade == "" || random.Next(10) < 3 ? "Other" : industries[random.Next(industries.Length - 1)].ToString();
+            var until = grade == "" ? "" : new DateOnly(2026, 12, 31).AddDays(random.Next(700)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            firms.Add([code, $"企业{i}", region, industry, grade, until, random.Next(10) < 3 ? "是" : "否", Pick(ratings)]);
+        }
+        await ImportAsync(http, firms, "bench-firms");
+        Console.WriteLine($"setup: {productCount} products ({pledgeProducts} pledge), {firmCount:N0} firms imported: {setup.Elapsed.TotalSeconds:0.0} s");
+
+        // 3. Rights: holders get NOx or COD in their county's market; each such market gets a reserve sale (its price).
+        var recent = DateTimeOffset.UtcNow.AddDays(-10).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'10:00:00+08:00", CultureInfo.InvariantCulture);
+        var holding = firms.OrderBy(_ => random.Next()).Take(holders).Select(f => (Code: f[0], Region: f[2], Pollutant: random.Next(2) == 0 ? "NOx" : "COD", Tonnes: 5 + random.Next(200))).ToList();
+        await Parallel.ForEachAsync(holding, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (h, _) =>
+            await BenchHttp.Send(http, HttpMethod.Post, "/api/allocations", JsonSerializer.Serialize(new { holder = h.Code, region = h.Region, pollutant = h.Pollutant, quantity = (decimal)h.Tonnes, reference = "permit" }), $"a-{h.Code}"));
+        var markets = holding.Select(h => (h.Region, h.Pollutant, Buyer: h.Code)).DistinctBy(m => (m.Region, m.Pollutant)).ToList();
+        await Parallel.ForEachAsync(markets, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, _) =>
+        {
+            await BenchHttp.Send(http, HttpMethod.Post, "/api/allocations", JsonSerializer.Serialize(new { holder = "reserve", m.Region, pollutant = m.Pollutant, quantity = 100m, reference = "reserve" }), $"r-{m.Region}-{m.Pollutant}");
+            await BenchHttp.Send(http, HttpMethod.Post, "/api/trades", JsonSerializer.Serialize(new
+            {
+                region = m.Region, pollutant = m.Pollutant, seller = "reserve", buyer = m.Buyer, quantity = 1m, unitPrice = 3000m + 100 * (int.Parse(m.Region, CultureInfo.InvariantCulture) % 64),
+                termYears = 5, method = "ReserveSale", tradedAt = recent, reference = "price",
+            }), $"t-{m.Region}-{m.Pollutant}");
+        });
+        Console.WriteLine($"setup: {holding.Count:N0} holders in {markets.Count} markets with a price: {setup.Elapsed.TotalSeconds:0.0} s");
+
+        var refresher = server.App.Services.GetRequiredService<MatchRefresher>();
+        var watch = Stopwatch.StartNew();
+        var full = await refresher.RefreshAllAsync(CancellationToken.None);
+        var fullSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"full refresh (cold start): {fullSeconds:0.00} s — {full[0]}");
+
+        // 4. Edits: a second import changing grades, ratings, industries or names of random firms.
+        var edited = firms.OrderBy(_ => random.Next()).Take(edits).Select(f =>
+        {
+            var row = (string[])f.Clone();
+            switch (random.Next(4))
+            {
+                case 0: row[4] = row[4] is "C" or "" ? "B" : "C"; row[5] = row[4] == "" ? "" : "2027-06-30"; if (row[3] == "Other") row[3] = "Cement"; break;
+                case 1: row[7] = row[7] == "Green" ? "Yellow" : "Green"; break;
+                case 2: row[3] = row[3] == "Cement" ? "Glass" : "Cement"; break;
+                default: row[1] += "（更名）"; row[6] = row[6] == "是" ? "否" : "是"; break;
+            }
+            return row;
+        }).ToList();
+        await ImportAsync(http, edited, "bench-edits");
+
+        watch.Restart();
+        var incremental = await refresher.RefreshAllAsync(CancellationToken.None);
+        var incrementalSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"incremental refresh after {edits} edits: {incrementalSeconds:0.00} s — {incremental[0]}");
+
+        // 5. Exactness: a full evaluation now must find everything stored as it should be.
+        watch.Restart();
+        var check = await refresher.RefreshFullAsync(CancellationToken.None);
+        Console.WriteLine($"full refresh again (check): {watch.Elapsed.TotalSeconds:0.00} s — {check}");
+        var exact = check.Written == 0 && check.Deleted == 0;
+        Console.WriteLine();
+        Console.WriteLine("| enterprises × products | full refresh (cold start) | incremental after edits | incremental / full | check: full again writes |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine($"| {firmCount:N0} × {productCount} | {fullSeconds:0.00} s | {incrementalSeconds:0.00} s ({edits} edits) | **{incrementalSeconds / fullSeconds * 100:0.0} %** | {check.Written} written, {check.Deleted} removed |");
+        Console.WriteLine(exact ? "exact: the stored matches equal a full evaluation" : "NOT EXACT: a full evaluation changed stored matches");
+        return exact ? 0 : 1;
+    }
+
+    private static async Task ImportAsync(HttpClient http, List<string[]> rows, string key)
+    {
+        var csv = new StringBuilder("creditCode,name,region,industry,grade,gradeValidUntil,positiveList,creditRating\n");
+        foreach (var r in rows) csv.AppendJoin(',', r).Append('\n');
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/imports/enterprises") { Content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv") };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await http.SendAsync(request);
+        if ((int)response.StatusCode != 202) throw new InvalidOperationException($"import: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        while (true)
+        {
+            await Task.Delay(250);
+            var job = JsonDocument.Parse(await http.GetStringAsync($"/api/imports/{id}")).RootElement;
+            if (job.GetProperty("status").GetString() != "done") continue;
+            if (job.GetProperty("failed").GetInt64() > 0) throw new InvalidOperationException("import rows failed: " + job.GetProperty("errors"));
+            return;
+        }
+    }
+}
