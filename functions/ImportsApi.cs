@@ -77,14 +77,24 @@ public static class ImportsApi
 }
 
 /// <summary>Runs import jobs in the background, one at a time; at start it resumes the jobs a stop cut off.</summary>
-public sealed class ImportWorker(EnterpriseImports imports, ILogger<ImportWorker> logger) : BackgroundService
+public sealed class ImportWorker(StorageContext storage, EnterpriseImports imports, ILogger<ImportWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try { await imports.ResumeAsync(stoppingToken); }
-        catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !stoppingToken.IsCancellationRequested)
+        // Imports a stopped instance left running resume once storage answers.
+        for (var attempt = 1; ; attempt++)
         {
-            logger.LogWarning("Resuming imports failed ({Error}); they resume at the next start", ex.Message);
+            try
+            {
+                await storage.EnsureCreatedAsync(stoppingToken);
+                await imports.ResumeAsync(stoppingToken);
+                break;
+            }
+            catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) && !stoppingToken.IsCancellationRequested)
+            {
+                if (attempt == 1) logger.LogWarning("Resuming imports waits for storage ({Error})", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
         }
         await foreach (var id in imports.Queue.ReadAllAsync(stoppingToken))
         {

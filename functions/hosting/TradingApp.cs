@@ -89,6 +89,7 @@ public static class TradingApp
         builder.Services.AddSingleton<LoanFigures>();
         builder.Services.AddSingleton<BankWriter>();
         builder.Services.AddSingleton<EnterpriseImports>();
+        builder.Services.AddHostedService<StorageStarter>();
         builder.Services.AddHostedService<Trading.Functions.ImportWorker>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton(new EntraAuthOptions(EntraAuth.Configure(builder)));
