@@ -15,9 +15,9 @@ public static class BanksApi
         new HttpFunction("PutProduct", "PUT", "banks/{bankId}/products/{productId}", PutAsync).Accepts<LoanProductInput>().Returns<ProductView>(200, 201).Problems(422),
         new HttpFunction("GetProduct", "GET", "banks/{bankId}/products/{productId}", GetAsync).Returns<ProductView>(),
         new HttpFunction("ListProducts", "GET", "banks/{bankId}/products", ListAsync).Returns<Page<ProductView>>(),
-        new HttpFunction("EligibleFirms", "GET", "banks/{bankId}/products/{productId}/eligible", EligibleAsync).Paged(),
-        new HttpFunction("ExplainEligibility", "GET", "banks/{bankId}/products/{productId}/eligibility/{creditCode}", ExplainAsync),
-        new HttpFunction("EligibleProducts", "GET", "enterprises/{creditCode}/eligible-products", EligibleProductsAsync),
+        new HttpFunction("EligibleFirms", "GET", "banks/{bankId}/products/{productId}/eligible", EligibleAsync).Paged().Returns<EligibleFirmsView>(),
+        new HttpFunction("ExplainEligibility", "GET", "banks/{bankId}/products/{productId}/eligibility/{creditCode}", ExplainAsync).Returns<EligibilityView>(),
+        new HttpFunction("EligibleProducts", "GET", "enterprises/{creditCode}/eligible-products", EligibleProductsAsync).Returns<Page<EligibleProductView>>(),
         new TimerFunction("RefreshMatches", "0 0 * * * *", (services, ct) => services.GetRequiredService<MatchRefresher>().RefreshAllAsync(ct)),
     ];
 
@@ -64,7 +64,7 @@ public static class BanksApi
         var bank = BankOf(context);
         RequireOwnBank(caller, bank);
         var list = await context.Service<ProductStore>().ListAsync(bank, context.RequestAborted);
-        return Json.Result(new { items = list.Select(View).ToList(), continuationToken = (string?)null });
+        return Json.Result(new Page<ProductView>(list.Select(View).ToList(), null));
     }
 
     private static async Task<IResult> EligibleAsync(HttpContext context)
@@ -77,16 +77,9 @@ public static class BanksApi
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();
         var (items, token, asOf) = await context.Service<MatchRefresher>().EligibleAsync(product, pageSize, context.Query("continuationToken"), context.RequestAborted);
-        return Json.Result(new
-        {
-            asOf = asOf is { } a ? Timestamps.Format(a) : null,
-            items = items.Select(m => new
-            {
-                creditCode = m.CreditCode, name = m.Name, region = m.Region, industry = m.Industry, grade = m.Grade,
-                creditRating = m.CreditRating, positiveList = m.PositiveList, limit = Money.FromFen(m.LimitFen).Yuan,
-            }).ToList(),
-            continuationToken = token,
-        });
+        return Json.Result(new EligibleFirmsView(asOf is { } a ? Timestamps.Format(a) : null,
+            items.Select(m => new EligibleFirmView(m.CreditCode, m.Name, m.Region, m.Industry, m.Grade, m.CreditRating, m.PositiveList, Money.FromFen(m.LimitFen).Yuan)).ToList(),
+            token));
     }
 
     private static async Task<IResult> ExplainAsync(HttpContext context)
@@ -98,15 +91,8 @@ public static class BanksApi
         if (!CreditCode.TryParse(context.Request.RouteValues["creditCode"] as string, out var code, out var error)) throw ValidationException.For("creditCode", error);
         var firm = await context.Service<IEnterpriseStore>().GetAsync(code, context.RequestAborted) ?? throw new NotFoundException($"No enterprise {code}.");
         var result = await context.Service<MatchRefresher>().ExplainAsync(product, firm, context.RequestAborted);
-        return Json.Result(new
-        {
-            eligible = result.Eligible,
-            limit = result.Limit?.Yuan,
-            reasons = result.Reasons,
-            notes = result.Notes,
-            gradeInForce = result.GradeInForce.ToString(),
-            asOf = Timestamps.Format(context.Now()),
-        });
+        return Json.Result(new EligibilityView(result.Eligible, result.Limit?.Yuan, result.Reasons, result.Notes, result.GradeInForce.ToString(),
+            Timestamps.Format(context.Now())));
     }
 
     private static async Task<IResult> EligibleProductsAsync(HttpContext context)
@@ -115,39 +101,24 @@ public static class BanksApi
         var firm = await EnterprisesApi.FindVisibleAsync(context, caller, context.Request.RouteValues["creditCode"] as string);
         var store = context.Service<ProductStore>();
         var matches = await context.Service<MatchRefresher>().OfFirmAsync(firm.CreditCode, context.RequestAborted);
-        var items = new List<object>();
+        var items = new List<EligibleProductView>();
         foreach (var m in matches.OrderByDescending(m => m.LimitFen).ThenBy(m => m.ProductKey, StringComparer.Ordinal))
         {
             var parts = m.ProductKey.Split('|');
             if (!BankId.TryParse(parts[0], out var bank, out _)) continue;
             if (await store.GetAsync(bank, parts[1], context.RequestAborted) is not { } product) continue;
-            items.Add(new
-            {
-                bankId = bank.Value, productId = product.ProductId, name = product.Name, annualRatePct = product.AnnualRatePct,
-                termMonths = product.TermMonths, pledge = product.Pledge is not null, limit = Money.FromFen(m.LimitFen).Yuan, asOf = Timestamps.Format(m.AsOf),
-            });
+            items.Add(new EligibleProductView(bank.Value, product.ProductId, product.Name, product.AnnualRatePct, product.TermMonths,
+                product.Pledge is not null, Money.FromFen(m.LimitFen).Yuan, Timestamps.Format(m.AsOf)));
         }
-        return Json.Result(new { items, continuationToken = (string?)null });
+        return Json.Result(new Page<EligibleProductView>(items, null));
     }
 
-    public static object View(LoanProduct p) => new
-    {
-        bankId = p.Bank.Value,
-        productId = p.ProductId,
-        name = p.Name,
-        minGrade = p.MinGrade.ToString(),
-        allowUngraded = p.AllowUngraded,
-        minCreditRating = p.MinCreditRating.ToString(),
-        requirePositiveList = p.RequirePositiveList,
-        industries = p.Industries.Order().Select(i => i.ToString()).ToList(),
-        regions = p.Regions.Select(r => r.Value).ToList(),
-        minAmount = p.MinAmount.Yuan,
-        maxAmount = p.MaxAmount.Yuan,
-        annualRatePct = p.AnnualRatePct,
-        termMonths = p.TermMonths,
-        pledge = p.Pledge is null ? null : new { pollutants = p.Pledge.Pollutants.Select(x => x.ToString()).ToList(), loanToValue = p.Pledge.LoanToValue },
-        updatedAt = Timestamps.Format(p.UpdatedAt),
-    };
+    public static ProductView View(LoanProduct p) => new(
+        p.Bank.Value, p.ProductId, p.Name, p.MinGrade.ToString(), p.AllowUngraded, p.MinCreditRating.ToString(), p.RequirePositiveList,
+        p.Industries.Order().Select(i => i.ToString()).ToList(), p.Regions.Select(r => r.Value).ToList(), p.MinAmount.Yuan, p.MaxAmount.Yuan,
+        p.AnnualRatePct, p.TermMonths,
+        p.Pledge is null ? null : new ProductPledgeView(p.Pledge.Pollutants.Select(x => x.ToString()).ToList(), p.Pledge.LoanToValue),
+        Timestamps.Format(p.UpdatedAt));
 }
 
 /// <summary>

@@ -13,8 +13,8 @@ public static class ImportsApi
 
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("ImportEnterprises", "POST", "imports/enterprises", ImportAsync).Accepts("text/csv").Returns(202, "application/json").Idempotent(),
-        new HttpFunction("GetImport", "GET", "imports/{id}", GetAsync),
+        new HttpFunction("ImportEnterprises", "POST", "imports/enterprises", ImportAsync).Accepts("text/csv").Returns<ImportStartedView>(202).Idempotent(),
+        new HttpFunction("GetImport", "GET", "imports/{id}", GetAsync).Returns<ImportView>(),
     ];
 
     /// <summary>
@@ -52,7 +52,7 @@ public static class ImportsApi
         await Audit.RecordAsync(context, caller, "import.started", id, new { rows = job.Rows });
         var headers = new Dictionary<string, string> { ["Location"] = $"/api/imports/{id}" };
         if (replayed) headers["Idempotent-Replayed"] = "true";
-        return Json.Result(new { id, status = job.Done ? "done" : "running", rows = job.Rows }, 202, headers: headers);
+        return Json.Result(new ImportStartedView(id, job.Done ? "done" : "running", job.Rows), 202, headers: headers);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)
@@ -61,18 +61,8 @@ public static class ImportsApi
         var id = context.Request.RouteValues["id"] as string ?? "";
         var job = await context.Service<EnterpriseImports>().GetAsync(id, context.RequestAborted);
         if (job is null || (caller.Role != Role.Admin && job.CreatedBy != caller.Id)) throw new NotFoundException($"No import {id} of yours.");
-        return Json.Result(new
-        {
-            id = job.Id,
-            status = job.Done ? "done" : "running",
-            rows = job.Rows,
-            done = job.Processed,
-            created = job.Created,
-            updated = job.Updated,
-            unchanged = job.Unchanged,
-            failed = job.Failed,
-            errors = job.Errors.OrderBy(e => e.Row).Select(e => new { row = e.Row, field = e.Field, message = e.Message }).ToList(),
-        });
+        return Json.Result(new ImportView(job.Id, job.Done ? "done" : "running", job.Rows, job.Processed, job.Created, job.Updated, job.Unchanged, job.Failed,
+            job.Errors.OrderBy(e => e.Row).Select(e => new ImportRowErrorView(e.Row, e.Field, e.Message)).ToList()));
     }
 }
 

@@ -143,7 +143,7 @@ public sealed record PledgeView(
 
 public sealed record HoldingView(string Region, string Pollutant, decimal Held, decimal Pledged, decimal Frozen, decimal Available);
 
-/// <summary>A bank's loan product as <c>BanksApi.View</c> writes it (a test holds the two together against real answers).</summary>
+/// <summary>A bank's loan product, as its PUT, GET and list answer it.</summary>
 public sealed record ProductView(
     string BankId, string ProductId, string Name, string MinGrade, bool AllowUngraded, string MinCreditRating, bool RequirePositiveList,
     IReadOnlyList<string> Industries, IReadOnlyList<string> Regions, decimal MinAmount, decimal MaxAmount, decimal AnnualRatePct,
@@ -183,3 +183,22 @@ public sealed record LoanChangeView(long FirmsDelta, decimal? FirmsPct, long Loa
 /// <summary>Green loans granted to a region's firms over a range of months (<c>aggregates/loans</c>), with the year before.</summary>
 public sealed record LoanFiguresView(string Region, string From, string To, long Firms, long Loans, decimal Amount, IReadOnlyList<BankLoansView> ByBank,
     LoanTotalsView PreviousYear, LoanChangeView Yoy, string Summary);
+
+public sealed record EligibleFirmView(string CreditCode, string Name, string Region, string Industry, string Grade, string CreditRating, bool PositiveList, decimal Limit);
+
+/// <summary>The firms eligible for a product, best grade first, then the largest limit, as of the last refresh of its matches.</summary>
+public sealed record EligibleFirmsView([property: SchemaFormat("date-time")] string? AsOf, IReadOnlyList<EligibleFirmView> Items, string? ContinuationToken);
+
+/// <summary>One firm against one product, evaluated now: the limit, or the reasons it is not eligible.</summary>
+public sealed record EligibilityView(bool Eligible, decimal? Limit, IReadOnlyList<string> Reasons, IReadOnlyList<string> Notes, string GradeInForce,
+    [property: SchemaFormat("date-time")] string AsOf);
+
+public sealed record EligibleProductView(string BankId, string ProductId, string Name, decimal AnnualRatePct, int TermMonths, bool Pledge, decimal Limit,
+    [property: SchemaFormat("date-time")] string AsOf);
+
+public sealed record ImportStartedView(string Id, string Status, long Rows);
+
+public sealed record ImportRowErrorView(long Row, string Field, string Message);
+
+/// <summary>An import's progress: rows done so far, created, updated, unchanged and failed, with each failed row's error.</summary>
+public sealed record ImportView(string Id, string Status, long Rows, long Done, long Created, long Updated, long Unchanged, long Failed, IReadOnlyList<ImportRowErrorView> Errors);
