@@ -40,7 +40,7 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         var boundHere = false;
         var rollupMarks = new Dictionary<ReportingMonth, RegionRollups.Mark>();
 
-        using var _ = await _marketLocks.AcquireAsync(market.Key, ct);
+        using var marketLock = await _marketLocks.AcquireAsync(market.Key, ct);
         for (var attempt = 1; ; attempt++)
         {
             var context = new UseCaseContext(caller, time.GetUtcNow(), callerKeyHash, traceId);
@@ -86,7 +86,9 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
             if (await rows.TryCommitAsync(market, decision.Changes, ct))
             {
                 if (rollupMarks.Count > 0) rollups.Committed(rollupMarks.Values);
-                if (matchMarks.Count > 0) await MatchMarks.MarkAsync(storage, matchMarks, ct);
+                // Touched again after the commit (so a refresh that read the marks before it keeps them), without holding
+                // up the answer; if it fails, the marks written before the commit still stand.
+                if (matchMarks.Count > 0) _ = TouchAfterCommitAsync(matchMarks);
                 var trades = decision.Changes.Count(c => c.Row is Core.Ledger.Trade);
                 if (trades > 0) Telemetry.TradesRecorded.Add(trades, new KeyValuePair<string, object?>("trading.action", useCase.Action));
                 if (decision.Changes.Any(c => c.Row is TradeProposal && c.IfMatch is null)) Telemetry.ProposalsCreated.Add(1);
@@ -182,6 +184,15 @@ public sealed class MarketWriter(StorageContext storage, IMarketRows rows, Offer
         {
             if (!marks.TryGetValue(month, out var mark)) marks[month] = await rollups.MarkAsync(market, month, ct);
             else if (time.GetUtcNow() - mark.At > RegionRollups.Renewal) marks[month] = await rollups.RenewAsync(mark, ct);
+        }
+    }
+
+    private async Task TouchAfterCommitAsync(IReadOnlyList<string> matchMarks)
+    {
+        try { await MatchMarks.MarkAsync(storage, matchMarks, CancellationToken.None); }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            Telemetry.MatchMarkFaults.Add(1);
         }
     }
 

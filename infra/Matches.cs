@@ -222,22 +222,24 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     }
 
     /// <summary>Re-evaluates one product against the firms it can reach (after the bank edits it).</summary>
+    /// <remarks>
+    /// Its dirty mark stays for the next RefreshMatches run: a refresh on a request path may race another (a firm's, or
+    /// the timer's) and write a pair from a row read before the other's change; only the timer, one run at a time,
+    /// drains marks, so whatever such a race leaves is evaluated again by the next run.
+    /// </remarks>
     public async Task RefreshProductAsync(LoanProduct product, CancellationToken ct)
     {
-        var mark = await MarkOfAsync(MatchMarks.Product(product.Key), ct);
         var markets = await PledgeMarketsAsync([product], ct);
         var prices = await ledger.PricesAsync(markets, Today(), ct);
         await RefreshProductCoreAsync(product, prices, time.GetUtcNow(), ct);
-        if (mark is { } m) await DrainAsync([m], ct);
     }
 
     /// <summary>Re-evaluates every product for one enterprise (after its grade, holdings or pledges change).</summary>
+    /// <remarks>Its dirty mark stays for the next RefreshMatches run, as for a product.</remarks>
     public async Task RefreshFirmAsync(CreditCode code, CancellationToken ct)
     {
-        var mark = await MarkOfAsync(MatchMarks.Firm(code.Value), ct);
         var all = await products.ListAsync(null, ct);
         await RefreshFirmsCoreAsync([code.Value], all, null, time.GetUtcNow(), ct);
-        if (mark is { } m) await DrainAsync([m], ct);
     }
 
     private async Task<(int Written, int Deleted, int Pairs)> RefreshProductCoreAsync(LoanProduct product, IReadOnlyDictionary<MarketId, MarketPrice> prices, DateTimeOffset now, CancellationToken ct)
@@ -483,12 +485,6 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
         await foreach (var row in storage.MatchState.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MatchMarks.DirtyPartition}"), cancellationToken: ct))
             marks.Add((row.RowKey, row.ETag));
         return marks;
-    }
-
-    private async Task<(string RowKey, ETag ETag)?> MarkOfAsync(string rowKey, CancellationToken ct)
-    {
-        var row = await storage.MatchState.GetEntityIfExistsAsync<TableEntity>(MatchMarks.DirtyPartition, rowKey, cancellationToken: ct);
-        return row.HasValue && row.Value is not null ? (rowKey, row.Value.ETag) : null;
     }
 
     /// <summary>Deletes the marks under If-Match on the ETag read before the evaluation: a mark touched since then stays for the next run.</summary>

@@ -20,8 +20,12 @@ namespace Trading.Infra;
 /// </summary>
 public sealed class RegionRollups(StorageContext storage, TableLedger ledger, TimeProvider time)
 {
-    /// <summary>A pending mark whose writer never said it committed is copied and removed once this old (a write commits within it or never).</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// A pending mark whose writer never said it committed is copied and removed once this old by the sweeper's clock:
+    /// a write commits within it or never (it renews its mark every <see cref="Renewal"/>, each storage call gives up
+    /// after about 30 s), with room for the 5 minutes of clock skew between instances allowed elsewhere.
+    /// </summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
 
     /// <summary>A writer still retrying after this long writes its mark again, so the sweep does not take it for an abandoned one.</summary>
     public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(60);
@@ -87,9 +91,10 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
                 await CopyAsync(batch.Select(m => (m.Market, m.Month)), CancellationToken.None);
                 await ClearAsync(batch.Select(m => (Province(m.Market.Region.Value), m.RowKey, m.ETag)), CancellationToken.None);
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+            catch (Exception)
             {
-                // Left for the sweep; readers stay exact through the marks.
+                // Whatever failed (storage, a sum beyond 64 bits), the marks stay for the sweep and readers stay exact
+                // through them; the copier goes on with the next commits.
                 Telemetry.RollupCopyFaults.Add(1);
             }
         }
@@ -334,17 +339,17 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     /// <summary>
     /// A region's figures for a range of months, exact now: its totals rows plus what pending market-months add. The
     /// totals are read again at the end; if a copy moved them meanwhile, the read starts over. Null before the rollups
-    /// are built (the caller reads the markets instead).
+    /// are built, or when copies kept moving the totals (the caller reads the markets instead).
     /// </summary>
     public async Task<IReadOnlyList<PollutantMonth>?> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
     {
         if (!await IsReadyAsync(ct)) return null;
         var partition = region.Value.Length == 0 ? National : Province(region.Value);
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; attempt <= MaxReadAttempts; attempt++)
         {
-            var pendingTask = PendingAsync(region, from, to, ct);
+            // Pending marks first, totals after: a change whose mark is already gone was copied before the totals are read.
+            var pending = await PendingAsync(region, from, to, ct);
             var totals = await TotalsAsync(partition, region, from, to, ct);
-            var pending = await pendingTask;
             if (pending.Count == 0) return RegionMonth.Current(totals.Select(t => ToRegionMonth(region, MonthOf(t.RowKey), t)), []);
             var copies = await Bounded.SelectAsync(pending, async p =>
             {
@@ -353,9 +358,15 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             }, Bounded.DefaultConcurrency, ct);
             if (SameVersions(totals, await TotalsAsync(partition, region, from, to, ct)))
                 return RegionMonth.Current(totals.Select(t => ToRegionMonth(region, MonthOf(t.RowKey), t)), copies);
-            if (attempt >= 10) throw new UnavailableException("The figures are being updated; retry in a moment.");
+            // A copy landed meanwhile; copies come in bursts after commits, so a moment later is usually quiet.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * attempt)), ct);
         }
+        // Copies kept moving the totals under this read (heavy trading in the region): the markets' own rows, read one by one, are exact too.
+        return null;
     }
+
+    /// <summary>Reads of a region's rollups tried before the reader falls back to its markets' rows.</summary>
+    private const int MaxReadAttempts = 4;
 
     private static bool SameVersions(List<TableEntity> a, List<TableEntity> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.RowKey == p.Second.RowKey && p.First.ETag == p.Second.ETag);

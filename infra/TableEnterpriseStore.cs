@@ -40,6 +40,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         // a PUT refused by checkExisting writes nothing.
         var mark = MatchMarks.Firm(enterprise.CreditCode.Value);
         var marked = false;
+        await MoveLegacyRowAsync(enterprise.CreditCode.Value, ct);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value), cancellationToken: ct);
@@ -130,6 +131,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
     private async Task<(PutOutcome, string?, Enterprise?, string?)> PutOneAsync(Enterprise firm, Func<Enterprise, string?> refuseExisting, CancellationToken ct)
     {
         var entity = ToEntity(firm, firm.CreditCode.Value, ProfileRow(firm.CreditCode.Value));
+        await MoveLegacyRowAsync(firm.CreditCode.Value, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -150,6 +152,21 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404 && attempt < 10) { /* changed meanwhile: again */ }
         }
+    }
+
+    /// <summary>
+    /// A firm stored under the legacy row key is moved to its credit code before it is written, so that the write sees
+    /// it as existing (the caller's scope is checked against it, its old by-region copy is removed) and no second row is
+    /// left behind. A point read of a key no new row has: on storage without legacy rows it finds nothing at once.
+    /// </summary>
+    private async Task MoveLegacyRowAsync(string code, CancellationToken ct)
+    {
+        var legacy = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(code, LegacyProfileRow, cancellationToken: ct);
+        if (!legacy.HasValue || legacy.Value is null) return;
+        try { await storage.Enterprises.AddEntityAsync(ToEntity(FromEntity(legacy.Value), code, ProfileRow(code)), ct); }
+        catch (RequestFailedException ex) when (ex.Status == 409) { /* moved already (a concurrent write) */ }
+        try { await storage.Enterprises.DeleteEntityAsync(code, LegacyProfileRow, legacy.Value.ETag, ct); }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* removed or moved already */ }
     }
 
     /// <summary>Every field a client sets (not <c>UpdatedAt</c>).</summary>

@@ -19,6 +19,7 @@ public static class Telemetry
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("trading.writes.retries", "{retry}", "Market writes retried after a lost race (412/409)");
     public static readonly Counter<long> StorageFaults = Meter.CreateCounter<long>("trading.storage.faults", "{fault}", "Requests answered 503 for a storage fault");
     public static readonly Counter<long> RollupCopyFaults = Meter.CreateCounter<long>("trading.rollups.copy_faults", "{fault}", "Background copies into region rollups that failed (the sweep catches up)");
+    public static readonly Counter<long> MatchMarkFaults = Meter.CreateCounter<long>("trading.matches.mark_faults", "{fault}", "Dirty marks for loan matches not touched again after a commit (the marks written before it stand)");
     public static readonly Counter<long> TimerRuns = Meter.CreateCounter<long>("trading.timers.runs", "{run}", "Timer function runs");
     public static readonly Histogram<double> TimerDuration = Meter.CreateHistogram<double>("trading.timers.duration", "s", "Timer function run time");
 }

@@ -35,6 +35,29 @@ public sealed class AccessTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_firm_stored_by_the_previous_version_is_scope_checked_moved_and_never_duplicated()
+    {
+        // The previous version kept a firm's row under the row key "profile": move a firm's row there.
+        var code = await api.RegisterEnterpriseAsync("130100");
+        var row = (await api.Storage.Enterprises.GetEntityAsync<Azure.Data.Tables.TableEntity>(code.Value, code.Value)).Value;
+        var legacy = new Azure.Data.Tables.TableEntity(code.Value, "profile");
+        foreach (var (k, v) in row) if (k is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")) legacy[k] = v;
+        await api.Storage.Enterprises.AddEntityAsync(legacy);
+        await api.Storage.Enterprises.DeleteEntityAsync(code.Value, code.Value);
+        (await api.Admin.GetJsonAsync($"/api/enterprises/{code}")).Expect(200);
+
+        var enterprise = new { name = "甲", region = "131024", industry = "Cement", grade = "A", gradeValidUntil = "2026-12-31", positiveList = false, creditRating = "Green" };
+        using var official = api.Server.Client(await api.IssueKeyAsync("official", "1310"));
+        (await official.PutJsonAsync($"/api/enterprises/{code}", enterprise)).Expect(403);
+        (await api.Admin.PutJsonAsync($"/api/enterprises/{code}", enterprise)).Expect(200);
+        var rows = new List<string>();
+        await foreach (var r in api.Storage.Enterprises.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == code.Value)) rows.Add(r.RowKey);
+        Assert.Equal([code.Value], rows);
+        Assert.False((await api.Storage.EnterprisesByRegion.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("130100", code.Value)).HasValue);
+        Assert.True((await api.Storage.EnterprisesByRegion.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("131024", code.Value)).HasValue);
+    }
+
+    [Fact]
     public async Task An_official_works_inside_its_prefix_only()
     {
         var official = api.Server.Client(await api.IssueKeyAsync("official", "1310"));
