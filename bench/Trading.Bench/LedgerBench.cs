@@ -41,26 +41,36 @@ public static class LedgerBench
 
         var storage = server.App.Services.GetRequiredService<StorageContext>();
         var raw = 0;
-        // The storage work of one live trade (dated in the current month, which cannot be closing): the key's binding
-        // across markets read beside 5 rows of the market (head, seller, buyer, month, idempotency), the binding added,
-        // the month's pending rollup mark added, and one 8-entity transaction (trade, its by-time row, head, two holdings,
-        // month, idempotency and audit records) with the head under If-Match: on a lost race (412) it reads and commits
-        // again, as any correct ledger must. (The copy into the region rollups runs after the answer, in the background.)
+        var background = new System.Collections.Concurrent.ConcurrentBag<Task>();
+        // The storage work of one live trade (dated in the current month, which cannot be closing), as the API does it:
+        // - the key's binding across markets read beside 5 rows of the market (head, seller, buyer, month, idempotency);
+        // - before the commit, together: the binding added, the month's pending rollup mark added, the loan-match dirty
+        //   marks of the seller, the buyer and the market upserted;
+        // - one 8-entity transaction (trade, its by-time row, head, two holdings, month, idempotency and audit records)
+        //   with the head under If-Match: on a lost race (412) it reads and commits again, as any correct ledger must;
+        // - after the answer, in the background: the three match marks touched again, and the copy into the region
+        //   rollups (the country's partition: copy mark and totals read, the counter read, a 2-row transaction; the
+        //   province's: copy mark and 3 totals read, the counter read, a 4-row transaction), then the pending mark deleted.
         async Task RawTrade(string market)
         {
             var i = Interlocked.Increment(ref raw);
             var pk = "raw-" + market;
-            var bound = false;
+            var marked = false;
+            string[] matchKeys = ["f:seller", "f:buyer", "m:" + market];
+            Azure.Response? mark = null;
             for (var attempt = 1; ; attempt++)
             {
                 var reads = Enumerable.Range(0, 5).Select(k => storage.Ledger.GetEntityIfExistsAsync<TableEntity>(pk, $"r{k}")).ToList();
                 await Task.WhenAll(reads.Cast<Task>().Append(storage.Idempotency.GetEntityIfExistsAsync<TableEntity>("raw-key-" + i, "")));
                 var head = reads[0].Result;
-                if (!bound)
+                if (!marked)
                 {
-                    await storage.Idempotency.AddEntityAsync(new TableEntity("raw-key-" + i, "") { ["Fingerprint"] = new string('f', 64) });
-                    await storage.RollupMarks.AddEntityAsync(new TableEntity("raw", $"{pk}|{i}") { ["At"] = DateTimeOffset.UtcNow });
-                    bound = true;
+                    var markTask = storage.RollupMarks.AddEntityAsync(new TableEntity("praw", $"{pk}|{i}") { ["At"] = DateTimeOffset.UtcNow });
+                    await Task.WhenAll(matchKeys.Select(k => (Task)storage.MatchState.UpsertEntityAsync(new TableEntity("rawdirty", k), TableUpdateMode.Replace))
+                        .Append(storage.Idempotency.AddEntityAsync(new TableEntity("raw-key-" + i, "") { ["Fingerprint"] = new string('f', 64) }))
+                        .Append(markTask));
+                    mark = markTask.Result;
+                    marked = true;
                 }
                 var actions = Enumerable.Range(0, 8).Select(k =>
                 {
@@ -72,13 +82,26 @@ public static class LedgerBench
                 try
                 {
                     await storage.Ledger.SubmitTransactionAsync(actions);
-                    return;
+                    break;
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 100)
                 {
                     await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 40)));
                 }
             }
+            var etag = mark!.Headers.ETag ?? Azure.ETag.All;
+            background.Add(Task.Run(async () =>
+            {
+                await Task.WhenAll(matchKeys.Select(k => storage.MatchState.UpsertEntityAsync(new TableEntity("rawdirty", k), TableUpdateMode.Replace)));
+                foreach (var (partition, rows) in new[] { ("rawall", new[] { "m", "t" }), ("rawp13", new[] { "m", "t2", "t4", "t6" }) })
+                {
+                    await Task.WhenAll(rows.Select(r => storage.Rollups.GetEntityIfExistsAsync<TableEntity>(partition, r + market)));
+                    await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(pk, "r5");
+                    await storage.Rollups.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                        new TableEntity(partition, r + market) { ["Trades"] = (long)i, ["Grams"] = 1_500_000L * i, ["Fen"] = 2_250_000L * i })));
+                }
+                await storage.RollupMarks.DeleteEntityAsync("praw", $"{pk}|{i}", etag);
+            }));
         }
 
         for (var i = 0; i < 20; i++) { await Trade(s_markets[0]); await RawTrade(s_markets[0]); }
@@ -90,7 +113,8 @@ public static class LedgerBench
         var apiHot = await BenchHttp.Throughput(Trade, count, [s_markets[1]]);
         var rawHot = await BenchHttp.Throughput(RawTrade, count, [s_markets[1]]);
 
-        Console.WriteLine("| measure | POST /api/trades | raw SDK: the same 6 reads, key binding, rollup mark and 8-entity transaction (head under If-Match) | ratio |");
+        await Task.WhenAll(background);
+        Console.WriteLine("| measure | POST /api/trades | raw SDK: the same storage work (6 reads; binding, rollup and match marks; 8-entity transaction, head under If-Match; in the background the rollup copy and mark touches) | ratio |");
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine($"| latency, one at a time (median / p95) | {apiMedian:0.0} / {apiP95:0.0} ms | {rawMedian:0.0} / {rawP95:0.0} ms | {apiMedian / rawMedian:0.00}× |");
         Console.WriteLine($"| throughput, 16 concurrent over 4 markets | {apiRate:0} trades/s | {rawRate:0} /s | {apiRate / rawRate:0.00}× |");
