@@ -9,27 +9,36 @@ namespace Trading.Functions.Hosting;
 /// </summary>
 public sealed class StorageStarter(StorageContext storage, RegionRollups rollups, ILogger<StorageStarter> logger) : IHostedService
 {
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(3);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var starting = StartStorageAsync(cancellationToken);
-        if (await Task.WhenAny(starting, Task.Delay(s_wait, cancellationToken)) != starting)
+        // A quick look first: storage that does not answer now is left to the first request that reaches it (starting
+        // the tables' creation here would leave an attempt in flight that a request made once storage is back would join).
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quick.CancelAfter(s_wait);
+        try
+        {
+            await storage.PingAsync(quick.Token);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No tables yet: storage answers.
+        }
+        catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex) || ex is OperationCanceledException)
         {
             logger.LogWarning("Storage is not answering yet; tables and rollups start with the first request that reaches it");
             return;
         }
-        try { await starting; }
+        try
+        {
+            await storage.EnsureCreatedAsync(cancellationToken);
+            await rollups.StartAsync(cancellationToken);
+        }
         catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex))
         {
-            logger.LogWarning("Storage is not answering yet ({Error}); tables and rollups start with the first request that reaches it", ex.Message);
+            logger.LogWarning("Starting tables and rollups failed ({Error}); the first request that reaches storage starts them", ex.Message);
         }
-    }
-
-    private async Task StartStorageAsync(CancellationToken ct)
-    {
-        await storage.EnsureCreatedAsync(ct);
-        await rollups.StartAsync(ct);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

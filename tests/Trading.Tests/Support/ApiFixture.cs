@@ -86,7 +86,24 @@ public class ApiFixture : IAsyncLifetime
             : new { region, pollutant, seller, buyer, quantity, unitPrice, termYears, method = "Agreement", reference = "proposal test", expiresAt };
 
     /// <summary>Every row of every table of this fixture, as text: equal snapshots mean storage did not change.</summary>
+    /// <summary>
+    /// Every row of every table, once the background work of earlier requests has settled (a commit's copy into the
+    /// region rollups and its match marks' touch run after its answer): two reads a moment apart agree.
+    /// </summary>
     public async Task<string> SnapshotAsync()
+    {
+        var last = await ReadAllAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(100);
+            var next = await ReadAllAsync();
+            if (next == last) return next;
+            last = next;
+        }
+        return last;
+    }
+
+    private async Task<string> ReadAllAsync()
     {
         var lines = new List<string>();
         foreach (var table in Storage.AllTables)
