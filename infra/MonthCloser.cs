@@ -85,12 +85,13 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
                          $"trades recomputed {recomputed.Trades} / {recomputed.Grams} g / {recomputed.Fen} fen; the recomputed figures win.");
             var closedCounter = recount with { Closed = true };
             // A correction changes the counter: pending, like a trade, until the rollups have copied it.
-            if (counted != recomputed) await rollups.MarkAsync(market, month, ct);
+            var correction = counted != recomputed ? await rollups.MarkAsync(market, month, ct) : null;
             try
             {
                 var entity = LedgerRows.MonthEntity(market, closedCounter);
                 if (row is null) await storage.Ledger.AddEntityAsync(entity, ct);
                 else await storage.Ledger.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, ct);
+                if (correction is not null) rollups.Committed([correction]);
                 return recomputed;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 20)
