@@ -8,6 +8,7 @@ using Trading.Core.Loans;
 using Trading.Core.Loans.UseCases;
 using Trading.Core.Primitives;
 using Trading.Functions.Hosting;
+using Trading.Core.Writes;
 using Trading.Infra;
 
 namespace Trading.Functions;

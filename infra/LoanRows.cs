@@ -6,6 +6,8 @@ using Trading.Core.Ledger;
 using Trading.Core.Loans;
 using Trading.Core.Primitives;
 
+using Trading.Core.Writes;
+
 namespace Trading.Infra;
 
 /// <summary>Row keys and entity mapping of the loans table: one partition per bank (its head, applications, loans, idempotency records).</summary>
@@ -22,8 +24,8 @@ internal static class LoanRows
     private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
     private static DateTimeOffset? Time(TableEntity e, string name) => e.GetString(name) is { } s ? DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture) : null;
 
-    public static TableEntity HeadEntity(BankId bank, BankHead h) => new(bank.Value, Head) { ["Applications"] = h.Applications, ["Loans"] = h.Loans };
-    public static BankHead ToHead(TableEntity e) => new(e.GetInt64("Applications") ?? 0, e.GetInt64("Loans") ?? 0);
+    public static TableEntity HeadEntity(BankId bank, BankHead h) => new(bank.Value, Head) { ["Applications"] = h.Applications, ["Loans"] = h.Loans, ["AuditCount"] = h.AuditCount };
+    public static BankHead ToHead(TableEntity e) => new(e.GetInt64("Applications") ?? 0, e.GetInt64("Loans") ?? 0, e.GetInt64("AuditCount") ?? 0);
 
     public static TableEntity ApplicationEntity(LoanApplication a) => new(a.Bank.Value, Application(a.Number))
     {
@@ -72,19 +74,36 @@ internal static class LoanRows
 
     public static TableTransactionAction Action(BankId bank, RowChange change)
     {
-        var entity = change.Row switch
-        {
-            BankHead h => HeadEntity(bank, h),
-            LoanApplication a => ApplicationEntity(a),
-            Loan l => LoanEntity(l),
-            IdempotencyRecord r => new TableEntity(bank.Value, LedgerRows.Idempotency(r.CallerKeyHash))
-            {
-                ["Fingerprint"] = r.Fingerprint, ["ResourceId"] = r.ResourceId, ["Answer"] = r.Answer,
-            },
-            _ => throw new InvalidOperationException($"no row mapping for {change.Row.GetType().Name}"),
-        };
+        var entity = change.Row.Accept(new Entities(bank));
+        if (entity.PartitionKey != bank.Value) throw new InvalidOperationException("a bank's transaction never spans partitions");
         return change.IfMatch is { } etag
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(etag))
             : new TableTransactionAction(TableTransactionActionType.Add, entity);
+    }
+
+    /// <summary>The entity of each kind of row of a bank's book.</summary>
+    private sealed class Entities(BankId bank) : IRowVisitor<TableEntity>
+    {
+        public TableEntity Visit(IdempotencyRecord row) => new(bank.Value, LedgerRows.Idempotency(row.CallerKeyHash))
+        {
+            ["Fingerprint"] = row.Fingerprint, ["ResourceId"] = row.ResourceId, ["Answer"] = row.Answer,
+        };
+        public TableEntity Visit(AuditRecord row) => LedgerRows.AuditEntity(row);
+        public TableEntity Visit(BankHead row) => HeadEntity(bank, row);
+        public TableEntity Visit(LoanApplication row) => ApplicationEntity(row);
+        public TableEntity Visit(Loan row) => LoanEntity(row);
+        public TableEntity Visit(MarketHead row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Ledger.Holding row) => throw NotOfBook(row);
+        public TableEntity Visit(MonthCounter row) => throw NotOfBook(row);
+        public TableEntity Visit(DayCounter row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Ledger.Trade row) => throw NotOfBook(row);
+        public TableEntity Visit(TradeProposal row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Finance.Pledge row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Ledger.Allocation row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Market.Listing row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Market.Auction row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Market.Bid row) => throw NotOfBook(row);
+
+        private static InvalidOperationException NotOfBook(object row) => new($"a {row.GetType().Name} is not a row of a bank's book");
     }
 }

@@ -1,5 +1,6 @@
 using Trading.Core.Access;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Loans;
 
@@ -23,8 +24,10 @@ public sealed record Loan(
     string RecordedBy,
     string? ApplicationId = null,
     string? PledgeId = null,
-    DateTimeOffset? RepaidAt = null)
+    DateTimeOffset? RepaidAt = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public string Id => IdOf(Bank, Number);
     public ReportingMonth Month => ReportingMonth.Of(GrantedAt);
 

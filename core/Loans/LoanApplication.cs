@@ -1,5 +1,6 @@
 using Trading.Core.Access;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Loans;
 
@@ -16,8 +17,10 @@ public sealed record LoanApplication(
     DateTimeOffset? DecidedAt = null,
     string? DecidedBy = null,
     string? Reason = null,
-    string? LoanId = null)
+    string? LoanId = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public string Id => IdOf(Bank, Number);
 
     public static string IdOf(BankId bank, long number) => $"{bank.Value}-LA{number}";

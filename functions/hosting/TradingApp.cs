@@ -78,7 +78,11 @@ public static class TradingApp
         builder.Services.AddSingleton<IEnterpriseStore, TableEnterpriseStore>();
         builder.Services.AddSingleton<TableLedger>();
         builder.Services.AddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
-        builder.Services.AddSingleton<IMarketRows, TableMarketRows>();
+        builder.Services.AddSingleton<TableMarketRows>();
+        builder.Services.AddSingleton<MarketHooks>();
+        builder.Services.AddSingleton<TableBankRows>();
+        builder.Services.AddSingleton<BankHooks>();
+        builder.Services.AddSingleton<AuditMarks>();
         builder.Services.AddSingleton<OfferIndex>();
         builder.Services.AddSingleton<KeyBindings>();
         builder.Services.AddSingleton<MarketWriter>();
