@@ -224,7 +224,6 @@ public static class LoansApi
         if (reference is { Length: > 200 }) errors.Add("reference", "has at most 200 characters");
         var terms = LoanTerms.Parse(input.Amount, input.AnnualRatePct, input.TermMonths, input.GrantedAt, context.Now(), errors);
         errors.ThrowIfAny();
-        if (!LoanAccess.IsBankOrAdmin(caller, bank)) throw new ForbiddenException("A bank records its own loans only.");
         var firm = await context.Service<IEnterpriseStore>().GetAsync(borrower, context.RequestAborted)
                    ?? throw new RuleViolationException($"The borrower {borrower} is not a registered enterprise.", "Unregistered party.");
         var outcome = await context.Service<BankWriter>().ExecuteAsync(new RecordLoan(bank, borrower, firm.Region, input.ProductId, terms,

@@ -21,6 +21,8 @@ public sealed record SubmitApplication(LoanProduct Product, CreditCode Applicant
 
     public Decision<LoanApplication> Decide(BankSnapshot snapshot, UseCaseContext context)
     {
+        if (context.Caller.Role != Role.Enterprise || context.Caller.Subject != Applicant.Value)
+            throw new ForbiddenException("An enterprise applies for loans for itself only.");
         var reasons = Eligibility.Reasons.ToList();
         if (reasons.Count == 0 && Amount < Product.MinAmount)
             reasons.Add($"the amount {Text.Yuan(Amount)} CNY is below the product's minimum of {Text.Yuan(Product.MinAmount)} CNY");
