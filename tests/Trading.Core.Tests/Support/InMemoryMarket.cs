@@ -55,6 +55,12 @@ public sealed class InMemoryMarket(MarketId market) : IPartitionRows<MarketReads
     /// <summary>Commits that the port refuses before it accepts one (a lost race, as another instance would cause it).</summary>
     public int LoseNextCommits { get; set; }
 
+    /// <summary>What another instance writes when a commit is lost (run once per lost commit).</summary>
+    public Action<InMemoryMarket>? OnLostCommit { get; set; }
+
+    /// <summary>Writes a row as another instance would (a new version), outside any use case.</summary>
+    public void Overwrite(IRow row) => _rows[KeyOf(Market, row)] = (row, "v" + ++_version);
+
     public MarketReads HeadOnly => MarketReads.HeadOnly;
 
     public bool Covers(MarketSnapshot snapshot, MarketReads reads) => snapshot.Covers(reads);
@@ -70,6 +76,7 @@ public sealed class InMemoryMarket(MarketId market) : IPartitionRows<MarketReads
         if (LoseNextCommits > 0)
         {
             LoseNextCommits--;
+            OnLostCommit?.Invoke(this);
             return Task.FromResult(false);
         }
         return Task.FromResult(TryCommit(changes));
