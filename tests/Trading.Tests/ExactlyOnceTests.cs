@@ -136,4 +136,99 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(audit.Count, lines.Count);
         Assert.Equal(audit.Count, lines.Select(l => l["number"]!.Value<long>()).Distinct().Count());
     }
+
+    /// <summary>
+    /// A creating request whose storage answer is lost (the server retries: one effect), then the same request again from a
+    /// client whose answer is lost, then again: the first body, replayed. One effect in all.
+    /// </summary>
+    private async Task<JObject> CreateOnceAsync(string apiKey, string path, object body, string key)
+    {
+        _storageDrop.Arm();
+        var first = await _server.Client(apiKey).PostJsonAsync(path, body, ApiFixture.Key(key));
+        Assert.True(first.Status is 201, first.ToString());
+        using var losing = new HttpClient(new LoseFirstAnswer(apiKey)) { BaseAddress = _server.BaseAddress };
+        await Assert.ThrowsAsync<HttpRequestException>(() => losing.PostJsonAsync(path, body, ApiFixture.Key(key)));
+        var retried = (await losing.PostJsonAsync(path, body, ApiFixture.Key(key))).Expect(201);
+        Assert.Equal("true", retried.Header("Idempotent-Replayed"));
+        Assert.Equal(first.Body.ToString(), retried.Body.ToString());
+        return first.Body;
+    }
+
+    /// <summary>A state change whose storage answer is lost, then repeated by the client: the same answer, one effect.</summary>
+    private async Task ChangeOnceAsync(string apiKey, string path, object? body = null)
+    {
+        using var client = _server.Client(apiKey);
+        _storageDrop.Arm();
+        var first = (await client.PostJsonAsync(path, body ?? new { })).Expect(200).Body;
+        Assert.Equal(first.ToString(), (await client.PostJsonAsync(path, body ?? new { })).Expect(200).Body.ToString());
+    }
+
+    [Fact]
+    public async Task Every_kind_of_market_and_bank_write_after_a_lost_answer_and_retries_takes_effect_once_with_one_audit_record_in_the_trail()
+    {
+        var seller = (await _api.RegisterEnterpriseAsync("131000")).Value;
+        var buyer = (await _api.RegisterEnterpriseAsync("131000")).Value;
+        const string admin = ApiFixture.AdminKey;
+        var sellerKey = await _api.IssueKeyAsync("enterprise", seller);
+        var buyerKey = await _api.IssueKeyAsync("enterprise", buyer);
+        var bankKey = await _api.IssueKeyAsync("bank", "ICBC-LF");
+        const string market = "131000-TP";
+        var now = DateTimeOffset.UtcNow;
+
+        var allocation = await CreateOnceAsync(admin, "/api/allocations", new { holder = seller, region = "131000", pollutant = "TP", quantity = 20m, reference = "permit" }, "a1");
+        await CreateOnceAsync(admin, "/api/allocations", new { holder = "reserve", region = "131000", pollutant = "TP", quantity = 10m, reference = "reserve" }, "a2");
+        var proposal = await CreateOnceAsync(sellerKey, "/api/trade-proposals", ApiFixture.Proposal(seller, buyer, 1m, 100m, 1, "131000", "TP"), "p1");
+        await ChangeOnceAsync(buyerKey, $"/api/trade-proposals/{proposal["id"]}/reject");
+        var cancelled = await CreateOnceAsync(sellerKey, "/api/trade-proposals", ApiFixture.Proposal(seller, buyer, 1m, 100m, 1, "131000", "TP"), "p2");
+        await ChangeOnceAsync(sellerKey, $"/api/trade-proposals/{cancelled["id"]}/cancel");
+        var pledge = await CreateOnceAsync(bankKey, "/api/pledges", new { bankId = "ICBC-LF", holder = seller, region = "131000", pollutant = "TP", quantity = 1m, loanAmount = 1000m }, "pl");
+        await ChangeOnceAsync(sellerKey, $"/api/pledges/{pledge["id"]}/accept");
+        await ChangeOnceAsync(bankKey, $"/api/pledges/{pledge["id"]}/release");
+        var listing = await CreateOnceAsync(sellerKey, "/api/listings",
+            new { region = "131000", pollutant = "TP", seller, quantity = 5m, unitPrice = 100m, termYears = 1, minLot = 1m }, "l1");
+        await CreateOnceAsync(buyerKey, $"/api/listings/{listing["id"]}/take", new { quantity = 1m }, "take");
+        await ChangeOnceAsync(sellerKey, $"/api/listings/{listing["id"]}/withdraw");
+        var auction = await CreateOnceAsync(admin, "/api/auctions", new
+        {
+            region = "131000", pollutant = "TP", quantity = 2m, termYears = 1, startPrice = 100m, increment = 10m, minLot = 1m,
+            opensAt = now.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ssK"), closesAt = now.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ssK"),
+        }, "au");
+        await CreateOnceAsync(buyerKey, $"/api/auctions/{auction["id"]}/bids", new { quantity = 1m, unitPrice = 110m }, "bid");
+        await ChangeOnceAsync(admin, $"/api/allocations/{allocation["id"]}/revoke", new { reason = "closed" });
+        var loan = await CreateOnceAsync(bankKey, "/api/loans", new
+        {
+            bankId = "ICBC-LF", borrower = seller, amount = 1_000_000m, annualRatePct = 3.2m, termMonths = 24,
+            grantedAt = now.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ssK"), reference = "matchmaking",
+        }, "loan");
+        await ChangeOnceAsync(bankKey, $"/api/loans/{loan["id"]}/repay");
+
+        var rows = await _api.MarketRowsAsync(market);
+        int Count(string prefix) => rows.Count(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.Equal((2, 2, 1, 1, 1, 1), (Count("alloc:"), Count("proposal:"), Count("pledge:"), Count("listing:"), Count("auction:"), Count("bid:")));
+        Assert.Equal(1, Count("trade:"));
+        var audit = rows.Where(r => r.RowKey.StartsWith("audit:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(rows.Single(r => r.RowKey == "head").GetInt64("AuditCount"), audit.Count);
+        // One record per change: 2 allocations, 2 proposals and their ends, a pledge asked, accepted, released, a listing,
+        // its take and the trade it records, its withdrawal, an auction, a bid, a revocation.
+        Assert.Equal(16, audit.Count);
+        Assert.All(audit.GroupBy(a => (a.GetString("Action"), a.GetString("Subject"))), g => Assert.Single(g));
+        var book = new List<TableEntity>();
+        await foreach (var e in _api.Storage.Loans.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"ICBC-LF"}"))) book.Add(e);
+        Assert.Single(book, e => e.RowKey.StartsWith("loan:", StringComparison.Ordinal));
+        var bankAudit = book.Where(e => e.RowKey.StartsWith("audit:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["loan.recorded", "loan.repaid"], bankAudit.Select(a => a.GetString("Action")).Order().ToList());
+
+        // Copied to the blob trail exactly once, even when the copier runs twice: the market's and the bank's records.
+        var trail = _server.Services.GetRequiredService<AuditTrail>();
+        await trail.CopyAsync(CancellationToken.None);
+        await trail.CopyAsync(CancellationToken.None);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
+            .Select(JObject.Parse).ToList();
+        var marketLines = lines.Where(l => l["market"]?.Value<string>() == market).ToList();
+        Assert.Equal(audit.Count, marketLines.Count);
+        Assert.Equal(audit.Count, marketLines.Select(l => l["number"]!.Value<long>()).Distinct().Count());
+        var bankLines = lines.Where(l => l["partition"]?.Value<string>() == "loans-ICBC-LF").ToList();
+        Assert.Equal(["loan.recorded", "loan.repaid"], bankLines.Select(l => l["action"]!.Value<string>()).Order().ToList());
+    }
 }
