@@ -23,8 +23,12 @@ public sealed record Loan(
     string RecordedBy,
     string? ApplicationId = null,
     string? PledgeId = null,
-    DateTimeOffset? RepaidAt = null)
+    DateTimeOffset? RepaidAt = null,
+    bool PledgeReleased = false)
 {
+    /// <summary>Repaid with its pledge not yet released: the loan process releases it (a retry of the repayment, or the finisher).</summary>
+    public bool Pending => Status == LoanStatus.Repaid && PledgeId is not null && !PledgeReleased;
+
     public string Id => IdOf(Bank, Number);
     public ReportingMonth Month => ReportingMonth.Of(GrantedAt);
 
