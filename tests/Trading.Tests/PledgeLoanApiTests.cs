@@ -65,7 +65,7 @@ public sealed class PledgeLoanApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal((65.044m, 0m, 40m, 25.044m), before);
 
         var amount = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", Approval(20_000_000m, 65.044m))).Expect(422).Body;
-        Assert.Contains("100000.00", amount["detail"]!.Value<string>());
+        Assert.Contains("applied for 100,000.00", amount["detail"]!.Value<string>());
         var pledge = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", Approval(100_000m, 65.044m))).Expect(422).Body;
         Assert.Contains("40", pledge["detail"]!.Value<string>());
         Assert.Equal(before, await HoldingAsync(firm));
@@ -80,7 +80,7 @@ public sealed class PledgeLoanApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.True(LoanApplication.TryParseId(id, out var b, out var n));
         var services = api.Server.Services;
         // What the endpoint commits first, then the client aborts: the bank's terms recorded, nothing else.
-        var terms = new LoanTerms(Money.FromFen(9_000_000), 3.45m, 36, DateTimeOffset.UtcNow.AddMinutes(-1));
+        var terms = new LoanTerms(Money.FromFen(10_000_000), 3.45m, 36, DateTimeOffset.UtcNow.AddMinutes(-1));
         var region = RegionCode.Parse("131024");
         await services.GetRequiredService<BankWriter>().ExecuteAsync(
             new DecideApplication(b, n, new ApprovalRequest(terms, Quantity.FromGrams(30_000_000), null, Money.FromFen(10_000_000), region), null),
@@ -92,11 +92,11 @@ public sealed class PledgeLoanApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal((65.044m, 0m, 50m, 15.044m), await HoldingAsync(firm));
 
         // The same approval again finishes it: one loan, one active pledge, the rest available.
-        var retry = new { amount = 90_000m, annualRatePct = 3.45m, termMonths = 36, grantedAt = terms.GrantedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"), pledge = new { quantity = 30m } };
+        var retry = new { amount = 100_000m, annualRatePct = 3.45m, termMonths = 36, grantedAt = terms.GrantedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"), pledge = new { quantity = 30m } };
         var granted = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", retry)).Expect(200).Body;
-        Assert.Equal(("granted", 90_000m, 30m), (granted["status"]!.Value<string>(), granted["loan"]!["amount"]!.Value<decimal>(), granted["pledge"]!["quantity"]!.Value<decimal>() - 20m));
+        Assert.Equal(("granted", 100_000m, 30m), (granted["status"]!.Value<string>(), granted["loan"]!["amount"]!.Value<decimal>(), granted["pledge"]!["quantity"]!.Value<decimal>() - 20m));
         // Other terms now: 409 granted.
-        Assert.Equal("granted", (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", Approval(100_000m, null))).Expect(409).Body["state"]!.Value<string>());
+        Assert.Equal("granted", (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", Approval(100_000m, 20m))).Expect(409).Body["state"]!.Value<string>());
         Assert.Single((JArray)(await bank.GetJsonAsync("/api/loans")).Body["items"]!);
         var pledges = (await bank.GetJsonAsync($"/api/pledges?holder={firm}")).Body["items"]!;
         var active = Assert.Single(pledges, p => p["status"]!.Value<string>() == "active");
