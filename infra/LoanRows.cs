@@ -40,11 +40,36 @@ internal static class LoanRows
         ["DecidedBy"] = a.DecidedBy,
         ["Reason"] = a.Reason,
         ["LoanId"] = a.LoanId,
+        ["OfferMarket"] = a.Offer?.Market.Key,
+        ["OfferGrams"] = a.Offer?.Quantity.Grams,
+        ["OfferPledge"] = a.Offer?.Pledge,
+        ["OfferEnded"] = a.OfferEnded,
+        ["Approval"] = a.Approval is { } p ? TradingJson.Serialize(new ApprovalRow(p.Terms.Amount.Fen, p.Terms.AnnualRatePct, p.Terms.TermMonths, Time(p.Terms.GrantedAt)!,
+            p.Taken?.Grams, p.LoanNumber, p.BorrowerRegion.Value, Time(p.At)!, p.By)) : null,
+        ["Pending"] = a.Pending,
     };
+
+    /// <summary>The bank's recorded approval of a pledge loan, as stored (one JSON column).</summary>
+    private sealed record ApprovalRow(long Fen, decimal AnnualRatePct, int TermMonths, string GrantedAt, long? TakenGrams, long LoanNumber, string BorrowerRegion,
+        string At, string By);
+
+    private static PledgeOffer? ToOffer(TableEntity e) => e.GetString("OfferMarket") is { } m && MarketId.TryParse(m, out var market) && market is { } id
+        ? new PledgeOffer(id, Quantity.FromGrams(e.GetInt64("OfferGrams")!.Value), e.GetInt64("OfferPledge"))
+        : null;
+
+    private static LoanApproval? ToApproval(TableEntity e)
+    {
+        if (e.GetString("Approval") is not { } json) return null;
+        var r = TradingJson.Deserialize<ApprovalRow>(json)!;
+        var at = (string t) => DateTimeOffset.ParseExact(t, "O", CultureInfo.InvariantCulture);
+        return new LoanApproval(new LoanTerms(Money.FromFen(r.Fen), r.AnnualRatePct, r.TermMonths, at(r.GrantedAt)), r.TakenGrams is { } g ? Quantity.FromGrams(g) : null,
+            r.LoanNumber, RegionCode.Parse(r.BorrowerRegion), at(r.At), r.By);
+    }
 
     public static LoanApplication ToApplication(BankId bank, TableEntity e) => new(bank, e.GetInt64("Number")!.Value, e.GetString("ProductId"),
         CreditCode.Parse(e.GetString("Applicant")), Money.FromFen(e.GetInt64("Fen")!.Value), e.GetString("Purpose"), Enum.Parse<ApplicationStatus>(e.GetString("Status")),
-        Time(e, "CreatedAt")!.Value, Time(e, "DecidedAt"), e.GetString("DecidedBy"), e.GetString("Reason"), e.GetString("LoanId"));
+        Time(e, "CreatedAt")!.Value, Time(e, "DecidedAt"), e.GetString("DecidedBy"), e.GetString("Reason"), e.GetString("LoanId"),
+        ToOffer(e), ToApproval(e), e.GetBoolean("OfferEnded") ?? false);
 
     public static TableEntity LoanEntity(Loan l) => new(l.Bank.Value, Loan(l.Number))
     {
@@ -64,13 +89,15 @@ internal static class LoanRows
         ["ApplicationId"] = l.ApplicationId,
         ["PledgeId"] = l.PledgeId,
         ["RepaidAt"] = Time(l.RepaidAt),
+        ["PledgeReleased"] = l.PledgeReleased,
+        ["Pending"] = l.Pending,
     };
 
     public static Loan ToLoan(BankId bank, TableEntity e) => new(bank, e.GetInt64("Number")!.Value, CreditCode.Parse(e.GetString("Borrower")),
         RegionCode.Parse(e.GetString("BorrowerRegion")), e.GetString("ProductId"), Money.FromFen(e.GetInt64("Fen")!.Value),
         decimal.Parse(e.GetString("AnnualRatePct"), CultureInfo.InvariantCulture), e.GetInt32("TermMonths")!.Value, Time(e, "GrantedAt")!.Value, e.GetString("Reference"),
         Enum.Parse<LoanStatus>(e.GetString("Status")), Time(e, "RecordedAt")!.Value, e.GetString("RecordedBy"), e.GetString("ApplicationId"), e.GetString("PledgeId"),
-        Time(e, "RepaidAt"));
+        Time(e, "RepaidAt"), e.GetBoolean("PledgeReleased") ?? false);
 
     public static TableTransactionAction Action(BankId bank, RowChange change)
     {

@@ -24,9 +24,13 @@ public sealed record Loan(
     string RecordedBy,
     string? ApplicationId = null,
     string? PledgeId = null,
-    DateTimeOffset? RepaidAt = null) : IRow
+    DateTimeOffset? RepaidAt = null,
+    bool PledgeReleased = false) : IRow
 {
     public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
+    /// <summary>Repaid with its pledge not yet released: the loan process releases it (a retry of the repayment, or the finisher).</summary>
+    public bool Pending => Status == LoanStatus.Repaid && PledgeId is not null && !PledgeReleased;
 
     public string Id => IdOf(Bank, Number);
     public ReportingMonth Month => ReportingMonth.Of(GrantedAt);

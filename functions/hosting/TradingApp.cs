@@ -92,6 +92,7 @@ public static class TradingApp
         builder.Services.AddSingleton<AuctionCloser>();
         builder.Services.AddSingleton<LoanFigures>();
         builder.Services.AddSingleton<BankWriter>();
+        builder.Services.AddSingleton<LoanSteps>();
         builder.Services.AddSingleton<EnterpriseImports>();
         builder.Services.AddHostedService<StorageStarter>();
         builder.Services.AddHostedService<Trading.Functions.ImportWorker>();

@@ -70,6 +70,12 @@ public sealed class AccessMatrixTests
         ["RecordLoan (ICBC)"] = [Y, F, F, F, F, Y, F],
         ["DecideApplication"] = [Y, N, N, N, N, Y, N],
         ["RepayLoan"] = [Y, N, N, N, N, Y, N],
+        ["WithdrawApplication"] = [Y, N, N, Y, N, N, N],
+        ["AdvanceApplication"] = [Y, N, N, Y, N, Y, N],
+        ["NotePledgeReleased"] = [Y, N, N, N, N, Y, N],
+        ["OfferPledge (the seller's application)"] = [Y, F, F, Y, F, F, F],
+        ["ActivateOffer (ICBC's approval)"] = [Y, F, F, F, F, Y, F],
+        ["EndOffer (the seller's application)"] = [Y, F, F, Y, F, Y, F],
     };
 
     public static TheoryData<string, string> Cells()
@@ -219,6 +225,16 @@ public sealed class AccessMatrixTests
                 Run(new ExpireOffers(Market, [p.Number], []), creates: false, at: Now.AddDays(8));
                 break;
             }
+            case "OfferPledge (the seller's application)": Run(new OfferPledge(Application(ApplicationStatus.Submitting, null)), creates: true); break;
+            case "ActivateOffer (ICBC's approval)":
+            case "EndOffer (the seller's application)":
+            {
+                var offered = Arrange(new OfferPledge(Application(ApplicationStatus.Submitting, null)), Principal.Enterprise(SellerCode), "offer");
+                var status = useCase.StartsWith("Activate", StringComparison.Ordinal) ? ApplicationStatus.Approving : ApplicationStatus.Withdrawn;
+                var application = Application(status, offered.Number);
+                Run<Pledge>(status == ApplicationStatus.Approving ? new ActivateOffer(application) : new EndOffer(application), creates: false);
+                break;
+            }
             default:
                 Market0 = null;
                 ActOnBank(useCase, who);
@@ -227,14 +243,15 @@ public sealed class AccessMatrixTests
         return ran;
     }
 
+    private static readonly string[] BankUseCases =
+        ["SubmitApplication", "RecordLoan", "DecideApplication", "RepayLoan", "WithdrawApplication", "AdvanceApplication", "NotePledgeReleased"];
+
     /// <summary>Use cases and a caller allowed to run each (the first Ok of its row).</summary>
     public static TheoryData<string> MarketUseCases()
     {
         var data = new TheoryData<string>();
         foreach (var (useCase, row) in Expected)
-            if (!useCase.StartsWith("SubmitApplication", StringComparison.Ordinal) && !useCase.StartsWith("RecordLoan", StringComparison.Ordinal)
-                && !useCase.StartsWith("DecideApplication", StringComparison.Ordinal) && !useCase.StartsWith("RepayLoan", StringComparison.Ordinal))
-                data.Add(useCase);
+            if (!BankUseCases.Any(b => useCase.StartsWith(b, StringComparison.Ordinal))) data.Add(useCase);
         return data;
     }
 
@@ -258,9 +275,17 @@ public sealed class AccessMatrixTests
     private static int ArrangedKeys(string useCase) => 2 + (useCase switch
     {
         "ConfirmProposal" or "RejectProposal" or "CancelProposal" or "AcceptPledge (bank's request)" or "ReleasePledge" or "TakeListing (for the buyer)"
-            or "WithdrawListing" or "PlaceBid (for the buyer)" or "SettleAuction" or "ExpireOffers" => 1,
+            or "WithdrawListing" or "PlaceBid (for the buyer)" or "SettleAuction" or "ExpireOffers" or "ActivateOffer (ICBC's approval)"
+            or "EndOffer (the seller's application)" => 1,
         _ => 0,
     });
+
+    /// <summary>The seller's pledge application to ICBC offering 2 t of the market's rights (with the offer's pledge number once frozen).</summary>
+    private static LoanApplication Application(ApplicationStatus status, long? pledge) =>
+        new(Icbc, 1, "pledge", SellerCode, Money.FromFen(10_000_000), null, status, Now, Offer: new PledgeOffer(Market, Quantity.FromGrams(2_000_000), pledge),
+            Approval: status == ApplicationStatus.Approving
+                ? new LoanApproval(new LoanTerms(Money.FromFen(10_000_000), 3.2m, 12, Now), Quantity.FromGrams(1_000_000), 1, RegionCode.Parse("131000"), Now, "ICBC-LF")
+                : null);
 
     private static AuctionRequest Auction() =>
         new(Market, Quantity.FromGrams(2_000_000), 5, Money.FromFen(2_100_000), Money.FromFen(50_000), Quantity.FromGrams(500_000), Now, Now.AddHours(2));
@@ -286,8 +311,18 @@ public sealed class AccessMatrixTests
             "SubmitApplication (for the seller)" => (object)UseCaseRunner.Run(new SubmitApplication(product, SellerCode, Money.FromFen(50_000_000), null, eligible), book,
                 Ctx(who, "k")),
             "RecordLoan (ICBC)" => UseCaseRunner.Run(new RecordLoan(Icbc, SellerCode, RegionCode.Parse("131000"), null, terms, "event"), book, Ctx(who, "k")),
-            "DecideApplication" => UseCaseRunner.Run(new DecideApplication(Icbc, 1, terms, RegionCode.Parse("131000"), null, null), book, Ctx(who)),
+            "DecideApplication" => UseCaseRunner.Run(new DecideApplication(Icbc, 1, new ApprovalRequest(terms, null, null, Money.Zero, RegionCode.Parse("131000")), null),
+                book, Ctx(who)),
             "RepayLoan" => UseCaseRunner.Run(new RepayLoan(Icbc, 1), book, Ctx(who)),
+            "WithdrawApplication" => UseCaseRunner.Run(new WithdrawApplication(Icbc, 1), book, Ctx(who)),
+            "AdvanceApplication" => UseCaseRunner.Run(new AdvanceApplication(Icbc, 1, LoanStep.Expire, null), book with
+            {
+                Applications = new Dictionary<long, Versioned<LoanApplication>> { [1] = new(application with { CreatedAt = Now.AddDays(-31) }, "v1") },
+            }, Ctx(who, at: Now)),
+            "NotePledgeReleased" => UseCaseRunner.Run(new NotePledgeReleased(Icbc, 1), book with
+            {
+                Loans = new Dictionary<long, Versioned<Loan>> { [1] = new(loan with { Status = LoanStatus.Repaid, PledgeId = "131000-SO2-P1" }, "v1") },
+            }, Ctx(who)),
             _ => throw new InvalidOperationException($"no use case {useCase}"),
         };
     }
