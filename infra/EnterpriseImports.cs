@@ -63,8 +63,11 @@ public sealed class EnterpriseImports
         await storage.Reports.GetBlobClient(FileName(id, fingerprint)).UploadAsync(BinaryData.FromString(csv), overwrite: true, ct);
         var outcome = await _shell.ExecuteAsync(new StartImport(id, fingerprint, rows), caller, idempotencyKey, j => TradingJson.Serialize(new { id = j.Id, rows = j.Rows }),
             traceId, ct);
-        if (!outcome.Replayed) await _queue.Writer.WriteAsync(id, ct);
-        return ((await GetAsync(id, ct))!, outcome.Replayed);
+        var job = (await GetAsync(id, ct))!;
+        // Queued again on a replay while it runs (its first start may have lost its answer before it was queued): the worker
+        // runs one job at a time, and a job already done returns at once.
+        if (!job.Done) await _queue.Writer.WriteAsync(id, ct);
+        return (job, outcome.Replayed);
     }
 
     /// <summary>The stored file of a job: named by its fingerprint, so two files sent under one key never overwrite each other.</summary>
