@@ -32,7 +32,9 @@ public sealed record StartImport(string Id, string FileFingerprint, long Rows) :
     public Decision<ImportJobStarted> Decide(RegisterSnapshot<ImportJobStarted> snapshot, UseCaseContext context)
     {
         if (context.Caller.Role is not (Role.Admin or Role.Official)) throw new ForbiddenException("Only officials and admin import enterprises.");
-        if (snapshot.Read(JobRow).Exists) throw new ConflictException($"Import {Id} exists already.");
+        // A job without its idempotency record was started before imports ran on the shell: the same file is that start.
+        if (snapshot.Find(JobRow) is { } started)
+            return started.Fingerprint == FileFingerprint ? Decision<ImportJobStarted>.Unchanged(started) : throw UseCaseRunner.KeyReused();
         var job = new ImportJobStarted(Id, context.Caller, FileFingerprint, Rows, context.Now);
         return new Decision<ImportJobStarted>(job, [RowChange.New(job)], null, [new AuditEntry(Action, Id)]) { ResourceId = Id };
     }

@@ -25,7 +25,9 @@ public sealed record IssueKey(string Hash, Principal Subject, DateTimeOffset? Ex
     {
         if (context.Caller.Role != Role.Admin) throw new ForbiddenException("Only admin issues keys.");
         if (ExpiresAt <= context.Now) throw new RuleViolationException("expiresAt must be in the future.");
-        if (snapshot.Read(Hash).Exists) throw new ConflictException("A key with this hash exists already.");
+        // The hash is of 256 random bits: a row with it is this request's own commit whose answer was lost (a retry of the
+        // transaction found it), so it answers that key and writes nothing more.
+        if (snapshot.Find(Hash) is { } issued) return Decision<ApiKey>.Unchanged(issued);
         var key = new ApiKey(Hash, Subject, context.Now, context.Caller.Id, ExpiresAt ?? context.Now + ApiKey.DefaultLifetime);
         return new Decision<ApiKey>(key, [RowChange.New(key)], null, [new AuditEntry(Action, key.Id)]) { ResourceId = key.Id };
     }
