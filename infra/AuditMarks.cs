@@ -41,6 +41,22 @@ public sealed class AuditMarks(StorageContext storage, TimeProvider time)
         _written[key] = now;
     }
 
+    /// <summary>Marks many partitions of one book at once (an import's chunk): up to 100 marks per transaction of one bucket.</summary>
+    public async Task MarkManyAsync(string book, IEnumerable<string> partitions, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var due = partitions.Distinct(StringComparer.Ordinal)
+            .Where(p => !(_written.TryGetValue(book + "|" + p, out var at) && now - at < Renewal)).ToList();
+        var batches = due.GroupBy(p => BucketOf(book, p), StringComparer.Ordinal).SelectMany(g => g.Chunk(100).Select(c => (Bucket: g.Key, Partitions: c))).ToList();
+        await Bounded.SelectAsync(batches, async batch =>
+        {
+            await storage.AuditMarks.SubmitTransactionAsync(batch.Partitions.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(batch.Bucket, p) { ["Book"] = book, ["At"] = now })), ct);
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+        foreach (var p in due) _written[book + "|" + p] = now;
+    }
+
     /// <summary>Every pending mark (a bounded number of partition reads, whatever the number of partitions).</summary>
     public async Task<List<Mark>> PendingAsync(CancellationToken ct)
     {

@@ -16,10 +16,10 @@ namespace Trading.Infra;
 /// (a market) or <c>{book}-{partition}-{first:D12}.jsonl</c> (another book), dated by the China date of its first record;
 /// the partition's <c>auditcursor</c> row claims each range before it is copied and then says how far the copy got. A copy
 /// that dies in between rewrites the same range under the same name the next time, so no record is ever in two blobs and
-/// none is skipped; block blobs never meet an append blob's 50,000-block limit. Writes not yet on the shell (keys,
-/// enterprises, products) append their own one-record blob.
+/// none is skipped; block blobs never meet an append blob's 50,000-block limit. Every book writes its audit records this way
+/// (markets, banks' books, keys, enterprises, products, imports: <see cref="Books.All"/>).
 /// </summary>
-public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLedger ledger, BankWriter banks, TimeProvider time)
+public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLedger ledger, BankWriter banks)
 {
     /// <summary>Records per blob at most.</summary>
     public const int BatchSize = 1000;
@@ -44,7 +44,12 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
         return copied.Sum();
     }
 
-    /// <summary>Marks every market and bank once, for records written before pending marks existed (then never again).</summary>
+    /// <summary>
+    /// Marks every market and bank once, for records written before pending marks existed (then never again). The registers
+    /// (keys, enterprises, products, imports: the rest of <see cref="Books.All"/>) need no sweep: they got audit rows together
+    /// with their pending marks (every write through the shell marks its partition first, or a chunk of an import marks all
+    /// of its firms), and <see cref="AuditMarks.PendingAsync"/> reads the marks of every book in <see cref="Books.All"/>.
+    /// </summary>
     private async Task SweepOnceAsync(CancellationToken ct)
     {
         var swept = await storage.AuditMarks.GetEntityIfExistsAsync<TableEntity>(SweptRow, SweptRow, select: ["RowKey"], cancellationToken: ct);
@@ -66,11 +71,12 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     public async Task<long> CopyPartitionAsync(string book, string partition, CancellationToken ct)
     {
         var table = storage.BookTable(book);
+        var layout = BookLayout.Of(book);
         long total = 0;
         while (true)
         {
-            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, LedgerRows.Head, select: ["AuditCount"], cancellationToken: ct);
-            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, LedgerRows.AuditCursor, cancellationToken: ct);
+            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head, select: ["AuditCount"], cancellationToken: ct);
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor, cancellationToken: ct);
             var count = head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0;
             var cursor = found.HasValue ? found.Value! : null;
             var copied = cursor?.GetInt64("Copied") ?? 0;
@@ -80,13 +86,13 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
             {
                 if (copied >= count) return total;
                 claimed = Math.Min(count, copied + BatchSize);
-                etag = await WriteCursorAsync(table, partition, copied, claimed, etag, ct);
+                etag = await WriteCursorAsync(table, layout, partition, copied, claimed, etag, ct);
                 if (etag is null) return total; // another copier claimed it
             }
 
             var first = copied + 1;
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {LedgerRows.Audit(first)} and RowKey le {LedgerRows.Audit(claimed)}");
+                $"PartitionKey eq {partition} and RowKey ge {layout.Audit(first)} and RowKey le {layout.Audit(claimed)}");
             var records = new List<AuditRecord>();
             await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(partition, row));
             if (records.Count != claimed - copied) return total; // cannot happen for committed records; the next run retries
@@ -97,15 +103,15 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
             var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, book == Books.Ledger ? partition : null, r.Number,
                 book == Books.Ledger ? null : stem)));
             await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(lines), overwrite: true, ct);
-            if (await WriteCursorAsync(table, partition, claimed, claimed, etag, ct) is null) return total; // another copier finished it
+            if (await WriteCursorAsync(table, layout, partition, claimed, claimed, etag, ct) is null) return total; // another copier finished it
             total += records.Count;
         }
     }
 
     /// <summary>Writes the cursor under If-Match (or creates it); null when another copier wrote it first.</summary>
-    private static async Task<ETag?> WriteCursorAsync(TableClient table, string partition, long copied, long claimed, ETag? etag, CancellationToken ct)
+    private static async Task<ETag?> WriteCursorAsync(TableClient table, BookLayout layout, string partition, long copied, long claimed, ETag? etag, CancellationToken ct)
     {
-        var entity = new TableEntity(partition, LedgerRows.AuditCursor) { ["Copied"] = copied, ["Claimed"] = claimed };
+        var entity = new TableEntity(partition, layout.AuditCursor) { ["Copied"] = copied, ["Claimed"] = claimed };
         try
         {
             var response = etag is { } e
@@ -117,15 +123,6 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
         {
             return null;
         }
-    }
-
-    /// <summary>A write outside the markets (a key, an enterprise, a product): its own one-record block blob, after it committed.</summary>
-    public async Task AppendAsync(Principal who, string action, string subject, string? traceId, string? details, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var local = now.ToOffset(ReportingMonth.ChinaOffset);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{local:yyyy}/{local:MM}/{local:dd}/direct-{local:HHmmssfffffff}-{Guid.NewGuid():N}.jsonl");
-        await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(Line(now, who.Id, action, subject, traceId, details, null, null, null)), overwrite: false, ct);
     }
 
     private static string Line(DateTimeOffset at, string who, string action, string subject, string? traceId, string? details, string? market, long? number,

@@ -9,6 +9,18 @@ public static class Books
     /// <summary>Banks' books: one partition per bank (applications, loans).</summary>
     public const string Loans = "loans";
 
-    /// <summary>Every book, for the audit copier's first sweep.</summary>
-    public static IReadOnlyList<string> All { get; } = [Ledger, Loans];
+    /// <summary>API keys: one partition (<c>key</c>) of the keys table.</summary>
+    public const string Keys = "keys";
+
+    /// <summary>Enterprises: one partition per firm (its credit code) of the enterprises table.</summary>
+    public const string Enterprises = "enterprises";
+
+    /// <summary>Banks' loan products: one partition per bank of the products table.</summary>
+    public const string Products = "products";
+
+    /// <summary>Import jobs: one partition per job of the imports table.</summary>
+    public const string Imports = "imports";
+
+    /// <summary>Every book, for the audit copier.</summary>
+    public static IReadOnlyList<string> All { get; } = [Ledger, Loans, Keys, Enterprises, Products, Imports];
 }

@@ -72,7 +72,7 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
     {
         var table = storage.BookTable(abandoned.Book);
         var fence = IdempotencyRecord.Fence(abandoned.CallerKeyHash, token);
-        var entity = new TableEntity(abandoned.Partition, LedgerRows.Idempotency(abandoned.CallerKeyHash))
+        var entity = new TableEntity(abandoned.Partition, BookLayout.Of(abandoned.Book).Idempotency(abandoned.CallerKeyHash))
         {
             ["Fingerprint"] = fence.Fingerprint,
             ["ResourceId"] = fence.ResourceId,
@@ -98,7 +98,7 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
     {
         if (time.GetUtcNow() - binding.BoundAt < Abandoned) return false;
         var table = storage.BookTable(binding.Book);
-        var committed = await table.GetEntityIfExistsAsync<TableEntity>(binding.Partition, LedgerRows.Idempotency(binding.CallerKeyHash), cancellationToken: ct);
+        var committed = await table.GetEntityIfExistsAsync<TableEntity>(binding.Partition, BookLayout.Of(binding.Book).Idempotency(binding.CallerKeyHash), cancellationToken: ct);
         return !committed.HasValue || committed.Value is null || LedgerRows.ToIdempotency(binding.CallerKeyHash, committed.Value).IsFence;
     }
 

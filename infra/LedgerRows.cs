@@ -400,6 +400,11 @@ internal static class LedgerRows
         public TableEntity[] Visit(BankHead row) => throw NotOfBook(row);
         public TableEntity[] Visit(LoanApplication row) => throw NotOfBook(row);
         public TableEntity[] Visit(Loan row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Registers.RegisterHead row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Keys.ApiKey row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Enterprises.RegisteredEnterprise row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Finance.LoanProduct row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Enterprises.ImportJobStarted row) => throw NotOfBook(row);
 
         private static InvalidOperationException NotOfBook(object row) => new($"a {row.GetType().Name} is not a row of a market");
     }

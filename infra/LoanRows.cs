@@ -130,6 +130,11 @@ internal static class LoanRows
         public TableEntity Visit(Core.Market.Listing row) => throw NotOfBook(row);
         public TableEntity Visit(Core.Market.Auction row) => throw NotOfBook(row);
         public TableEntity Visit(Core.Market.Bid row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Registers.RegisterHead row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Keys.ApiKey row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Enterprises.RegisteredEnterprise row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Finance.LoanProduct row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Enterprises.ImportJobStarted row) => throw NotOfBook(row);
 
         private static InvalidOperationException NotOfBook(object row) => new($"a {row.GetType().Name} is not a row of a bank's book");
     }

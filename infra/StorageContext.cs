@@ -113,6 +113,10 @@ public sealed class StorageContext
     {
         Books.Ledger => Ledger,
         Books.Loans => Loans,
+        Books.Keys => Keys,
+        Books.Enterprises => Enterprises,
+        Books.Products => Products,
+        Books.Imports => Imports,
         _ => throw new ArgumentException($"no book {book}", nameof(book)),
     };
 

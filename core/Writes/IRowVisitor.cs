@@ -1,7 +1,10 @@
+using Trading.Core.Enterprises;
 using Trading.Core.Finance;
+using Trading.Core.Keys;
 using Trading.Core.Ledger;
 using Trading.Core.Loans;
 using Trading.Core.Market;
+using Trading.Core.Registers;
 
 namespace Trading.Core.Writes;
 
@@ -32,4 +35,11 @@ public interface IRowVisitor<out TResult>
     TResult Visit(BankHead row);
     TResult Visit(LoanApplication row);
     TResult Visit(Loan row);
+
+    // Registers: keys, enterprises, banks' products, import jobs
+    TResult Visit(RegisterHead row);
+    TResult Visit(ApiKey row);
+    TResult Visit(RegisteredEnterprise row);
+    TResult Visit(LoanProduct row);
+    TResult Visit(ImportJobStarted row);
 }

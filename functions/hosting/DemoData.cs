@@ -319,7 +319,7 @@ public static class DemoData
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         foreach (var f in plan.Firms)
             await enterprises.PutAsync(new Enterprise(f.Code, f.Name, f.Region, f.Industry, f.Grade,
-                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), null, ct);
+                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), Principal.Admin, _ => "{}", null, ct);
         var writer = services.GetRequiredService<MarketWriter>();
         var n = 0;
         foreach (var a in plan.Allocations) await writer.ExecuteAsync(new Allocate(a), Principal.Admin, $"demo-allocation-{++n}", _ => "{}", null, ct);
@@ -349,7 +349,8 @@ public static class DemoData
         await SeedMarketAsync(services, writer, plan, now, ct);
         var products = services.GetRequiredService<ProductStore>();
         foreach (var (bank, id, input) in Products)
-            await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), ct);
+            await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), Principal.Admin,
+                _ => "{}", null, ct);
 
         await SeedLoansAsync(services, plan, ct);
         // The banks' eligible lists and the firms' eligible products are there at once, not at the first hourly refresh.

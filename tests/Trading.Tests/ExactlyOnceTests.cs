@@ -231,4 +231,116 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         var bankLines = lines.Where(l => l["partition"]?.Value<string>() == "loans-ICBC-LF").ToList();
         Assert.Equal(["loan.recorded", "loan.repaid"], bankLines.Select(l => l["action"]!.Value<string>()).Order().ToList());
     }
+
+    /// <summary>A register partition's audit rows (they sort after its items: <c>~audit:</c>).</summary>
+    private static async Task<List<TableEntity>> RegisterAuditAsync(TableClient table, string partition)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var r in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"~audit:"} and RowKey lt {"~audit;"}")))
+            rows.Add(r);
+        return rows;
+    }
+
+    private async Task<Reply> SendLosingFirstAnswerAsync(HttpMethod method, string path, object? body, string? key)
+    {
+        using var losing = new HttpClient(new LoseFirstAnswer(ApiFixture.AdminKey)) { BaseAddress = _server.BaseAddress };
+        var headers = key is null ? null : ApiFixture.Key(key);
+        await Assert.ThrowsAsync<HttpRequestException>(() => losing.SendAsync(method, path, body, headers));
+        return await losing.SendAsync(method, path, body, headers);
+    }
+
+    [Fact]
+    public async Task Key_issue_and_revoke_enterprise_and_product_puts_and_an_import_whose_answers_were_lost_after_the_commit_then_retried_and_repeated_leave_one_change_and_one_audit_record_each()
+    {
+        var storage = _api.Storage;
+        // Key issue under an Idempotency-Key: storage's answer to the commit is lost (the retry finds the committed request),
+        // then the client's answer is lost and it retries.
+        _storageDrop.Arm();
+        (await _admin.PostJsonAsync("/api/keys", new { role = "bank", subject = "CCB-LF" }, ApiFixture.Key("key-1"))).Expect(201);
+        var retried = (await SendLosingFirstAnswerAsync(HttpMethod.Post, "/api/keys", new { role = "bank", subject = "CCB-LF" }, "key-2")).Expect(201);
+        Assert.Equal("true", retried.Header("Idempotent-Replayed"));
+        Assert.Equal(JTokenType.Null, retried.Body["key"]!.Type);
+        var keys = (await _admin.GetJsonAsync("/api/keys?pageSize=1000")).Expect(200).Body["items"]!.Where(k => k["subject"]!.Value<string>() == "CCB-LF").ToList();
+        Assert.Equal(2, keys.Count);
+        Assert.DoesNotContain((await _admin.GetJsonAsync("/api/keys?pageSize=1000")).Body["items"]!, k => !k["id"]!.Value<string>()!.StartsWith('k'));
+
+        // Revoke: storage's answer lost, then repeated, then the client's answer lost and retried: one revocation.
+        var id = keys[0]["id"]!.Value<string>()!;
+        _storageDrop.Arm();
+        var revoked = (await _admin.SendAsync(HttpMethod.Delete, $"/api/keys/{id}")).Expect(200).Body;
+        Assert.Equal(revoked.ToString(), (await _admin.SendAsync(HttpMethod.Delete, $"/api/keys/{id}")).Expect(200).Body.ToString());
+        Assert.Equal(revoked.ToString(), (await SendLosingFirstAnswerAsync(HttpMethod.Delete, $"/api/keys/{id}", null, null)).Expect(200).Body.ToString());
+
+        // Enterprise PUT (ungraded: no expiry index batch before the commit), storage's answer lost; then a change whose
+        // client answer is lost and retried; then the same PUT again.
+        var code = ApiFixture.NewCreditCode("131000").Value;
+        var firm = new { name = "甲", region = "131000", industry = "Cement", positiveList = false, creditRating = "Blue" };
+        _storageDrop.Arm();
+        Assert.True((await _admin.PutJsonAsync($"/api/enterprises/{code}", firm)).Status is 200 or 201);
+        var changed = new { name = "甲乙", region = "131000", industry = "Cement", positiveList = false, creditRating = "Blue" };
+        (await SendLosingFirstAnswerAsync(HttpMethod.Put, $"/api/enterprises/{code}", changed, null)).Expect(200);
+        (await _admin.PutJsonAsync($"/api/enterprises/{code}", changed)).Expect(200);
+
+        // Product PUT likewise.
+        var product = new { name = "贷", minGrade = "B", minCreditRating = "Blue", minAmount = 1000m, maxAmount = 2000000m, annualRatePct = 3.45m, termMonths = 36 };
+        _storageDrop.Arm();
+        Assert.True((await _admin.PutJsonAsync("/api/banks/CCB-LF/products/p1", product)).Status is 200 or 201);
+        var renamed = new { name = "贷二", minGrade = "B", minCreditRating = "Blue", minAmount = 1000m, maxAmount = 2000000m, annualRatePct = 3.45m, termMonths = 36 };
+        (await SendLosingFirstAnswerAsync(HttpMethod.Put, "/api/banks/CCB-LF/products/p1", renamed, null)).Expect(200);
+        (await _admin.PutJsonAsync("/api/banks/CCB-LF/products/p1", renamed)).Expect(200);
+        Assert.Single((await _admin.GetJsonAsync("/api/banks/CCB-LF/products")).Expect(200).Body["items"]!);
+        Assert.Equal(4, _storageDrop.Dropped); // four commits' answers lost so far
+
+        // Import: the start's storage answer lost, the client's answer lost and retried, the same import again.
+        var imported = ApiFixture.NewCreditCode("131000").Value;
+        var csv = $"creditCode,name,region,industry,creditRating\n{imported},丙,131000,Other,Green\n";
+        _storageDrop.Arm();
+        var started = await PostCsvAsync(_admin, csv, "import-1");
+        Assert.Equal(202, started.Status);
+        var importId = started.Body["id"]!.Value<string>()!;
+        using (var losing = new HttpClient(new LoseFirstAnswer(ApiFixture.AdminKey)) { BaseAddress = _server.BaseAddress })
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => PostCsvAsync(losing, csv, "import-1"));
+            Assert.Equal("true", (await PostCsvAsync(losing, csv, "import-1")).Header("Idempotent-Replayed"));
+        }
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await _admin.GetJsonAsync($"/api/imports/{importId}")).Body["status"]!.Value<string>() != "done" && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Equal("true", (await PostCsvAsync(_admin, csv, "import-1")).Header("Idempotent-Replayed"));
+        Assert.Equal(5, _storageDrop.Dropped);
+
+        // One audit record per change in each partition.
+        Assert.Equal(["key.issued", "key.issued", "key.revoked"],
+            (await RegisterAuditAsync(storage.Keys, "key")).Where(a => a.GetString("Subject") is var s && keys.Any(k => k["id"]!.Value<string>() == s))
+                .Select(a => a.GetString("Action")).Order());
+        Assert.Equal(["enterprise.created", "enterprise.replaced"], (await RegisterAuditAsync(storage.Enterprises, code)).Select(a => a.GetString("Action")));
+        Assert.Equal(["product.created", "product.replaced"], (await RegisterAuditAsync(storage.Products, "CCB-LF")).Select(a => a.GetString("Action")));
+        Assert.Equal(["import.started"], (await RegisterAuditAsync(storage.Imports, importId)).Select(a => a.GetString("Action")));
+        Assert.Equal(["enterprise.created"], (await RegisterAuditAsync(storage.Enterprises, imported)).Select(a => a.GetString("Action")));
+
+        // Copied to the blob trail exactly once, even when the copier runs twice.
+        var trail = _server.Services.GetRequiredService<AuditTrail>();
+        await trail.CopyAsync(CancellationToken.None);
+        await trail.CopyAsync(CancellationToken.None);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
+            .Select(JObject.Parse).ToList();
+        foreach (var (partition, table, key) in new[] { ("keys-key", storage.Keys, "key"), ($"enterprises-{code}", storage.Enterprises, code),
+                     ("products-CCB-LF", storage.Products, "CCB-LF"), ($"imports-{importId}", storage.Imports, importId), ($"enterprises-{imported}", storage.Enterprises, imported) })
+        {
+            var copied = lines.Where(l => l["partition"]?.Value<string>() == partition).ToList();
+            var rows = await RegisterAuditAsync(table, key);
+            Assert.Equal(rows.Count, copied.Count);
+            Assert.Equal(rows.Count, copied.Select(l => l["number"]!.Value<long>()).Distinct().Count());
+        }
+    }
+
+    private static async Task<Reply> PostCsvAsync(HttpClient client, string csv, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/imports/enterprises") { Content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv") };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return new Reply((int)response.StatusCode, text, response.Content.Headers.ContentType,
+            response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
+    }
 }
