@@ -31,22 +31,56 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
 
     public ChannelReader<string> Queue => _queue.Reader;
 
-    /// <summary>Parses the header and counts the rows (400 for a file that is not such a CSV), stores it, and queues the job.</summary>
-    public async Task<ImportJob> StartAsync(string id, Principal caller, string csv, string fingerprint, CancellationToken ct)
+    /// <summary>
+    /// Starts the import <paramref name="id"/> of this file, or answers the job already started under it (replayed). The
+    /// job row is the claim: it is added (holding the file's fingerprint) before the file is stored, so of two requests
+    /// racing with one key exactly one job exists, and only a request with the file whose fingerprint the row holds
+    /// stores that file (the same bytes) and queues the job; another file is a 422 (key reused) and stores nothing.
+    /// 400 for a file that is not such a CSV (checked before anything is written).
+    /// </summary>
+    public async Task<(ImportJob Job, bool Replayed)> StartAsync(string id, Principal caller, string csv, string fingerprint, CancellationToken ct)
     {
+        if (await GetAsync(id, ct) is { } existing) return (await ReplayAsync(existing, csv, fingerprint, ct), true);
         var rows = Read(csv).Count();
         if (rows > MaxRows) throw ValidationException.For("body", $"an import has at most {MaxRows} rows; this one has {rows}");
-        await storage.Reports.GetBlobClient($"imports/{id}.csv").UploadAsync(BinaryData.FromString(csv), overwrite: true, ct);
         var job = new TableEntity(id, JobRow)
         {
             ["CreatedBy"] = caller.Id, ["Fingerprint"] = fingerprint, ["Role"] = caller.RoleName, ["Subject"] = caller.Subject, ["Rows"] = (long)rows, ["Processed"] = 0L,
             ["Created"] = 0L, ["Updated"] = 0L, ["Unchanged"] = 0L, ["Failed"] = 0L, ["Status"] = "running", ["StartedAt"] = time.GetUtcNow(),
         };
         try { await storage.Imports.AddEntityAsync(job, ct); }
-        catch (RequestFailedException ex) when (ex.Status == 409) { /* the same import started before */ }
-        await _queue.Writer.WriteAsync(id, ct);
-        return (await GetAsync(id, ct))!;
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Another request with this key added the job first: the same file replays it, another file is refused.
+            return (await ReplayAsync((await GetAsync(id, ct))!, csv, fingerprint, ct), true);
+        }
+        // Claimed: the file is stored and the job queued even if the client goes away now (a replay would do it otherwise).
+        await storage.Reports.GetBlobClient(FileBlob(id)).UploadAsync(BinaryData.FromString(csv), overwrite: true, CancellationToken.None);
+        await _queue.Writer.WriteAsync(id, CancellationToken.None);
+        return ((await GetAsync(id, ct))!, false);
     }
+
+    /// <summary>
+    /// The job already started under the key: 422 when it holds another file's fingerprint. Otherwise, when the request
+    /// that added the job had not stored its file yet (still on its way, or cut off), this one stores the same bytes
+    /// (only if absent) and queues the job, so the job never waits for a file that no request will bring.
+    /// </summary>
+    private async Task<ImportJob> ReplayAsync(ImportJob existing, string csv, string fingerprint, CancellationToken ct)
+    {
+        if (existing.Fingerprint != fingerprint)
+            throw new RuleViolationException("This Idempotency-Key was already used with another file. Use a new key for a new import.", "Idempotency key reused.");
+        if (existing.Done) return existing;
+        try
+        {
+            await storage.Reports.GetBlobClient(FileBlob(existing.Id)).UploadAsync(BinaryData.FromString(csv),
+                new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
+            await _queue.Writer.WriteAsync(existing.Id, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412) { /* stored by the request that started it */ }
+        return existing;
+    }
+
+    private static string FileBlob(string id) => $"imports/{id}.csv";
 
     /// <summary>Queues every job that is still running (after a restart).</summary>
     public async Task ResumeAsync(CancellationToken ct)
@@ -61,7 +95,7 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
         var job = (await storage.Imports.GetEntityAsync<TableEntity>(id, JobRow, cancellationToken: ct)).Value;
         if (job.GetString("Status") != "running") return;
         var caller = Principal.TryCreate(job.GetString("Role"), job.GetString("Subject"), new FieldErrors())!;
-        var csv = (await storage.Reports.GetBlobClient($"imports/{id}.csv").DownloadContentAsync(ct)).Value.Content.ToString();
+        var csv = (await storage.Reports.GetBlobClient(FileBlob(id)).DownloadContentAsync(ct)).Value.Content.ToString();
         var processed = job.GetInt64("Processed") ?? 0;
         var (created, updated, failed) = (job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0);
         var unchanged = job.GetInt64("Unchanged") ?? 0;
