@@ -69,10 +69,9 @@ public static class TradesApi
         TradeMethod? method = null;
         if (context.Query("method") is { } methodText)
         {
-            // Exact names only (ignoring case): not a number, not a comma list that Enum.TryParse would OR together.
-            if (Enum.GetNames<TradeMethod>().FirstOrDefault(n => string.Equals(n, methodText, StringComparison.OrdinalIgnoreCase)) is { } name)
-                method = Enum.Parse<TradeMethod>(name);
-            else errors.Add("method", "must be one of " + string.Join(", ", Enum.GetNames<TradeMethod>()));
+            // Spelled as trades show it (and as POST /api/trades takes it): exact names, not numbers or comma lists.
+            if (Ratings.TryParseName<TradeMethod>(methodText, out var parsedMethod)) method = parsedMethod;
+            else errors.Add("method", $"must be one of {Ratings.Names<TradeMethod>()}");
         }
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();

@@ -55,13 +55,18 @@ public readonly record struct ReportingMonth : IComparable<ReportingMonth>
     /// <summary>The month <paramref name="months"/> later (earlier when negative); false when that is outside 2000-01–9998-12.</summary>
     public bool TryAddMonths(long months, out ReportingMonth result)
     {
+        // Read before result is written: result may be this very month (m.TryAddMonths(1, out m)).
+        var (year, month) = (Year, Month);
         result = default;
-        if (Month is < 1 or > 12) return false; // default(ReportingMonth) is no month
-        var index = (long)Year * 12 + (Month - 1) + months;
-        if (months > int.MaxValue || months < int.MinValue || index < (long)MinYear * 12 || index > (long)MaxYear * 12 + 11) return false;
+        if (month is < 1 or > 12 || months is > MonthCount or < -MonthCount) return false; // default(ReportingMonth) is no month
+        var index = year * 12L + (month - 1) + months;
+        if (index is < MinYear * 12L or > MaxYear * 12L + 11) return false;
         result = new ReportingMonth((int)(index / 12), (int)(index % 12) + 1);
         return true;
     }
+
+    /// <summary>How many months there are, 2000-01 to 9998-12: no step longer than that lands on one.</summary>
+    private const long MonthCount = (MaxYear - MinYear + 1) * 12L;
 
     /// <summary>Every month from <paramref name="from"/> to <paramref name="to"/>, both included; none when from is after to.</summary>
     public static IEnumerable<ReportingMonth> Range(ReportingMonth from, ReportingMonth to)
@@ -79,10 +84,9 @@ public readonly record struct ReportingMonth : IComparable<ReportingMonth>
     /// </summary>
     public static (ReportingMonth From, ReportingMonth To)? Shift(ReportingMonth from, ReportingMonth to, long months)
     {
-        var a = (long)from.Year * 12 + from.Month - 1 + months;
-        var b = (long)to.Year * 12 + to.Month - 1 + months;
-        a = Math.Max(a, (long)MinYear * 12);
-        b = Math.Min(b, (long)MaxYear * 12 + 11);
+        if (months is > MonthCount or < -MonthCount) return null;
+        var a = Math.Max(from.Year * 12L + from.Month - 1 + months, MinYear * 12L);
+        var b = Math.Min(to.Year * 12L + to.Month - 1 + months, MaxYear * 12L + 11);
         if (a > b) return null;
         return (new ReportingMonth((int)(a / 12), (int)(a % 12) + 1), new ReportingMonth((int)(b / 12), (int)(b % 12) + 1));
     }
