@@ -366,17 +366,29 @@ public sealed class InputDefectTests(InputDefectFixture api) : IClassFixture<Inp
     [InlineData("gICAgICAgIA")] // bytes that are not UTF-8
     [InlineData("CgoKCgo")] // newlines
     [InlineData("eyJuZXh0UGFydGl0aW9uS2V5IjoiJyJ9")]
+    [InlineData("long-bytime")] // base64url of "bytime:" and 1,017 z: a key as long as storage allows
+    [InlineData("long-a")] // base64url of 1,024 a
+    [InlineData("too-long")] // base64url of 1,025 a
     public async Task A_continuation_token_we_did_not_give_is_never_500(string token)
     {
         var failures = new List<string>();
         foreach (var list in s_lists.Append("/api/banks/ICBC-LF/products/p1/eligible"))
         {
-            var reply = await api.Admin.GetJsonAsync(list.Replace("{code}", api.Seller) + "?continuationToken=" + token);
+            var value = token switch
+            {
+                "long-bytime" => B64("bytime:" + new string('z', 1017)),
+                "long-a" => B64(new string('a', 1024)),
+                "too-long" => B64(new string('a', 1025)),
+                _ => token,
+            };
+            var reply = await api.Admin.GetJsonAsync(list.Replace("{code}", api.Seller) + "?continuationToken=" + value);
             if (reply.Status is not (200 or 400 or 404) || (reply.Status != 200 && reply.ContentType?.MediaType != "application/problem+json"))
                 failures.Add($"{list}: {reply}");
         }
         Assert.Empty(failures);
     }
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [Theory]
     [InlineData("1e400")]
@@ -539,6 +551,50 @@ public sealed class ExtremeBodyTests(ApiFixture api) : IClassFixture<ApiFixture>
         failures.AddRange(await SweepAsync(api.Admin, HttpMethod.Put, $"/api/enterprises/{firm}",
             """{"name":"n","region":"131024","industry":"IndustrialCoating","grade":"B","gradeValidUntil":"2027-12-31","positiveList":true,"creditRating":"Blue"}""",
             [("gradeValidUntil", Quoted(s_dates))]));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
+
+/// <summary>Every GET route's query parameters, one at a time given garbage among valid others: never 500 (issue 14).</summary>
+public sealed class QueryValueTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static readonly string[] s_routes =
+    [
+        "trades", "enterprises", "keys", "listings", "auctions", "trade-proposals", "pledges", "loans", "aggregates/monthly", "aggregates/period",
+        "aggregates/loans", "markets", "markets/131000-SO2/prices", "reports/2024-06", "banks/HXB-LF/loan-applications", "banks/HXB-LF/products/p/eligible",
+        "enterprises/{code}/loan-applications", "enterprises/{code}/holdings", "enterprises/{code}/eligible-products",
+    ];
+
+    private static readonly Dictionary<string, string> s_valid = new()
+    {
+        ["region"] = "1310", ["pollutant"] = "SO2", ["from"] = "2024-01", ["to"] = "2024-06", ["month"] = "2024-06", ["status"] = "open",
+        ["grade"] = "B", ["format"] = "json", ["pageSize"] = "10",
+    };
+
+    private static readonly string[] s_names =
+        ["region", "pollutant", "from", "to", "month", "party", "status", "grade", "holder", "bankId", "borrower", "format", "method", "pageSize", "continuationToken"];
+
+    public static TheoryData<string> Values => new()
+    {
+        "", "%00", "%27", "%ED%A0%80", "-1", "99999999999999999999", "13,14", "%20SO2", "reserve", "x".PadRight(3000, '9'), "1310%27%20or%20%271%27%3D%271",
+    };
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public async Task A_query_value_that_means_nothing_is_refused_never_500(string value)
+    {
+        var code = ApiFixture.NewCreditCode().Value;
+        var failures = new List<string>();
+        foreach (var route in s_routes)
+        {
+            foreach (var name in s_names)
+            {
+                var query = string.Join("&", s_valid.Where(p => p.Key != name).Select(p => $"{p.Key}={p.Value}").Append($"{name}={value}"));
+                var reply = await api.Admin.GetJsonAsync($"/api/{route.Replace("{code}", code)}?{query}");
+                if (reply.Status >= 500 || (reply.Status >= 400 && reply.ContentType?.MediaType != "application/problem+json"))
+                    failures.Add($"{route}?{name}={value}: {reply}");
+            }
+        }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }
