@@ -553,6 +553,20 @@ public sealed class ExtremeBodyTests(ApiFixture api) : IClassFixture<ApiFixture>
             [("gradeValidUntil", Quoted(s_dates))]));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [Theory]
+    [InlineData(12_000, "\"13\"")]
+    [InlineData(5_000, "\"131024\"")]
+    [InlineData(6_000, "\"Furniture\"")]
+    public async Task A_product_with_a_list_as_long_as_a_body_allows_is_never_500(int count, string item)
+    {
+        using var bank = api.Server.Client(await api.IssueKeyAsync("bank", "HXB-LF"));
+        var list = "[" + string.Join(",", Enumerable.Repeat(item, count)) + "]";
+        var member = item.Length > 8 ? "industries" : "regions";
+        var product = $$"""{"name":"p","minGrade":"B","allowUngraded":false,"minCreditRating":"Blue","requirePositiveList":false,"industries":[],"regions":[],"minAmount":100000,"maxAmount":5000000,"annualRatePct":3.45,"termMonths":36}""";
+        var reply = await bank.SendAsync(HttpMethod.Put, "/api/banks/HXB-LF/products/long-list", product.Replace($"\"{member}\":[]", $"\"{member}\":{list}"));
+        Assert.True(reply.Status is 200 or 201 or 400 or 413 or 422, reply.ToString());
+    }
 }
 
 /// <summary>Every GET route's query parameters, one at a time given garbage among valid others: never 500 (issue 14).</summary>
