@@ -69,10 +69,11 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
     {
         if (existing.Fingerprint != fingerprint)
             throw new RuleViolationException("This Idempotency-Key was already used with another file. Use a new key for a new import.", "Idempotency key reused.");
-        if (existing.Done) return existing;
+        var blob = storage.Reports.GetBlobClient(FileBlob(existing.Id));
+        if (existing.Done || await blob.ExistsAsync(ct)) return existing;
         try
         {
-            await storage.Reports.GetBlobClient(FileBlob(existing.Id)).UploadAsync(BinaryData.FromString(csv),
+            await blob.UploadAsync(BinaryData.FromString(csv),
                 new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
             await _queue.Writer.WriteAsync(existing.Id, ct);
         }
