@@ -99,7 +99,9 @@ public static class Scope
     public static TEnum? Status<TEnum>(string? text, FieldErrors errors) where TEnum : struct, Enum
     {
         if (text is null) return null;
-        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var status) && !int.TryParse(text, out _)) return status;
+        // A name of the set only: not a number, not " open", not a comma list that Enum.TryParse would OR into another value.
+        if (Enum.GetNames<TEnum>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } name)
+            return Enum.Parse<TEnum>(name);
         errors.Add("status", "must be one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
         return null;
     }

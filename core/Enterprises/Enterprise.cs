@@ -43,8 +43,11 @@ public sealed class EnterpriseInput
         DateOnly? validUntil = null;
         if (GradeValidUntil is not null)
         {
-            if (DateOnly.TryParseExact(GradeValidUntil, "yyyy-MM-dd", out var d)) validUntil = d;
-            else errors.Add("gradeValidUntil", "a date is written yyyy-MM-dd");
+            if (!DateOnly.TryParseExact(GradeValidUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
+                errors.Add("gradeValidUntil", "a date is written yyyy-MM-dd");
+            // The calendar ends with 9998 (ReportingMonth): the day after the last valid day must exist (grade expiry).
+            else if (d.Year > ReportingMonth.MaxYear) errors.Add("gradeValidUntil", $"must be {ReportingMonth.MaxYear}-12-31 or earlier");
+            else validUntil = d;
         }
         else if (grade != PerformanceGrade.Ungraded) errors.Add("gradeValidUntil", "is required when a grade is given");
         var rating = Primitives.CreditRating.Green;
