@@ -343,4 +343,62 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         return new Reply((int)response.StatusCode, text, response.Content.Headers.ContentType,
             response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task A_pledge_loan_applied_for_and_approved_after_lost_answers_and_retries_is_one_loan_one_pledge_with_one_audit_record_each()
+    {
+        var firm = (await _api.RegisterEnterpriseAsync("131024", grade: "A")).Value;
+        var buyer = (await _api.RegisterEnterpriseAsync("131024")).Value;
+        await _api.AllocateAsync(firm, 40m, "131000", "COD");
+        await _api.AllocateAsync("reserve", 30m, "131000", "COD");
+        for (var i = 0; i < 3; i++)
+            (await _admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", buyer, 2m, 5200m, 3, "131000", "COD",
+                DateTimeOffset.UtcNow.AddDays(-10 - i).ToString("yyyy-MM-dd'T'HH:mm:ssK"), "ReserveSale"), ApiFixture.Key($"price-{i}"))).Expect(201);
+        var bankKey = await _api.IssueKeyAsync("bank", "ONCE-LF");
+        var firmKey = await _api.IssueKeyAsync("enterprise", firm);
+        (await _server.Client(bankKey).PutJsonAsync("/api/banks/ONCE-LF/products/pledge-cod", new
+        {
+            name = "排污权质押贷", minGrade = "B", allowUngraded = false, minCreditRating = "Blue", requirePositiveList = false, industries = Array.Empty<string>(),
+            regions = new[] { "1310" }, minAmount = 100_000m, maxAmount = 20_000_000m, annualRatePct = 3.45m, termMonths = 36,
+            pledge = new { pollutants = new[] { "COD" }, loanToValue = 0.7m },
+        })).Expect(201);
+
+        var application = await CreateOnceAsync(firmKey, "/api/loan-applications", new
+        {
+            bankId = "ONCE-LF", productId = "pledge-cod", amount = 100_000m, purpose = "技改", pledge = new { region = "131000", pollutant = "COD", quantity = 20m },
+        }, "apply");
+        var approval = new
+        {
+            amount = 100_000m, annualRatePct = 3.45m, termMonths = 36, grantedAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ssK"),
+            pledge = new { quantity = 15m },
+        };
+        await ChangeOnceAsync(bankKey, $"/api/loan-applications/{application["id"]}/approve", approval);
+
+        // One loan, one active pledge of what the bank took, the rest available again.
+        var loans = (JArray)(await _server.Client(bankKey).GetJsonAsync("/api/loans")).Expect(200).Body["items"]!;
+        Assert.Single(loans);
+        var pledges = (await _admin.GetJsonAsync($"/api/pledges?holder={firm}")).Expect(200).Body["items"]!;
+        Assert.Equal(15m, Assert.Single(pledges, p => p["status"]!.Value<string>() == "active")["quantity"]!.Value<decimal>());
+        var holding = (await _admin.GetJsonAsync($"/api/enterprises/{firm}/holdings")).Expect(200).Array.Single(h => h["pollutant"]!.Value<string>() == "COD");
+        Assert.Equal((40m, 15m, 0m), (holding["held"]!.Value<decimal>(), holding["pledged"]!.Value<decimal>(), holding["frozen"]!.Value<decimal>()));
+
+        // Each step recorded once in its partition, and copied once to the blob trail.
+        var book = new List<TableEntity>();
+        await foreach (var e in _api.Storage.Loans.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"ONCE-LF"} and RowKey ge {"audit:"} and RowKey lt {"audit;"}")))
+            book.Add(e);
+        Assert.All(book.GroupBy(a => (a.GetString("Action"), a.GetString("Subject"))), g => Assert.Single(g));
+        Assert.Contains(book, a => a.GetString("Action") == "application.submitted");
+        Assert.Contains(book, a => a.GetString("Action") == "application.approved");
+        var market = (await _api.MarketRowsAsync("131000-COD")).Where(r => r.RowKey.StartsWith("audit:", StringComparison.Ordinal)).ToList();
+        Assert.All(market.GroupBy(a => (a.GetString("Action"), a.GetString("Subject"))), g => Assert.Single(g));
+        var trail = _server.Services.GetRequiredService<AuditTrail>();
+        await trail.CopyAsync(CancellationToken.None);
+        await trail.CopyAsync(CancellationToken.None);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
+            .Select(JObject.Parse).ToList();
+        Assert.Equal(book.Count, lines.Count(l => l["partition"]?.Value<string>() == "loans-ONCE-LF"));
+        Assert.Equal(market.Count, lines.Count(l => l["market"]?.Value<string>() == "131000-COD"));
+        Assert.Equal(market.Count, lines.Where(l => l["market"]?.Value<string>() == "131000-COD").Select(l => l["number"]!.Value<long>()).Distinct().Count());
+    }
 }
