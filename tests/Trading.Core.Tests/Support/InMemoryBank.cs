@@ -33,6 +33,9 @@ public sealed class InMemoryBank(BankId bank) : IPartitionRows<BankReads, BankSn
         _ => throw new InvalidOperationException($"a {row.GetType().Name} is not a row of a bank's book"),
     };
 
+    /// <summary>Writes a row as another instance (or an earlier step) would, outside any use case.</summary>
+    public void Overwrite(IRow row) => _rows[KeyOf(row)] = (row, "v" + ++_version);
+
     private Versioned<T> Read<T>(string key, T absent) => _rows.TryGetValue(key, out var r) ? new((T)r.Row, r.Version) : new(absent, null);
 
     public BankSnapshot Load(BankReads reads, string? callerKeyHash) => new(Bank)
