@@ -178,6 +178,7 @@ public static class LoansApi
         }
         errors.ThrowIfAny();
         var steps = context.Service<LoanSteps>();
+        await RequireVisibleAsync(context, steps, caller, bank, number);
         var application = await steps.SettleAsync(bank, number, context.RequestAborted) ?? throw new NotFoundException($"No application {LoanApplication.IdOf(bank, number)} of yours.");
         var product = await context.Service<ProductStore>().GetAsync(bank, application.ProductId, context.RequestAborted);
         var borrower = await context.Service<IEnterpriseStore>().GetAsync(application.Applicant, context.RequestAborted)
@@ -186,6 +187,16 @@ public static class LoansApi
             new DecideApplication(bank, number, new ApprovalRequest(terms, take, market, product?.MinAmount ?? Money.Zero, borrower.Region), null), caller, null,
             a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
         return await SettledAsync(context, steps, bank, number);
+    }
+
+    /// <summary>
+    /// 404 unless the caller may see the application (its bank, its applicant, admin): a stranger's request does not drive
+    /// another's application forward, even to a state the finisher would reach anyway. The use case decides the rest.
+    /// </summary>
+    private static async Task RequireVisibleAsync(HttpContext context, LoanSteps steps, Principal caller, BankId bank, long number)
+    {
+        if (await steps.ApplicationAsync(bank, number, context.RequestAborted) is not { } application || !LoanAccess.MaySee(caller, application))
+            throw new NotFoundException($"No application {LoanApplication.IdOf(bank, number)} of yours.");
     }
 
     /// <summary>Drives the application's process to rest after a decision and answers it as readers see it.</summary>
@@ -209,6 +220,7 @@ public static class LoansApi
         if (string.IsNullOrEmpty(reason) || reason.Length > 500) throw ValidationException.For("reason", "is required (the firm reads it), at most 500 characters");
         var (bank, number) = BankRouteId(context, "loan application", LoanApplication.TryParseId);
         var steps = context.Service<LoanSteps>();
+        await RequireVisibleAsync(context, steps, caller, bank, number);
         await steps.SettleAsync(bank, number, context.RequestAborted);
         await context.Service<BankWriter>().ExecuteAsync(new DecideApplication(bank, number, null, reason), caller, null,
             a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
@@ -221,6 +233,7 @@ public static class LoansApi
         await Json.ReadOptionalBodyAsync<Json.NoFields>(context);
         var (bank, number) = BankRouteId(context, "loan application", LoanApplication.TryParseId);
         var steps = context.Service<LoanSteps>();
+        await RequireVisibleAsync(context, steps, caller, bank, number);
         await steps.SettleAsync(bank, number, context.RequestAborted);
         await context.Service<BankWriter>().ExecuteAsync(new WithdrawApplication(bank, number), caller, null,
             a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
@@ -308,6 +321,7 @@ public static class LoansApi
         await Json.ReadOptionalBodyAsync<Json.NoFields>(context);
         var (bank, number) = BankRouteId(context, "loan", Loan.TryParseId);
         var steps = context.Service<LoanSteps>();
+        if (!LoanAccess.IsBankOrAdmin(caller, bank)) throw new NotFoundException($"No loan {Loan.IdOf(bank, number)} of yours.");
         // A loan whose grant is half-way (pledge active, loan not yet written) is granted first.
         if (await steps.LoanAsync(bank, number, context.RequestAborted) is null
             && await steps.LoanAsReadAsync(bank, number, context.RequestAborted) is { ApplicationId: { } applicationId }

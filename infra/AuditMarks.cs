@@ -22,20 +22,27 @@ public sealed class AuditMarks(StorageContext storage, TimeProvider time)
     /// <summary>A mark this instance wrote less than this long ago still stands: a write need not write it again.</summary>
     public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(60);
 
-    /// <summary>A mark older than this is deleted once its partition is copied (twice the renewal: room for clock skew).</summary>
-    public static readonly TimeSpan Settled = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// A mark older than this is deleted once its partition is copied: the renewal plus room for the instances' clock skew
+    /// (5 minutes, as elsewhere). A write re-marks after its commit when it committed a renewal or more after the mark it
+    /// relied on, and the copier reads the head again after deleting a mark and marks again what it did not copy.
+    /// </summary>
+    public static readonly TimeSpan Settled = TimeSpan.FromMinutes(6);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
 
     /// <summary>One pending mark, as the copier read it.</summary>
     public sealed record Mark(string Book, string Partition, DateTimeOffset At, ETag ETag);
 
-    /// <summary>Marks the partition before a commit (skipped while this instance's last mark of it is younger than <see cref="Renewal"/>).</summary>
-    public async Task MarkAsync(string book, string partition, CancellationToken ct)
+    /// <summary>
+    /// Marks the partition before a commit, and again after it (skipped while this instance's last mark of it is younger than
+    /// <see cref="Renewal"/>; <paramref name="force"/>: always).
+    /// </summary>
+    public async Task MarkAsync(string book, string partition, CancellationToken ct, bool force = false)
     {
         var key = book + "|" + partition;
         var now = time.GetUtcNow();
-        if (_written.TryGetValue(key, out var at) && now - at < Renewal) return;
+        if (!force && _written.TryGetValue(key, out var at) && now - at < Renewal) return;
         await storage.AuditMarks.UpsertEntityAsync(new TableEntity(BucketOf(book, partition), partition) { ["Book"] = book, ["At"] = now },
             TableUpdateMode.Replace, ct);
         _written[key] = now;
@@ -71,12 +78,19 @@ public sealed class AuditMarks(StorageContext storage, TimeProvider time)
         return found.SelectMany(m => m).ToList();
     }
 
-    /// <summary>Deletes a settled mark whose partition was copied after the mark was read; a mark written again since stays.</summary>
-    public async Task SettleAsync(Mark mark, CancellationToken ct)
+    /// <summary>
+    /// Deletes a settled mark whose partition was copied after the mark was read; a mark written again since stays. True
+    /// when it deleted the mark (the copier then reads the head again and marks again what a late commit added).
+    /// </summary>
+    public async Task<bool> SettleAsync(Mark mark, CancellationToken ct)
     {
-        if (time.GetUtcNow() - mark.At < Settled) return;
-        try { await storage.AuditMarks.DeleteEntityAsync(BucketOf(mark.Book, mark.Partition), mark.Partition, mark.ETag, ct); }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* written again meanwhile, or settled by another copier */ }
+        if (time.GetUtcNow() - mark.At < Settled) return false;
+        try
+        {
+            await storage.AuditMarks.DeleteEntityAsync(BucketOf(mark.Book, mark.Partition), mark.Partition, mark.ETag, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { return false; /* written again meanwhile, or settled by another copier */ }
     }
 
     private static string BucketOf(string book, string partition) => Bucket(book, (int)(Hashing.Fnv1a(partition) % Buckets));

@@ -38,10 +38,23 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
         var copied = await Bounded.SelectAsync(pending, async mark =>
         {
             var n = await CopyPartitionAsync(mark.Book, mark.Partition, ct);
-            await marks.SettleAsync(mark, ct);
+            // A commit that landed after the copy read the head, and relied on this mark, is not lost: the head is read
+            // again after the mark is gone, and what it holds beyond the copy is marked again.
+            if (await marks.SettleAsync(mark, ct) && await UncopiedAsync(mark.Book, mark.Partition, ct))
+                await marks.MarkAsync(mark.Book, mark.Partition, ct, force: true);
             return n;
         }, 8, ct);
         return copied.Sum();
+    }
+
+    /// <summary>True when the partition's head counts audit records beyond its cursor.</summary>
+    private async Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
+    {
+        var table = storage.BookTable(book);
+        var layout = BookLayout.Of(book);
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head, select: ["AuditCount"], cancellationToken: ct);
+        var cursor = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor, select: ["Copied"], cancellationToken: ct);
+        return (head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0) > (cursor.HasValue ? cursor.Value!.GetInt64("Copied") ?? 0 : 0);
     }
 
     /// <summary>

@@ -73,6 +73,7 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
 
         public async Task AfterCommitAsync(string action, IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
+            await MarketHooks.AuditMarkAfterCommitAsync(hooks._auditMarks, Books.Loans, bank.Value);
             if (!changes.Any(c => c.Row is Loan { Status: LoanStatus.Granted } && c.IfMatch is null)) return;
             try { await hooks._figures.CountAsync(bank, ct); }
             catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Trading.Core;
 using Trading.Core.Access;
 using Trading.Core.Ledger;
 using Trading.Core.Writes;
@@ -44,7 +45,7 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
         };
         try
         {
-            if (abandoned is not null && !await FenceAsync(abandoned, token, ct)) throw UseCaseRunner.KeyReused();
+            if (abandoned is not null && !await FenceAsync(abandoned, ct)) throw UseCaseRunner.KeyReused();
             var response = abandoned is null
                 ? await storage.Idempotency.AddEntityAsync(entity, ct)
                 : await storage.Idempotency.UpdateEntityAsync(entity, new ETag(abandoned.Version), TableUpdateMode.Replace, ct);
@@ -52,46 +53,65 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            var existing = await storage.Idempotency.GetEntityAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
+            var existing = await storage.Idempotency.GetEntityIfExistsAsync<TableEntity>(callerKeyHash, "", cancellationToken: ct);
+            if (!existing.HasValue || existing.Value is null) throw Moved();
             var binding = ToBinding(existing.Value, fingerprint);
             return binding.Mine ? (binding, false) : throw UseCaseRunner.KeyReused();
         }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode != "TableNotFound")
+        {
+            throw Moved();
+        }
     }
 
+    /// <summary>
+    /// Releases the key of a refused request. The binding stays, marked free at once (not deleted): a request with the same
+    /// key and body that adopted it and may still commit is then found by the next request's check of the partition
+    /// (422), or fenced out by its takeover, never overtaken by a second effect elsewhere.
+    /// </summary>
     public async Task UnbindAsync(KeyBinding binding, CancellationToken ct)
     {
-        try { await storage.Idempotency.DeleteEntityAsync(binding.CallerKeyHash, "", new ETag(binding.Version), ct); }
+        var released = new TableEntity(binding.CallerKeyHash, "")
+        {
+            ["Fingerprint"] = binding.Fingerprint,
+            ["Book"] = binding.Book,
+            ["Market"] = binding.Partition,
+            ["BoundAt"] = DateTimeOffset.UnixEpoch,
+            ["Token"] = binding.Token,
+        };
+        try { await storage.Idempotency.UpdateEntityAsync(released, new ETag(binding.Version), TableUpdateMode.Replace, ct); }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* gone, or taken by a retry of the same request */ }
     }
 
     /// <summary>
-    /// Writes the fence into the abandoned binding's partition; false when that request committed after all (its
-    /// idempotency row is there, not a fence): the key is not free.
+    /// Writes the fence into the abandoned binding's partition, shutting its token out; false when that request committed
+    /// after all (its idempotency row is there, not a fence): the key is not free.
     /// </summary>
-    private async Task<bool> FenceAsync(KeyBinding abandoned, string token, CancellationToken ct)
+    private async Task<bool> FenceAsync(KeyBinding abandoned, CancellationToken ct)
     {
         var table = storage.BookTable(abandoned.Book);
-        var fence = IdempotencyRecord.Fence(abandoned.CallerKeyHash, token);
-        var entity = new TableEntity(abandoned.Partition, BookLayout.Of(abandoned.Book).Idempotency(abandoned.CallerKeyHash))
+        var rowKey = BookLayout.Of(abandoned.Book).Idempotency(abandoned.CallerKeyHash);
+        for (var attempt = 1; ; attempt++)
         {
-            ["Fingerprint"] = fence.Fingerprint,
-            ["ResourceId"] = fence.ResourceId,
-            ["Answer"] = fence.Answer,
-        };
-        try
-        {
-            await table.AddEntityAsync(entity, ct);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            var existing = await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct);
-            if (!LedgerRows.ToIdempotency(abandoned.CallerKeyHash, existing.Value).IsFence) return false;
-            // An earlier takeover's fence: this one replaces it (the binding's If-Match decides which takeover wins).
-            await table.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
-            return true;
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(abandoned.Partition, rowKey, cancellationToken: ct);
+            var current = existing.HasValue && existing.Value is not null ? LedgerRows.ToIdempotency(abandoned.CallerKeyHash, existing.Value) : null;
+            if (current is { IsFence: false }) return false;
+            var fence = current?.Excluding(abandoned.Token) ?? IdempotencyRecord.Fence(abandoned.CallerKeyHash, abandoned.Token);
+            var entity = new TableEntity(abandoned.Partition, rowKey) { ["Fingerprint"] = fence.Fingerprint, ["ResourceId"] = fence.ResourceId, ["Answer"] = fence.Answer };
+            try
+            {
+                if (current is null) await table.AddEntityAsync(entity, ct);
+                else if (!ReferenceEquals(fence, current)) await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, ct);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 5)
+            {
+                // Written meanwhile (the old request committing, or another takeover): look again.
+            }
         }
     }
+
+    private static UnavailableException Moved() => new("The Idempotency-Key's binding changed while this request was made; nothing was recorded. Retry with the same key.");
 
     /// <summary>A binding whose request never committed (it died in between) and that is old enough that it never will.</summary>
     private async Task<bool> IsAbandonedAsync(KeyBinding binding, CancellationToken ct)

@@ -59,11 +59,15 @@ public sealed class LoanSteps(MarketWriter markets, BankWriter banks, TableLedge
     /// </summary>
     public async Task<Loan?> LoanAsReadAsync(BankId bank, long number, CancellationToken ct)
     {
-        if (await banks.GetLoanAsync(bank, number, ct) is { } loan) return loan;
+        // The pending application first, the loan row after it: a grant that commits between the two reads is then seen
+        // in the row (read after), never missed by both.
         var id = Loan.IdOf(bank, number);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bank.Value} and RowKey ge {LoanRows.ApplicationFirst} and RowKey lt {LoanRows.ApplicationLast} and Pending eq true and LoanId eq {id}");
-        await foreach (var e in storage.Loans.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            if (await ResolveAsync(LoanRows.ToApplication(bank, e), ct) is { Loan: { } built }) return built;
+        var pending = new List<LoanApplication>();
+        await foreach (var e in storage.Loans.QueryAsync<TableEntity>(filter, cancellationToken: ct)) pending.Add(LoanRows.ToApplication(bank, e));
+        if (await banks.GetLoanAsync(bank, number, ct) is { } loan) return loan;
+        foreach (var application in pending)
+            if (await ResolveAsync(application, ct) is { Loan: { } built }) return built;
         return null;
     }
 

@@ -65,6 +65,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
         public async Task AfterCommitAsync(string action, IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
             if (_rollupMarks.Count > 0) hooks._rollups.Committed(_rollupMarks.Values);
+            await AuditMarkAfterCommitAsync(hooks._auditMarks, Books.Ledger, market.Key);
             // Touched again after the commit (so a refresh that read the marks before it keeps them), without holding up the
             // answer; if it fails, the marks written before the commit still stand.
             if (_matchMarks.Count > 0) _ = TouchAfterCommitAsync(_matchMarks, hooks._storage);
@@ -127,6 +128,19 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
                         break;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The pending audit mark again after a commit that came a renewal or more after the mark it relied on (a no-op
+    /// otherwise); a fault is counted, not answered: the commit stands and the copier's next visit finds it (decision 0007).
+    /// </summary>
+    internal static async Task AuditMarkAfterCommitAsync(AuditMarks marks, string book, string partition)
+    {
+        try { await marks.MarkAsync(book, partition, CancellationToken.None); }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            Telemetry.MatchMarkFaults.Add(1);
         }
     }
 

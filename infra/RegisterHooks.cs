@@ -67,6 +67,7 @@ public sealed class RegisterHooks(string book, StorageContext storage, AuditMark
         public async Task AfterCommitAsync(string action, IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
             if (hooks._bulk) return;
+            await MarketHooks.AuditMarkAfterCommitAsync(hooks._auditMarks, hooks._book, partition);
             try
             {
                 foreach (var change in changes)
@@ -83,9 +84,9 @@ public sealed class RegisterHooks(string book, StorageContext storage, AuditMark
                     }
                 }
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException)
+            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
             {
-                // Committed: the answer stays true. A stale by-region copy is repaired by the firm's next PUT or import.
+                // Committed: the answer stays true (also when the client went away). A stale by-region copy is repaired by the firm's next PUT or import.
                 hooks._logger.LogWarning(ex, "After {Action} committed in {Partition}: a copy or mark was not written", action, partition);
             }
         }

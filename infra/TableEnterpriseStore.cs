@@ -112,6 +112,8 @@ public sealed class TableEnterpriseStore : IEnterpriseStore
         }, BulkConcurrency, ct);
 
         await CopyByRegionAsync(storage, finals.OfType<RegisteredEnterprise>().ToList(), ct);
+        // The chunk's audit marks again where they are older than a renewal by now (a long chunk): see AuditMarks.
+        await _auditMarks.MarkManyAsync(Books.Enterprises, firms.Select(f => f.CreditCode.Value), ct);
         var changed = Enumerable.Range(0, firms.Count).Where(i => outcomes[i].Outcome is PutOutcome.Created or PutOutcome.Updated).Select(i => marks[i]);
         await MatchMarks.MarkAsync(storage, changed, ct);
         return outcomes;

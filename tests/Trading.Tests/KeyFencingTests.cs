@@ -91,6 +91,44 @@ public sealed class KeyFencingTests
         Assert.Equal(2_000_000, await AllocatedAsync(storage, secondMarket));
     }
 
+    [Fact]
+    public async Task A_takeover_that_is_itself_refused_leaves_no_wedge_the_next_request_under_the_key_commits()
+    {
+        var azurite = await Azurite.Shared;
+        var storage = new StorageContext(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = "wedge" + Guid.NewGuid().ToString("N")[..8] });
+        await storage.EnsureCreatedAsync();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var bindings = new KeyBindings(storage, clock);
+        var rows = new TableMarketRows(storage, clock);
+        var hooks = new HeldHooks();
+        var first = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock);
+        var later = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock);
+        var official = Principal.Official(RegionPrefix.Parse("13"));
+        var market = new MarketId(RegionCode.Parse("131000"), Pollutant.NOx);
+        var one = new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(1_000_000), "permit A"));
+        var held = first.ExecuteAsync(one, official, "same-key", a => a.Id, null, CancellationToken.None);
+        await hooks.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 300 && !(await storage.Idempotency.QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync()).Values.Any(); i++)
+            await Task.Delay(10);
+        clock.Now += KeyBindings.Abandoned + TimeSpan.FromSeconds(1);
+
+        // A second request takes the key over (its fence shuts the first one out), then is refused and releases the key.
+        var callerKeyHash = Core.Hashing.Sha256Hex(official.Id + "\n" + "same-key");
+        var abandoned = await bindings.FindAsync(callerKeyHash, "another request", CancellationToken.None);
+        Assert.NotNull(abandoned);
+        var (taken, made) = await bindings.BindAsync(official, callerKeyHash, "another request", Books.Ledger, market.Key, "token-B", abandoned, CancellationToken.None);
+        Assert.True(made);
+        await bindings.UnbindAsync(taken, CancellationToken.None);
+
+        // A third request under the key, in the same market: it commits (the fence shuts out only the taken-over requests).
+        var third = new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(3_000_000), "permit C"));
+        var committed = await later.ExecuteAsync(third, official, "same-key", a => a.Id, null, CancellationToken.None);
+        Assert.False(committed.Replayed);
+        hooks.Gate.SetResult();
+        Assert.IsType<RuleViolationException>(await Record.ExceptionAsync(() => held));
+        Assert.Equal(3_000_000, await AllocatedAsync(storage, market));
+    }
+
     private static async Task<long> AllocatedAsync(StorageContext storage, MarketId market)
     {
         var head = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, "head");
