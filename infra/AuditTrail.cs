@@ -52,8 +52,8 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head, select: ["AuditCount"], cancellationToken: ct);
-        var cursor = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor, select: ["Copied"], cancellationToken: ct);
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head(partition), select: ["AuditCount"], cancellationToken: ct);
+        var cursor = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor(partition), select: ["Copied"], cancellationToken: ct);
         return (head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0) > (cursor.HasValue ? cursor.Value!.GetInt64("Copied") ?? 0 : 0);
     }
 
@@ -88,8 +88,8 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
         long total = 0;
         while (true)
         {
-            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head, select: ["AuditCount"], cancellationToken: ct);
-            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor, cancellationToken: ct);
+            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head(partition), select: ["AuditCount"], cancellationToken: ct);
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor(partition), cancellationToken: ct);
             var count = head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0;
             var cursor = found.HasValue ? found.Value! : null;
             var copied = cursor?.GetInt64("Copied") ?? 0;
@@ -105,7 +105,7 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
 
             var first = copied + 1;
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {layout.Audit(first)} and RowKey le {layout.Audit(claimed)}");
+                $"PartitionKey eq {partition} and RowKey ge {layout.Audit(partition, first)} and RowKey le {layout.Audit(partition, claimed)}");
             var records = new List<AuditRecord>();
             await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(partition, row));
             if (records.Count != claimed - copied) return total; // cannot happen for committed records; the next run retries
@@ -124,7 +124,7 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     /// <summary>Writes the cursor under If-Match (or creates it); null when another copier wrote it first.</summary>
     private static async Task<ETag?> WriteCursorAsync(TableClient table, BookLayout layout, string partition, long copied, long claimed, ETag? etag, CancellationToken ct)
     {
-        var entity = new TableEntity(partition, layout.AuditCursor) { ["Copied"] = copied, ["Claimed"] = claimed };
+        var entity = new TableEntity(partition, layout.AuditCursor(partition)) { ["Copied"] = copied, ["Claimed"] = claimed };
         try
         {
             var response = etag is { } e

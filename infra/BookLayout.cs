@@ -6,20 +6,39 @@ namespace Trading.Infra;
 /// The row keys every book's partitions share (head, audit records, the copier's cursor, idempotency records). The ledger
 /// and banks' books use plain names; the registers (keys, enterprises, products, imports) put <c>~</c> before them, so
 /// they sort after every item's row key (hex hashes, credit codes, product ids, <c>job</c>/<c>err:</c>) and a list of
-/// items is the range below <see cref="RegisterItemsEnd"/>.
+/// items is the range below <see cref="RegisterItemsEnd"/>. A register's head, audit and cursor rows also name their
+/// partition (<c>~head:{partition}</c>, <c>~audit:{partition}:{n}</c>): the enterprises book has a partition per firm, and
+/// Azurite finds a row by its row key first, so a row key that 50,000 firms shared made each read and insert of it a scan
+/// of all of them (quadratic in an import's size). Azure finds a row by both keys alike.
 /// </summary>
-public sealed record BookLayout(string Head, string AuditPrefix, string AuditCursor, string IdempotencyPrefix)
+public sealed class BookLayout
 {
-    public static BookLayout Plain { get; } = new("head", "audit:", "auditcursor", "idem:");
+    private readonly string _prefix;
+    private readonly bool _namesPartition;
 
-    public static BookLayout Register { get; } = new("~head", "~audit:", "~auditcursor", "~idem:");
+    private BookLayout(string prefix, bool namesPartition)
+    {
+        _prefix = prefix;
+        _namesPartition = namesPartition;
+    }
+
+    public static BookLayout Plain { get; } = new("", namesPartition: false);
+
+    public static BookLayout Register { get; } = new("~", namesPartition: true);
 
     /// <summary>Every item row of a register sorts below this; the head, audit, cursor and idempotency rows do not.</summary>
     public const string RegisterItemsEnd = "~";
 
     public static BookLayout Of(string book) => book is Books.Ledger or Books.Loans ? Plain : Register;
 
-    public string Audit(long number) => AuditPrefix + number.ToString("D12", CultureInfo.InvariantCulture);
+    public string Head(string partition) => _namesPartition ? _prefix + "head:" + partition : "head";
 
-    public string Idempotency(string callerKeyHash) => IdempotencyPrefix + callerKeyHash;
+    public string Audit(string partition, long number) => AuditPrefix(partition) + number.ToString("D12", CultureInfo.InvariantCulture);
+
+    /// <summary>The row keys of a partition's audit records start with this.</summary>
+    public string AuditPrefix(string partition) => _namesPartition ? _prefix + "audit:" + partition + ":" : "audit:";
+
+    public string AuditCursor(string partition) => _namesPartition ? _prefix + "auditcursor:" + partition : "auditcursor";
+
+    public string Idempotency(string callerKeyHash) => _prefix + "idem:" + callerKeyHash;
 }

@@ -39,7 +39,7 @@ public sealed class TableRegisterRows<TItem>(StorageContext storage, string book
         CancellationToken ct)
     {
         var snapshot = loaded ?? new RegisterSnapshot<TItem>(partition);
-        var head = loaded is null ? ReadAsync(partition, Layout.Head, ct) : Task.FromResult<TableEntity?>(null);
+        var head = loaded is null ? ReadAsync(partition, Layout.Head(partition), ct) : Task.FromResult<TableEntity?>(null);
         var idem = callerKeyHash is null || snapshot.Idempotency is not null ? Task.FromResult<TableEntity?>(null) : ReadAsync(partition, Layout.Idempotency(callerKeyHash), ct);
         var items = reads.Ids.Distinct(StringComparer.Ordinal).Where(id => !snapshot.Items.ContainsKey(id))
             .Select(id => (id, readItem is null ? ReadAsync(partition, id, ct) : readItem(_table, partition, id, ct))).ToList();
@@ -96,11 +96,11 @@ internal sealed class RegisterEntities(string partition) : IRowVisitor<TableEnti
     public TableEntity Visit(AuditRecord row)
     {
         var entity = LedgerRows.AuditEntity(row);
-        entity.RowKey = Layout.Audit(row.Number);
+        entity.RowKey = Layout.Audit(partition, row.Number);
         return entity;
     }
 
-    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head) { ["AuditCount"] = row.AuditCount };
+    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head(partition)) { ["AuditCount"] = row.AuditCount };
     public TableEntity Visit(ApiKey row) => ApiKeyStore.Entity(row);
     public TableEntity Visit(RegisteredEnterprise row) => TableEnterpriseStore.ProfileEntity(row.Enterprise);
     public TableEntity Visit(LoanProduct row) => ProductStore.ToEntity(row);

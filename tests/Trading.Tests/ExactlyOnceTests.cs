@@ -232,11 +232,11 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(["loan.recorded", "loan.repaid"], bankLines.Select(l => l["action"]!.Value<string>()).Order().ToList());
     }
 
-    /// <summary>A register partition's audit rows (they sort after its items: <c>~audit:</c>).</summary>
+    /// <summary>A register partition's audit rows (they sort after its items: <c>~audit:{partition}:</c>).</summary>
     private static async Task<List<TableEntity>> RegisterAuditAsync(TableClient table, string partition)
     {
         var rows = new List<TableEntity>();
-        await foreach (var r in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"~audit:"} and RowKey lt {"~audit;"}")))
+        await foreach (var r in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"~audit:" + partition + ":"} and RowKey lt {"~audit:" + partition + ";"}")))
             rows.Add(r);
         return rows;
     }
