@@ -1,31 +1,5 @@
 namespace Trading.Core.Primitives;
 
-/// <summary>
-/// Performance grade (环保绩效分级), declared best first. <see cref="Leading"/> counts as A for every comparison;
-/// an expired grade counts as <see cref="Ungraded"/>.
-/// </summary>
-public enum PerformanceGrade
-{
-    APlus,
-    A,
-    Leading,
-    B,
-    BMinus,
-    C,
-    D,
-    Ungraded,
-}
-
-/// <summary>Environmental credit rating (环境信用评价), declared best first. Red and Black get no new loans.</summary>
-public enum CreditRating
-{
-    Green,
-    Blue,
-    Yellow,
-    Red,
-    Black,
-}
-
 public static class Ratings
 {
     /// <summary>Rank for comparison, lower is better; Leading ranks with A.</summary>
