@@ -1,92 +1,12 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Trading.Core;
-using Trading.Core.Access;
 using Trading.Core.Enterprises;
 using Trading.Core.Finance;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
-using Trading.Core.Registers;
-using Trading.Core.Writes;
 
 namespace Trading.Infra;
-
-/// <summary>
-/// Loan products: partition = bank id, row = product id; the register's head, audit and idempotency rows sort after every
-/// product id (<see cref="BookLayout.Register"/>), and lists read the range of product ids only. A PUT is the use case
-/// <see cref="PutProduct"/> through the one shell on the book <see cref="Books.Products"/> (the audit record commits with
-/// the row; an identical PUT writes nothing); the product's loan-match dirty mark is written before and touched after
-/// (<see cref="RegisterHooks"/>).
-/// </summary>
-public sealed class ProductStore
-{
-    private readonly StorageContext storage;
-    private readonly WriteShell<RegisterReads, RegisterSnapshot<LoanProduct>> _shell;
-
-    public ProductStore(StorageContext storage, KeyBindings bindings, AuditMarks auditMarks, Microsoft.Extensions.Logging.ILogger<ProductStore> logger, TimeProvider time)
-    {
-        this.storage = storage;
-        _shell = new(Books.Products, new TableRegisterRows<LoanProduct>(storage, Books.Products, FromEntity), bindings,
-            new RegisterHooks(Books.Products, storage, auditMarks, logger), time);
-    }
-
-    /// <summary>Creates or replaces through <see cref="PutProduct"/> (that bank or admin, checked there).</summary>
-    public async Task<ProductPut> PutAsync(LoanProduct p, Principal caller, Func<ProductPut, string> render, string? traceId, CancellationToken ct) =>
-        (await _shell.ExecuteAsync(new PutProduct(p), caller, null, render, traceId, ct)).Answer!;
-
-    public async Task<LoanProduct?> GetAsync(BankId bank, string productId, CancellationToken ct)
-    {
-        var row = await storage.Products.GetEntityIfExistsAsync<TableEntity>(bank.Value, productId, cancellationToken: ct);
-        return row.HasValue && row.Value is not null ? FromEntity(row.Value) : null;
-    }
-
-    public async Task<List<LoanProduct>> ListAsync(BankId? bank, CancellationToken ct)
-    {
-        var filter = bank is { } b
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {b.Value} and RowKey lt {BookLayout.RegisterItemsEnd}")
-            : TableClient.CreateQueryFilter($"RowKey lt {BookLayout.RegisterItemsEnd}");
-        var result = new List<LoanProduct>();
-        await foreach (var row in storage.Products.QueryAsync<TableEntity>(filter, cancellationToken: ct)) result.Add(FromEntity(row));
-        return result;
-    }
-
-    internal static TableEntity ToEntity(LoanProduct p) => new(p.Bank.Value, p.ProductId)
-    {
-        ["Name"] = p.Name,
-        ["MinGrade"] = p.MinGrade.ToString(),
-        ["AllowUngraded"] = p.AllowUngraded,
-        ["MinCreditRating"] = p.MinCreditRating.ToString(),
-        ["RequirePositiveList"] = p.RequirePositiveList,
-        ["Industries"] = string.Join(",", p.Industries.Order()),
-        ["Regions"] = string.Join(",", p.Regions.Select(r => r.Value)),
-        ["MinFen"] = p.MinAmount.Fen,
-        ["MaxFen"] = p.MaxAmount.Fen,
-        ["AnnualRatePct"] = p.AnnualRatePct.ToString(CultureInfo.InvariantCulture),
-        ["TermMonths"] = p.TermMonths,
-        ["PledgePollutants"] = p.Pledge is null ? null : string.Join(",", p.Pledge.Pollutants),
-        ["LoanToValue"] = p.Pledge?.LoanToValue.ToString(CultureInfo.InvariantCulture),
-        ["UpdatedAt"] = p.UpdatedAt,
-    };
-
-    internal static LoanProduct FromEntity(TableEntity e)
-    {
-        BankId.TryParse(e.PartitionKey, out var bank, out _);
-        static IEnumerable<string> Split(string? s) => string.IsNullOrEmpty(s) ? [] : s.Split(',');
-        var pollutants = e.GetString("PledgePollutants");
-        return new LoanProduct(bank, e.RowKey, e.GetString("Name"), Enum.Parse<PerformanceGrade>(e.GetString("MinGrade")), e.GetBoolean("AllowUngraded") ?? false,
-            Enum.Parse<CreditRating>(e.GetString("MinCreditRating")), e.GetBoolean("RequirePositiveList") ?? false,
-            Split(e.GetString("Industries")).Select(Enum.Parse<Industry>).ToHashSet(), Split(e.GetString("Regions")).Select(RegionPrefix.Parse).ToList(),
-            Money.FromFen(e.GetInt64("MinFen")!.Value), Money.FromFen(e.GetInt64("MaxFen")!.Value),
-            decimal.Parse(e.GetString("AnnualRatePct"), CultureInfo.InvariantCulture), e.GetInt32("TermMonths")!.Value,
-            pollutants is null ? null : new PledgeTerms(Split(pollutants).Select(Enum.Parse<Pollutant>).ToList(), decimal.Parse(e.GetString("LoanToValue"), CultureInfo.InvariantCulture)),
-            e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
-    }
-}
-
-/// <summary>A stored eligible pair, as the eligible lists read it.</summary>
-public sealed record StoredMatch(string ProductKey, string CreditCode, string Name, string Region, string Industry, string Grade, string CreditRating,
-    bool PositiveList, long LimitFen, DateTimeOffset AsOf);
 
 /// <summary>
 /// Eligible pairs, kept where the queries read them: <c>matches</c> (partition = product, rows sorted best grade first,
@@ -590,68 +510,4 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
     private static StoredMatch ToStored(TableEntity e) => new(e.GetString("ProductKey"), e.GetString("CreditCode"), e.GetString("Name"), e.GetString("Region"),
         e.GetString("Industry"), e.GetString("Grade"), e.GetString("CreditRating"), e.GetBoolean("PositiveList") ?? false, e.GetInt64("LimitFen")!.Value,
         e.GetDateTimeOffset("AsOf") ?? DateTimeOffset.MinValue);
-}
-
-/// <summary>
-/// The change tracking of the incremental RefreshMatches, in the <c>matchstate</c> table. Dirty marks (partition
-/// <c>dirty</c>; rows <c>f:{creditCode}</c>, <c>p:{bank|product}</c>, <c>m:{market}</c>) are written before a change
-/// commits and touched again after it, and the refresh deletes a mark only under If-Match on the ETag it read, so a mark
-/// touched meanwhile survives for the next run. Grade expiries are indexed by the first day a grade no longer holds
-/// (partition <c>exp:{yyyy-MM-dd}</c>, row = credit code), written before the firm's row.
-/// </summary>
-public static class MatchMarks
-{
-    public const string DirtyPartition = "dirty";
-    public const string FirmPrefix = "f:";
-    public const string ProductPrefix = "p:";
-    public const string MarketPrefix = "m:";
-
-    public static string Firm(string creditCode) => FirmPrefix + creditCode;
-    public static string Product(string productKey) => ProductPrefix + productKey;
-    public static string Market(string marketKey) => MarketPrefix + marketKey;
-    public static string ExpiryPartition(DateOnly firstDayExpired) => "exp:" + firstDayExpired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// Writes (or touches: a new ETag) the marks: a few (a market write's holders) as single upserts in flight together,
-    /// more (an import's chunk) up to 100 per transaction in the one partition.
-    /// </summary>
-    public static async Task MarkAsync(StorageContext storage, IEnumerable<string> rowKeys, CancellationToken ct)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var keys = rowKeys.Distinct(StringComparer.Ordinal).ToList();
-        if (keys.Count <= 16)
-        {
-            await Task.WhenAll(keys.Select(rk => storage.MatchState.UpsertEntityAsync(new TableEntity(DirtyPartition, rk) { ["At"] = now }, TableUpdateMode.Replace, ct)));
-            return;
-        }
-        foreach (var batch in keys.Chunk(100))
-            await storage.MatchState.SubmitTransactionAsync(batch.Select(rk => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                new TableEntity(DirtyPartition, rk) { ["At"] = now })), ct);
-    }
-
-    /// <summary>Indexes the day after each graded firm's valid-until date (when its grade stops counting), batched by day.</summary>
-    public static async Task ExpiriesAsync(StorageContext storage, IEnumerable<Enterprise> firms, CancellationToken ct)
-    {
-        var rows = firms.Where(f => f.Grade != PerformanceGrade.Ungraded && f.GradeValidUntil is not null)
-            .Select(f => (Pk: ExpiryPartition(f.GradeValidUntil!.Value.AddDays(1)), Rk: f.CreditCode.Value)).Distinct();
-        var batches = rows.GroupBy(r => r.Pk).SelectMany(day => day.Chunk(100)).ToList();
-        await Bounded.SelectAsync(batches, async batch =>
-        {
-            await storage.MatchState.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                new TableEntity(r.Pk, r.Rk))), ct);
-            return 0;
-        }, Bounded.DefaultConcurrency, ct);
-    }
-
-    /// <summary>The marks a market write sets: holders (not the reserve) whose holding row changes, and the market when a day counter changes.</summary>
-    public static List<string> OfMarketChanges(MarketId market, IEnumerable<object> rows)
-    {
-        var keys = new List<string>();
-        foreach (var row in rows)
-        {
-            if (row is Holding { Holder.IsReserve: false } h) keys.Add(Firm(h.Holder.Value));
-            else if (row is DayCounter) keys.Add(Market(market.Key));
-        }
-        return keys.Distinct(StringComparer.Ordinal).ToList();
-    }
 }
