@@ -1,5 +1,4 @@
 using Trading.Core.Access;
-using Trading.Core.Finance;
 using Trading.Core.Ledger;
 using Trading.Core.Ledger.UseCases;
 using Trading.Core.Market;
@@ -8,105 +7,6 @@ using Trading.Core.Primitives;
 using Trading.Core.Tests.Support;
 
 namespace Trading.Core.Tests;
-
-public sealed class AuctionBookTests
-{
-    private static readonly DateTimeOffset T0 = new(2025, 6, 1, 10, 0, 0, TimeSpan.FromHours(8));
-    private static Quantity T(decimal tonnes) => Quantity.FromGrams((long)(tonnes * 1_000_000));
-    private static Bid B(string who, decimal tonnes, decimal price, int minute) =>
-        new(1, Holder.Of(CreditCode.FromBody("91131000MA00000" + who)), T(tonnes), Money.FromFen((long)(price * 100)), T0.AddMinutes(minute));
-
-    public static TheoryData<string, decimal, decimal, Bid[], (string Who, decimal Tonnes)[]> Cases => new()
-    {
-        // Ningxia 2025: NOx 4.048 t/a, start 21,000, increment 500.
-        { "every bid filled", 4.048m, 0.5m, [B("01", 1m, 21_000, 1), B("02", 2m, 22_000, 2), B("03", 1m, 21_500, 3)], [("02", 2m), ("03", 1m), ("01", 1m)] },
-        { "ties on price broken by time", 3m, 0.5m, [B("04", 2m, 21_500, 5), B("05", 2m, 21_500, 4)], [("05", 2m), ("04", 1m)] },
-        { "a partial last fill of at least the minimum lot", 4.048m, 1m, [B("06", 3m, 23_000, 1), B("07", 3m, 22_500, 2)], [("06", 3m), ("07", 1.048m)] },
-        { "a remainder below the minimum lot is not sold", 4.048m, 2m, [B("08", 3m, 23_000, 1), B("09", 3m, 22_500, 2)], [("08", 3m)] },
-        { "the allocation stops at the first bid that does not fit", 5m, 2m, [B("10", 4m, 23_000, 1), B("11", 3m, 22_000, 2), B("12", 1m, 21_000, 3)], [("10", 4m)] },
-        { "nothing sold without bids", 4.048m, 0.5m, [], [] },
-        { "exactly the quantity", 4m, 1m, [B("13", 4m, 21_000, 9), B("14", 1m, 20_000, 1)], [("13", 4m)] },
-    };
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void An_auction_allocates_by_price_then_time(string name, decimal quantity, decimal minLot, Bid[] bids, (string Who, decimal Tonnes)[] expected)
-    {
-        var result = AuctionBook.Allocate(T(quantity), T(minLot), bids);
-        Assert.True(expected.Select(e => (CreditCode.FromBody("91131000MA00000" + e.Who).Value, T(e.Tonnes).Grams))
-            .SequenceEqual(result.Select(r => (r.Bid.Bidder.Value, r.Quantity.Grams))), name);
-        Assert.True(result.Sum(r => r.Quantity.Grams) <= T(quantity).Grams);
-    }
-}
-
-public sealed class ReferencePriceTests
-{
-    [Theory]
-    [InlineData(10_000, 7_000, true)]
-    [InlineData(10_000, 6_999, false)]
-    [InlineData(10_000, 13_000, true)]
-    [InlineData(10_000, 13_001, false)]
-    [InlineData(10_001, 7_001, true)]   // 70 % of 100.01 is 70.007: 70.01 is inside, 70.00 is not
-    [InlineData(10_001, 7_000, false)]
-    [InlineData(10_001, 13_001, true)]  // 130 % is 130.013: 130.01 inside, 130.02 not
-    [InlineData(10_001, 13_002, false)]
-    public void The_band_is_exactly_30_percent_either_side(long referenceFen, long priceFen, bool inside)
-    {
-        var check = () => ReferencePrice.RequireInBand(Money.FromFen(priceFen), Money.FromFen(referenceFen));
-        if (inside) check();
-        else
-        {
-            var ex = Assert.Throws<RuleViolationException>(check);
-            Assert.Equal(referenceFen / 100m, (decimal)ex.Extensions["referencePrice"]!);
-            var band = (Dictionary<string, decimal>)ex.Extensions["band"]!;
-            Assert.True(band["low"] * 100 >= referenceFen * 0.7m && band["high"] * 100 <= referenceFen * 1.3m);
-        }
-    }
-
-    [Fact]
-    public void Without_a_reference_price_any_price_goes() => ReferencePrice.RequireInBand(Money.FromFen(1), null);
-
-    [Fact]
-    public void Vwap_from_counters_equals_vwap_from_trades()
-    {
-        var market = new MarketId(RegionCode.Parse("131000"), Pollutant.NOx);
-        var random = new Random(11);
-        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(8));
-        var state = new InMemoryMarket(market);
-        var seller = Holder.Reserve;
-        state.Run(new Allocate(new AllocationRequest(market, seller, Quantity.FromGrams(1_000_000_000_000), "permit")), new UseCaseContext(Principal.Admin, now, "a"));
-        var trades = new List<TradeRequest>();
-        for (var i = 0; i < 300; i++)
-        {
-            var at = now.AddMinutes(-random.Next(0, 500 * 24 * 60));
-            var q = Quantity.FromGrams(random.Next(1, 50_000_000));
-            var price = Money.FromFen(random.Next(100_000, 3_000_000));
-            var years = random.Next(1, 6);
-            var buyer = Holder.Of(CreditCode.FromBody("91131000MA" + random.Next(1000000, 9999999)));
-            var request = new TradeRequest(market, seller, buyer, q, price, years, TradeMethod.ReserveSale, at, Amounts.TradeAmount(q, price, years), null);
-            state.Run(new RecordTrade(request), new UseCaseContext(Principal.Admin, now, "t" + i));
-            trades.Add(request);
-        }
-        var days = state.All<DayCounter>().ToList();
-
-        // The 90-day reference price: China dates from today − 90 through today.
-        var today = DayCounter.DayOf(now);
-        var window = trades.Where(t => DayCounter.DayOf(t.TradedAt) >= today.AddDays(-90)).ToList();
-        Assert.NotEmpty(window);
-        var expected = Vwap.Of(window.Sum(t => t.Amount.Fen), window.Aggregate(System.Numerics.BigInteger.Zero, (s, t) => s + (System.Numerics.BigInteger)t.Quantity.Grams * t.TermYears));
-        Assert.Equal(expected, ReferencePrice.From(days, now));
-        // The pledge valuation's 12-month price: the same from day counters as from the trades themselves.
-        Assert.Equal(MarketPrice.From(trades.Select(t => (t.Quantity.Grams, t.TermYears, t.Amount.Fen, t.TradedAt)), today), MarketPrice.FromDays(days, today));
-        // Each month's vwap, low and high from its counter equal those of its trades.
-        foreach (var month in state.All<MonthCounter>())
-        {
-            var of = trades.Where(t => t.Month == month.Month).ToList();
-            Assert.Equal(Vwap.Of(of.Sum(t => t.Amount.Fen), of.Sum(t => t.Quantity.Grams * t.TermYears)), Vwap.Of(month.Fen, month.GramYears));
-            Assert.Equal(of.Min(t => t.UnitPrice.Fen), month.LowFen);
-            Assert.Equal(of.Max(t => t.UnitPrice.Fen), month.HighFen);
-        }
-    }
-}
 
 /// <summary>Listings and auctions as use cases on an in-memory market.</summary>
 public sealed class MarketUseCaseTests

@@ -1,4 +1,3 @@
-using Trading.Core.Ledger;
 using Trading.Core.Primitives;
 using Trading.Core.Reporting;
 
