@@ -17,5 +17,3 @@ public static class HealthApi
         return Json.Result(new HealthView("ok"));
     }
 }
-
-public sealed record HealthView(string Status);

@@ -89,13 +89,3 @@ public static class KeysApi
 
     private static string? Format(DateTimeOffset? t) => t is { } v ? Timestamps.Format(v) : null;
 }
-
-/// <summary>A key as listed: never the key itself.</summary>
-public sealed record KeyView(
-    string Id, string Role, string Subject, [property: SchemaFormat("date-time")] string CreatedAt, string CreatedBy,
-    [property: SchemaFormat("date-time")] string? ExpiresAt, [property: SchemaFormat("date-time")] string? RevokedAt);
-
-/// <summary>A key just issued: the only time the key is shown (a replay under the same Idempotency-Key names it without the key).</summary>
-public sealed record IssuedKeyView(string Id, string? Key, string Role, string Subject, [property: SchemaFormat("date-time")] string? ExpiresAt);
-
-public sealed record WhoAmIView(string Role, string Subject, string? Name);

@@ -95,14 +95,3 @@ public static class MarketsApi
         return Json.Result(new ChainCheckView(market.Key, check.Trades, check.Valid, check.HeadHash, check.FirstInvalidSequence));
     }
 }
-
-/// <summary>A market with its reference price (90-day volume-weighted average), last trade and open offers.</summary>
-public sealed record MarketView(
-    string Region, string Pollutant, decimal? ReferencePrice, decimal? LastPrice, [property: SchemaFormat("date-time")] string? LastTradedAt,
-    long OpenListings, long OpenAuctions);
-
-/// <summary>A market's figures of one month: trades, quantity, amount, volume-weighted average, low and high unit price.</summary>
-public sealed record MonthPricesView(string Month, long Trades, decimal Quantity, decimal Amount, decimal? Vwap, decimal Low, decimal High);
-
-/// <summary>The result of recomputing a market's hash chain: the first sequence that does not match when it is broken.</summary>
-public sealed record ChainCheckView(string Market, long Trades, bool Valid, string HeadHash, long? FirstInvalidSequence);

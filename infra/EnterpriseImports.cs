@@ -13,10 +13,6 @@ using Trading.Core.Writes;
 
 namespace Trading.Infra;
 
-/// <summary>An import's progress as <c>GET /api/imports/{id}</c> shows it.</summary>
-public sealed record ImportJob(string Id, string CreatedBy, string Fingerprint, bool Done, long Rows, long Processed, long Created, long Updated, long Failed,
-    IReadOnlyList<(long Row, string Field, string Message)> Errors, long Unchanged = 0);
-
 /// <summary>
 /// Bulk import of enterprises from CSV (CsvHelper): the file is kept as a blob named by its fingerprint, the job as a row
 /// created by the use case <see cref="StartImport"/> on the book <see cref="Books.Imports"/> (under the caller's

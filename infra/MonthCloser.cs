@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Trading.Core.Ledger;
@@ -113,80 +112,5 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
         await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             counter = counter.With(LedgerRows.ToTrade(row));
         return counter;
-    }
-}
-
-/// <summary>Report blobs: <c>reports/{yyyy}/{MM}/report.json</c> and <c>.csv</c>, for all markets of the month.</summary>
-public sealed class ReportStore(StorageContext storage)
-{
-    public static string BlobName(ReportingMonth month, string extension) =>
-        string.Create(CultureInfo.InvariantCulture, $"{month.Year:D4}/{month.Month:D2}/report.{extension}");
-
-    public async Task WriteAsync(MonthReport report, CancellationToken ct)
-    {
-        var json = TradingJson.Serialize(ReportJson.View(report));
-        await storage.Reports.GetBlobClient(BlobName(report.Month, "json"))
-            .UploadAsync(BinaryData.FromString(json), overwrite: true, ct);
-        await storage.Reports.GetBlobClient(BlobName(report.Month, "csv"))
-            .UploadAsync(BinaryData.FromString(report.ToCsv()), overwrite: true, ct);
-    }
-
-    /// <summary>The month's report narrowed to <paramref name="region"/>, or null when the month has no report (not closed).</summary>
-    public async Task<MonthReport?> ReadAsync(ReportingMonth month, RegionPrefix region, CancellationToken ct)
-    {
-        var blob = storage.Reports.GetBlobClient(BlobName(month, "json"));
-        try
-        {
-            var content = await blob.DownloadContentAsync(ct);
-            return MonthReport.Build(month, region, ReportJson.Lines(content.Value.Content.ToString()));
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
-}
-
-/// <summary>The JSON shape of a report (also what <c>GET /api/reports/{month}?format=json</c> answers).</summary>
-public static class ReportJson
-{
-    public static object View(MonthReport r) => new
-    {
-        month = r.Month.ToString(),
-        region = r.Region.Value,
-        trades = r.Total.Trades,
-        quantity = r.Total.Quantity.Tonnes,
-        amount = r.Total.Amount.Yuan,
-        byPollutant = r.ByPollutant.Select(p => new { pollutant = p.Pollutant.ToString(), trades = p.Totals.Trades, quantity = p.Totals.Quantity.Tonnes, amount = p.Totals.Amount.Yuan }),
-        markets = r.Markets.Select(m => new
-        {
-            region = m.Market.Region.Value,
-            pollutant = m.Market.Pollutant.ToString(),
-            trades = m.Totals.Trades,
-            quantity = m.Totals.Quantity.Tonnes,
-            amount = m.Totals.Amount.Yuan,
-        }),
-    };
-
-    private sealed class Stored
-    {
-        public List<StoredLine> Markets { get; set; } = [];
-    }
-
-    private sealed class StoredLine
-    {
-        public string Region { get; set; } = "";
-        public string Pollutant { get; set; } = "";
-        public long Trades { get; set; }
-        public decimal Quantity { get; set; }
-        public decimal Amount { get; set; }
-    }
-
-    public static IEnumerable<(MarketId, Totals)> Lines(string json)
-    {
-        var settings = new Newtonsoft.Json.JsonSerializerSettings { FloatParseHandling = Newtonsoft.Json.FloatParseHandling.Decimal, MissingMemberHandling = Newtonsoft.Json.MissingMemberHandling.Ignore };
-        var stored = Newtonsoft.Json.JsonConvert.DeserializeObject<Stored>(json, settings) ?? throw new InvalidOperationException("empty report blob");
-        return stored.Markets.Select(l => (new MarketId(RegionCode.Parse(l.Region), Enum.Parse<Pollutant>(l.Pollutant)),
-            new Totals(l.Trades, checked((long)(l.Quantity * Quantity.GramsPerTonne)), checked((long)(l.Amount * 100)))));
     }
 }

@@ -4,22 +4,6 @@ using Azure.Storage.Blobs;
 
 namespace Trading.Infra;
 
-/// <summary>Where state lives: one storage account (Azurite locally), table and container names under an optional prefix.</summary>
-public sealed class StorageOptions
-{
-    /// <summary>Connection string; <c>UseDevelopmentStorage=true</c> is Azurite on its default ports.</summary>
-    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
-
-    /// <summary>Prefix of every table and container name (letters and digits), so that test runs never share rows.</summary>
-    public string Prefix { get; set; } = "";
-
-    /// <summary>How long one storage call may take before it counts as unavailable.</summary>
-    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The HTTP handler under the storage clients (null: the SDK's own); tests put faults there.</summary>
-    public HttpMessageHandler? Handler { get; set; }
-}
-
 /// <summary>Clients of every table and container the app uses, created on first use.</summary>
 public sealed class StorageContext
 {
@@ -151,14 +135,5 @@ public sealed class StorageContext
     public async Task PingAsync(CancellationToken ct)
     {
         await Keys.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: ct).AsPages().FirstAsync(ct);
-    }
-}
-
-internal static class AsyncEnumerableExtensions
-{
-    public static async Task<T> FirstAsync<T>(this IAsyncEnumerable<T> source, CancellationToken ct)
-    {
-        await foreach (var item in source.WithCancellation(ct)) return item;
-        throw new InvalidOperationException("empty sequence");
     }
 }

@@ -4,12 +4,6 @@ using Trading.Core.Registers;
 
 namespace Trading.Core.Enterprises;
 
-/// <summary>What a PUT of an enterprise did: the firm as it now is, and whether it was created, replaced or left as it was.</summary>
-public sealed record EnterprisePut(Enterprise Enterprise, PutOutcome Outcome, Primitives.RegionCode? MovedFrom = null)
-{
-    public bool Created => Outcome == PutOutcome.Created;
-}
-
 /// <summary>
 /// Creates or replaces an enterprise (admin; an official in scope of the firm's old and new region). One partition per
 /// firm (its credit code). A PUT with the same fields as stored writes nothing (no audit record) and answers the firm as

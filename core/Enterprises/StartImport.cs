@@ -1,18 +1,8 @@
 using Trading.Core.Access;
 using Trading.Core.Ledger;
 using Trading.Core.Registers;
-using Trading.Core.Writes;
 
 namespace Trading.Core.Enterprises;
-
-/// <summary>
-/// An import job as its start creates it: who started it (the rows are written with that caller's scope), which file
-/// (its fingerprint names the stored file) and how many rows. The worker records its progress on the job's row.
-/// </summary>
-public sealed record ImportJobStarted(string Id, Principal Caller, string Fingerprint, long Rows, DateTimeOffset StartedAt) : IRow
-{
-    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
-}
 
 /// <summary>
 /// Starts an import of enterprises (officials, admin): creates the job under the caller's idempotency key, in the job's

@@ -5,12 +5,6 @@ using Trading.Core.Registers;
 
 namespace Trading.Core.Finance;
 
-/// <summary>What a PUT of a product did: the product as it now is, and whether it was created, replaced or left as it was.</summary>
-public sealed record ProductPut(LoanProduct Product, PutOutcome Outcome)
-{
-    public bool Created => Outcome == PutOutcome.Created;
-}
-
 /// <summary>
 /// Creates or replaces a bank's loan product (that bank, admin). One partition per bank. A PUT with the same terms as
 /// stored writes nothing (no audit record).

@@ -2,9 +2,6 @@ using Trading.Core.Primitives;
 
 namespace Trading.Core.Ledger;
 
-/// <summary>What settling a trade writes: the trade, both holdings, the month counter and the head; all or nothing.</summary>
-public sealed record SettlementResult(Trade Trade, MarketHead Head, IReadOnlyList<RowChange> Changes);
-
 /// <summary>The settlement rules of a trade, pure: no I/O, no clock.</summary>
 public static class Settlement
 {

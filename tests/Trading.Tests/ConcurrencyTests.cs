@@ -93,15 +93,3 @@ public sealed class ConcurrencyTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(10_000_000, rows.Single(r => r.RowKey == "head").GetInt64("AllocatedGrams"));
     }
 }
-
-public sealed class TransactionShapeTests
-{
-    [Fact]
-    public void A_transaction_across_two_markets_is_refused_before_it_reaches_storage()
-    {
-        TableTransactionAction Add(string pk) => new(TableTransactionActionType.Add, new TableEntity(pk, "x"));
-        Trading.Infra.LedgerRows.RequireOnePartition([Add("131000-SO2"), Add("131000-SO2")]);
-        Assert.Throws<InvalidOperationException>(() => Trading.Infra.LedgerRows.RequireOnePartition([Add("131000-SO2"), Add("131000-NOx")]));
-        Assert.Throws<InvalidOperationException>(() => Trading.Infra.LedgerRows.RequireOnePartition(Enumerable.Range(0, 101).Select(_ => Add("m")).ToList()));
-    }
-}

@@ -4,17 +4,6 @@ using Trading.Tests.Support;
 
 namespace Trading.Tests;
 
-/// <summary>A server whose storage holds the demo data set, loaded the way ./run.sh loads it.</summary>
-public sealed class DemoFixture : ApiFixture
-{
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        var logger = Server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DemoData");
-        Assert.True(await DemoData.SeedIfEmptyAsync(Server.Services, logger, CancellationToken.None));
-    }
-}
-
 public sealed class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixture>
 {
     private const string Sentence = "完成排污权交易118笔，同比增加75笔；交易金额360.82万元，同比增长81.7%";

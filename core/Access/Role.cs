@@ -1,0 +1,9 @@
+namespace Trading.Core.Access;
+
+public enum Role
+{
+    Admin,
+    Official,
+    Enterprise,
+    Bank,
+}

@@ -1,0 +1,3 @@
+namespace Trading.Core.Enterprises;
+
+public enum PutOutcome { Created, Updated, Unchanged, Refused }

@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record BankLoansView(string BankId, long Firms, long Loans, decimal Amount);

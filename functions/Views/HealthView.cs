@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record HealthView(string Status);

@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record ImportRowErrorView(long Row, string Field, string Message);

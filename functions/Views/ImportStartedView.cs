@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record ImportStartedView(string Id, string Status, long Rows);

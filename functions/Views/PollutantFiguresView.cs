@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record PollutantFiguresView(string Pollutant, long Trades, decimal Quantity, decimal Amount);

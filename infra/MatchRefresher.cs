@@ -1,0 +1,513 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Trading.Core.Enterprises;
+using Trading.Core.Finance;
+using Trading.Core.Ledger;
+using Trading.Core.Primitives;
+
+namespace Trading.Infra;
+
+/// <summary>
+/// Eligible pairs, kept where the queries read them: <c>matches</c> (partition = product, rows sorted best grade first,
+/// then largest limit) and <c>matchesbyfirm</c> (partition = credit code). Only eligible pairs are stored.
+/// <para>
+/// The RefreshMatches timer is incremental (<see cref="RefreshAllAsync"/>): it re-evaluates only the firms, products and
+/// markets marked dirty since its last run (<see cref="MatchMarks"/>), the firms whose grade expired since then (the
+/// expiry index), and the holders of markets whose 12-month price moved; it compares what it computed with what is
+/// stored and writes only the pairs that differ, in entity-group transactions of up to 100 rows of one partition, with
+/// bounded concurrency. With no record of a previous run (a cold start) it runs <see cref="RefreshFullAsync"/>, which
+/// reads every firm once and repairs any difference between the two tables. No path scans the ledger: holdings are
+/// read through the holder index (one firm) or as the holding rows of one market's partition, prices from day counters.
+/// </para>
+/// <para>
+/// Pairs are written in two steps, the first finished for every pair before the second starts: the rows of
+/// <c>matches</c> (a product's new and changed rows with the rows they replace or that no longer hold, in transactions of
+/// its partition, upserts first), then <c>matchesbyfirm</c>. A run cut off leaves the by-firm row (what a firm-scoped run
+/// compares with) unchanged, and its dirty marks are deleted only at the end, so the next run does the same work again.
+/// </para>
+/// </summary>
+public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, IEnterpriseStore enterprises, TimeProvider time)
+{
+    private const string AsOfRow = "~asof";
+    private const string RunPartition = "run";
+    private const string RunRow = "last";
+    private const string PricePartition = "price";
+    private const string ExpiryPrefix = "exp:";
+
+    /// <summary>A longer gap since the last run than this reads every firm again instead of a year of expiry days.</summary>
+    public const int MaxIncrementalDays = 31;
+
+    private const int Concurrency = Bounded.DefaultConcurrency;
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(ReportingMonth.ChinaOffset).DateTime);
+
+    /// <summary>What one refresh did, for the timer's log and the benchmark.</summary>
+    public sealed record RefreshReport(string Kind, int Products, int FirmsEvaluated, int ProductsEvaluated, int EligiblePairs, int Written, int Deleted, int MarksDrained, string Phases = "")
+    {
+        public override string ToString() =>
+            $"{Kind}: {Products} product(s); {FirmsEvaluated} enterprise(s) and {ProductsEvaluated} product(s) re-evaluated: {EligiblePairs} eligible pair(s) among them; {Written} written, {Deleted} removed; {MarksDrained} dirty mark(s) drained{(Phases.Length > 0 ? " (" + Phases + ")" : "")}.";
+    }
+
+    /// <summary>Elapsed milliseconds of a run's phases, for the log.</summary>
+    private sealed class Phases
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<string> _parts = [];
+        public void Mark(string name) { _parts.Add($"{name} {_watch.ElapsedMilliseconds} ms"); _watch.Restart(); }
+        public override string ToString() => string.Join(", ", _parts);
+    }
+
+    /// <summary>The RefreshMatches timer: incremental after a recorded run, full on a cold start (or after a long gap).</summary>
+    public async Task<IReadOnlyList<string>> RefreshAllAsync(CancellationToken ct)
+    {
+        var last = await storage.MatchState.GetEntityIfExistsAsync<TableEntity>(RunPartition, RunRow, cancellationToken: ct);
+        var lastDate = last.HasValue && last.Value?.GetString("Date") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;
+        var report = lastDate is { } ld && Today().DayNumber - ld.DayNumber is >= 0 and <= MaxIncrementalDays
+            ? await RefreshIncrementalAsync(ld, ct)
+            : await RefreshFullAsync(ct);
+        return [report.ToString()];
+    }
+
+    /// <summary>Re-evaluates every product against every enterprise and repairs both tables (a cold start).</summary>
+    public async Task<RefreshReport> RefreshFullAsync(CancellationToken ct)
+    {
+        var today = Today();
+        var now = time.GetUtcNow();
+        var phases = new Phases();
+        var marks = await DirtyMarksAsync(ct);
+        var all = await products.ListAsync(null, ct);
+        var firms = await FirmsUnderAsync(RegionPrefix.All, ct);
+        var pledgeMarkets = await PledgeMarketsAsync(all, ct);
+        var prices = await ledger.PricesAsync(pledgeMarkets, today, ct);
+        var holdings = await ledger.HoldingsInMarketsAsync(pledgeMarkets, ct);
+        phases.Mark("read firms, holdings, prices");
+        var matches = Matching.Refresh(new ProductIndex(all), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, today);
+        phases.Mark("evaluate");
+
+        // What is stored: every product's partition, and the by-firm table whole (a cold start reads it once to repair it).
+        var perProduct = await Bounded.SelectAsync(all, p => QueryAsync(storage.Matches, p.Key, ct), Concurrency, ct);
+        var current = Current(perProduct.SelectMany(r => r).Where(r => r.RowKey != AsOfRow), fromMatches: true);
+        await foreach (var row in storage.MatchesByFirm.QueryAsync<TableEntity>(cancellationToken: ct)) AddByFirm(current, row, mirrored: false);
+        phases.Mark("read stored pairs");
+        var (written, deleted) = await SyncAsync(current, matches, now, ct);
+        phases.Mark("write pairs");
+
+        await StorePricesAsync(prices, pledgeMarkets, ct);
+        await MatchMarks.ExpiriesAsync(storage, firms, ct);
+        await Bounded.SelectAsync(all, async p => { await AsOfAsync(p, now, ct); return 0; }, Concurrency, ct);
+        var drained = await DrainAsync(marks, ct);
+        await RecordRunAsync(today, now, ct);
+        phases.Mark("prices, expiry index, marks");
+        return new RefreshReport("full", all.Count, firms.Count, all.Count, matches.Count, written, deleted, drained, phases.ToString());
+    }
+
+    /// <summary>Re-evaluates only what changed since the run of <paramref name="lastDate"/>.</summary>
+    public async Task<RefreshReport> RefreshIncrementalAsync(DateOnly lastDate, CancellationToken ct)
+    {
+        var today = Today();
+        var now = time.GetUtcNow();
+        var phases = new Phases();
+        var marks = await DirtyMarksAsync(ct);
+        var all = await products.ListAsync(null, ct);
+        var firmCodes = new HashSet<string>(StringComparer.Ordinal);
+        var productKeys = new HashSet<string>(StringComparer.Ordinal);
+        var marketKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (rk, _) in marks)
+        {
+            if (rk.StartsWith(MatchMarks.FirmPrefix, StringComparison.Ordinal)) firmCodes.Add(rk[MatchMarks.FirmPrefix.Length..]);
+            else if (rk.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)) productKeys.Add(rk[MatchMarks.ProductPrefix.Length..]);
+            else if (rk.StartsWith(MatchMarks.MarketPrefix, StringComparison.Ordinal)) marketKeys.Add(rk[MatchMarks.MarketPrefix.Length..]);
+        }
+
+        // Prices: the window slides once a day (every market again), and a trade dated in the past moves its market's.
+        var pledgeMarkets = await PledgeMarketsAsync(all, ct);
+        var stored = await StoredPricesAsync(ct);
+        var recompute = pledgeMarkets.Where(m => today != lastDate || marketKeys.Contains(m.Key) || !stored.Known.Contains(m.Key)).ToList();
+        var fresh = await ledger.PricesAsync(recompute, today, ct);
+        var prices = new Dictionary<MarketId, MarketPrice>(stored.Prices.Where(p => !recompute.Contains(p.Key)));
+        foreach (var (m, p) in fresh) prices[m] = p;
+        var moved = recompute.Where(m => stored.Prices.TryGetValue(m, out var before) ? !fresh.TryGetValue(m, out var after) || after != before : fresh.ContainsKey(m)).ToList();
+        foreach (var holders in await Bounded.SelectAsync(moved, m => ledger.HoldersOfMarketAsync(m, ct), Concurrency, ct))
+            firmCodes.UnionWith(holders);
+
+        // Grades that stopped counting since the last run: the expiry index, one partition per day.
+        var days = Enumerable.Range(1, today.DayNumber - lastDate.DayNumber).Select(i => lastDate.AddDays(i)).ToList();
+        foreach (var expired in await Bounded.SelectAsync(days, d => KeysOfAsync(storage.MatchState, MatchMarks.ExpiryPartition(d), ct), Concurrency, ct))
+            firmCodes.UnionWith(expired);
+
+        phases.Mark("marks, prices, expiries");
+        var (written, deleted, pairs) = (0, 0, 0);
+        var dirtyProducts = all.Where(p => productKeys.Contains(p.Key)).ToList();
+        foreach (var product in dirtyProducts)
+        {
+            var r = await RefreshProductCoreAsync(product, prices, now, ct);
+            (written, deleted, pairs) = (written + r.Written, deleted + r.Deleted, pairs + r.Pairs);
+        }
+        phases.Mark("products");
+        var f = await RefreshFirmsCoreAsync(firmCodes.ToList(), all, prices, now, ct, phases);
+        (written, deleted, pairs) = (written + f.Written, deleted + f.Deleted, pairs + f.Pairs);
+
+        await StorePricesAsync(fresh, recompute, ct);
+        var drained = await DrainAsync(marks, ct);
+        await RecordRunAsync(today, now, ct);
+        phases.Mark("drain");
+        return new RefreshReport("incremental", all.Count, firmCodes.Count, dirtyProducts.Count, pairs, written, deleted, drained, phases.ToString());
+    }
+
+    /// <summary>Re-evaluates one product against the firms it can reach (after the bank edits it).</summary>
+    /// <remarks>
+    /// Its dirty mark stays for the next RefreshMatches run: a refresh on a request path may race another (a firm's, or
+    /// the timer's) and write a pair from a row read before the other's change; only the timer, one run at a time,
+    /// drains marks, so whatever such a race leaves is evaluated again by the next run.
+    /// </remarks>
+    public async Task RefreshProductAsync(LoanProduct product, CancellationToken ct)
+    {
+        var markets = await PledgeMarketsAsync([product], ct);
+        var prices = await ledger.PricesAsync(markets, Today(), ct);
+        await RefreshProductCoreAsync(product, prices, time.GetUtcNow(), ct);
+    }
+
+    /// <summary>Re-evaluates every product for one enterprise (after its grade, holdings or pledges change).</summary>
+    /// <remarks>Its dirty mark stays for the next RefreshMatches run, as for a product.</remarks>
+    public async Task RefreshFirmAsync(CreditCode code, CancellationToken ct)
+    {
+        var all = await products.ListAsync(null, ct);
+        await RefreshFirmsCoreAsync([code.Value], all, null, time.GetUtcNow(), ct);
+    }
+
+    private async Task<(int Written, int Deleted, int Pairs)> RefreshProductCoreAsync(LoanProduct product, IReadOnlyDictionary<MarketId, MarketPrice> prices, DateTimeOffset now, CancellationToken ct)
+    {
+        // The firms it can reach: a key range of the by-region copy per region it serves (all firms for a product without regions).
+        var regions = product.Regions.Count == 0 ? [RegionPrefix.All] : product.Regions.Where(r => !product.Regions.Any(o => o != r && o.Covers(r))).Distinct().ToList();
+        var firms = (await Bounded.SelectAsync(regions, r => FirmsUnderAsync(r, ct), Concurrency, ct)).SelectMany(x => x)
+            .Where(f => product.Industries.Count == 0 || product.Industries.Contains(f.Industry)).ToList();
+        var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(await PledgeMarketsAsync([product], ct), ct);
+        var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
+        var current = Current((await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow), fromMatches: true);
+        var (w, d) = await SyncAsync(current, matches, now, ct);
+        await AsOfAsync(product, now, ct);
+        return (w, d, matches.Count);
+    }
+
+    private async Task<(int Written, int Deleted, int Pairs)> RefreshFirmsCoreAsync(IReadOnlyList<string> codes, IReadOnlyList<LoanProduct> all,
+        IReadOnlyDictionary<MarketId, MarketPrice>? prices, DateTimeOffset now, CancellationToken ct, Phases? phases = null)
+    {
+        if (codes.Count == 0) return (0, 0, 0);
+        var pledge = all.Any(p => p.Pledge is not null);
+        var loaded = await Bounded.SelectAsync(codes, async code =>
+        {
+            // The firm's row, its holdings and its stored pairs are independent reads: in flight together.
+            var firm = enterprises.GetAsync(CreditCode.Parse(code), ct);
+            var holdings = pledge ? ledger.HoldingsOfAsync(Holder.Of(CreditCode.Parse(code)), ct) : Task.FromResult<IReadOnlyList<MarketHolding>>([]);
+            var stored = QueryAsync(storage.MatchesByFirm, code, ct);
+            await Task.WhenAll(firm, holdings, stored);
+            return (Firm: firm.Result, Holdings: holdings.Result, Stored: stored.Result);
+        }, Concurrency, ct);
+        if (prices is null)
+        {
+            // One firm's refresh (a request): prices of the markets it holds in only.
+            var markets = (await PledgeMarketsAsync(all, ct)).ToHashSet();
+            prices = await ledger.PricesAsync(loaded.SelectMany(l => l.Holdings).Select(h => h.Market).Where(markets.Contains), Today(), ct);
+        }
+        var byCode = loaded.Where(l => l.Firm is not null).ToDictionary(l => l.Firm!.CreditCode.Value, l => l.Holdings, StringComparer.Ordinal);
+        var matches = Matching.Refresh(new ProductIndex(all), loaded.Where(l => l.Firm is not null).Select(l => l.Firm!),
+            f => byCode[f.CreditCode.Value], prices, Today());
+        var current = new Dictionary<(string, string), Stored>();
+        foreach (var row in loaded.SelectMany(l => l.Stored)) AddByFirm(current, row, mirrored: true);
+        phases?.Mark("firms: read and evaluate");
+        var (w, d) = await SyncAsync(current, matches, now, ct);
+        phases?.Mark("firms: write");
+        return (w, d, matches.Count);
+    }
+
+    public async Task<(IReadOnlyList<StoredMatch> Items, string? ContinuationToken, DateTimeOffset? AsOf)> EligibleAsync(LoanProduct product, int pageSize, string? token, CancellationToken ct)
+    {
+        var asOf = await storage.Matches.GetEntityIfExistsAsync<TableEntity>(product.Key, AsOfRow, cancellationToken: ct);
+        var lastRun = await LastRunAsync(ct);
+        var productAsOf = asOf.HasValue ? asOf.Value!.GetDateTimeOffset("AsOf") : null;
+        DateTimeOffset? when = productAsOf is { } a && lastRun is { } l ? (a > l ? a : l) : productAsOf ?? lastRun;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {product.Key} and RowKey lt {AsOfRow}");
+        await foreach (var page in storage.Matches.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: ct).AsPages(ContinuationTokens.Decode(token), pageSize))
+            return (page.Values.Select(ToStored).ToList(), ContinuationTokens.Encode(page.ContinuationToken), when);
+        return ([], null, null);
+    }
+
+    /// <summary>A firm's stored matches; each is as of its last write or the last run, whichever is later (a run that left it as it was confirmed it).</summary>
+    public async Task<IReadOnlyList<StoredMatch>> OfFirmAsync(CreditCode code, CancellationToken ct)
+    {
+        var lastRun = await LastRunAsync(ct);
+        return (await QueryAsync(storage.MatchesByFirm, code.Value, ct)).Select(ToStored)
+            .Select(m => lastRun is { } l && l > m.AsOf ? m with { AsOf = l } : m).ToList();
+    }
+
+    /// <summary>Evaluates one pair now, with reasons (nothing stored).</summary>
+    public async Task<EligibilityResult> ExplainAsync(LoanProduct product, Enterprise firm, CancellationToken ct)
+    {
+        var holdings = await ledger.HoldingsOfAsync(Holder.Of(firm.CreditCode), ct);
+        var markets = (await PledgeMarketsAsync([product], ct)).ToHashSet();
+        var prices = await ledger.PricesAsync(holdings.Select(h => h.Market).Where(markets.Contains), Today(), ct);
+        return Eligibility.Evaluate(product, firm, holdings, prices, Today());
+    }
+
+    /// <summary>Markets whose rights the products' pledges can value (any region: a firm's rights elsewhere count too).</summary>
+    private async Task<List<MarketId>> PledgeMarketsAsync(IEnumerable<LoanProduct> list, CancellationToken ct)
+    {
+        var pollutants = list.Where(p => p.Pledge is not null).SelectMany(p => p.Pledge!.Pollutants).ToHashSet();
+        if (pollutants.Count == 0) return [];
+        var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
+        return markets.Where(m => pollutants.Contains(m.Pollutant)).ToList();
+    }
+
+    private async Task<List<Enterprise>> FirmsUnderAsync(RegionPrefix region, CancellationToken ct)
+    {
+        var firms = new List<Enterprise>();
+        string? token = null;
+        do
+        {
+            var page = await enterprises.ListAsync(region, null, 1000, token, ct);
+            firms.AddRange(page.Items);
+            token = page.ContinuationToken;
+        } while (token is not null);
+        return firms;
+    }
+
+    /// <summary>A stored pair: its row key in <c>matches</c> and a signature of the fields the lists show; <c>Stale</c> forces a rewrite.</summary>
+    private sealed class Stored(string productRowKey, string signature)
+    {
+        public string ProductRowKey { get; } = productRowKey;
+        public string Signature { get; set; } = signature;
+        public HashSet<string> OtherRowKeys { get; } = new(StringComparer.Ordinal);
+        public bool Stale { get; set; }
+    }
+
+    private static Dictionary<(string Product, string Firm), Stored> Current(IEnumerable<TableEntity> matchRows, bool fromMatches)
+    {
+        var current = new Dictionary<(string, string), Stored>();
+        foreach (var row in matchRows)
+        {
+            var key = (row.PartitionKey, row.GetString("CreditCode"));
+            if (current.TryGetValue(key, out var have))
+            {
+                // Two rows of one pair in a product's partition (a run cut off between its steps): keep one, remove the other.
+                have.OtherRowKeys.Add(row.RowKey);
+                have.Stale = true;
+            }
+            else current[key] = new Stored(row.RowKey, Signature(row));
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// Adds a by-firm row to what is stored. <paramref name="mirrored"/>: the row stands for both tables (a firm-scoped run,
+    /// which reads only the by-firm partition); otherwise (the full run, which read the product partitions first) a pair the
+    /// product partitions did not show, or showed otherwise, is rewritten.
+    /// </summary>
+    private static void AddByFirm(Dictionary<(string, string), Stored> current, TableEntity row, bool mirrored)
+    {
+        var key = (row.RowKey, row.PartitionKey);
+        var rowKey = row.GetString("ProductRowKey");
+        if (!current.TryGetValue(key, out var have)) current[key] = new Stored(rowKey, Signature(row)) { Stale = !mirrored };
+        else if (have.ProductRowKey != rowKey || have.Signature != Signature(row))
+        {
+            have.OtherRowKeys.Add(rowKey);
+            have.Stale = true;
+        }
+        else have.Signature = Signature(row);
+    }
+
+    private static string Signature(TableEntity e) => string.Join("\u001f", e.GetString("ProductRowKey"), e.GetString("Name"), e.GetString("Region"), e.GetString("Industry"),
+        e.GetString("Grade"), e.GetString("CreditRating"), (e.GetBoolean("PositiveList") ?? false) ? "1" : "0", (e.GetInt64("LimitFen") ?? -1).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Writes what differs between <paramref name="current"/> (the stored pairs of the scope refreshed) and
+    /// <paramref name="wanted"/> (every eligible pair of that scope): new and changed rows of <c>matches</c>, then the
+    /// rows they replace or that no longer hold, then <c>matchesbyfirm</c>; each step in transactions of one partition.
+    /// </summary>
+    private async Task<(int Written, int Deleted)> SyncAsync(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now, CancellationToken ct)
+    {
+        var upserts = new List<TableEntity>();
+        var byFirmUpserts = new List<TableEntity>();
+        var deletes = new List<(string Pk, string Rk)>();
+        var byFirmDeletes = new List<(string Pk, string Rk)>();
+        var seen = new HashSet<(string, string)>();
+        foreach (var m in wanted)
+        {
+            var key = (m.Product.Key, m.Firm.CreditCode.Value);
+            seen.Add(key);
+            var entity = ToEntity(m, now);
+            current.TryGetValue(key, out var have);
+            if (have is { Stale: false } && have.Signature == Signature(entity)) continue;
+            upserts.Add(entity);
+            byFirmUpserts.Add(ByFirm(entity));
+            if (have is null) continue;
+            foreach (var old in have.OtherRowKeys.Append(have.ProductRowKey).Where(rk => rk != entity.RowKey).Distinct())
+                deletes.Add((m.Product.Key, old));
+        }
+        foreach (var (key, have) in current)
+        {
+            if (seen.Contains(key)) continue;
+            foreach (var old in have.OtherRowKeys.Append(have.ProductRowKey).Distinct()) deletes.Add((key.Product, old));
+            byFirmDeletes.Add((key.Firm, key.Product));
+        }
+        // A product's new rows and the rows they replace go in one transaction of its partition (upserts first).
+        await SubmitAsync(storage.Matches, upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
+        await SubmitAsync(storage.MatchesByFirm, byFirmUpserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e))
+            .Concat(byFirmDeletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
+        return (upserts.Count, byFirmDeletes.Count);
+    }
+
+    /// <summary>Upserts (entity) and deletes (null), grouped by partition into transactions of at most 100, with bounded concurrency.</summary>
+    private static async Task SubmitAsync(TableClient table, IEnumerable<(string Pk, string Rk, TableEntity? Entity)> ops, CancellationToken ct)
+    {
+        var batches = ops.DistinctBy(o => (o.Pk, o.Rk)).GroupBy(o => o.Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+        await Bounded.SelectAsync(batches, async batch =>
+        {
+            var actions = batch.Select(o => o.Entity is { } e
+                ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)
+                : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(o.Pk, o.Rk), ETag.All)).ToList();
+            try { await table.SubmitTransactionAsync(actions, ct); }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                // A row to delete was gone already (the whole transaction was refused): one by one, ignoring those.
+                foreach (var o in batch)
+                {
+                    if (o.Entity is { } e) await table.UpsertEntityAsync(e, TableUpdateMode.Replace, ct);
+                    else
+                    {
+                        try { await table.DeleteEntityAsync(o.Pk, o.Rk, ETag.All, ct); }
+                        catch (RequestFailedException gone) when (gone.Status == 404) { }
+                    }
+                }
+            }
+            return 0;
+        }, Concurrency, ct);
+    }
+
+    private static TableEntity ToEntity(Match m, DateTimeOffset now)
+    {
+        var rowKey = ProductRowKey(m);
+        return new TableEntity(m.Product.Key, rowKey)
+        {
+            ["CreditCode"] = m.Firm.CreditCode.Value,
+            ["Name"] = m.Firm.Name,
+            ["Region"] = m.Firm.Region.Value,
+            ["Industry"] = m.Firm.Industry.ToString(),
+            ["Grade"] = m.Grade.ToString(),
+            ["CreditRating"] = m.Firm.CreditRating.ToString(),
+            ["PositiveList"] = m.Firm.PositiveList,
+            ["LimitFen"] = m.Limit.Fen,
+            ["AsOf"] = now,
+            ["ProductKey"] = m.Product.Key,
+            ["ProductRowKey"] = rowKey,
+        };
+    }
+
+    private static TableEntity ByFirm(TableEntity e)
+    {
+        var byFirm = new TableEntity(e.GetString("CreditCode"), e.PartitionKey);
+        foreach (var (k, v) in e) if (k is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")) byFirm[k] = v;
+        return byFirm;
+    }
+
+    private Task AsOfAsync(LoanProduct product, DateTimeOffset now, CancellationToken ct) =>
+        storage.Matches.UpsertEntityAsync(new TableEntity(product.Key, AsOfRow) { ["AsOf"] = now }, TableUpdateMode.Replace, ct);
+
+    private async Task<List<(string RowKey, ETag ETag)>> DirtyMarksAsync(CancellationToken ct)
+    {
+        var marks = new List<(string, ETag)>();
+        await foreach (var row in storage.MatchState.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MatchMarks.DirtyPartition}"), cancellationToken: ct))
+            marks.Add((row.RowKey, row.ETag));
+        return marks;
+    }
+
+    /// <summary>Deletes the marks under If-Match on the ETag read before the evaluation: a mark touched since then stays for the next run.</summary>
+    private async Task<int> DrainAsync(IReadOnlyList<(string RowKey, ETag ETag)> marks, CancellationToken ct)
+    {
+        var drained = 0;
+        var batches = marks.Chunk(100).ToList();
+        var counts = await Bounded.SelectAsync(batches, async batch =>
+        {
+            try
+            {
+                await storage.MatchState.SubmitTransactionAsync(batch.Select(m => new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(MatchMarks.DirtyPartition, m.RowKey), m.ETag)), ct);
+                return batch.Length;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
+            {
+                var n = 0;
+                foreach (var m in batch)
+                {
+                    try { await storage.MatchState.DeleteEntityAsync(MatchMarks.DirtyPartition, m.RowKey, m.ETag, ct); n++; }
+                    catch (RequestFailedException e) when (e.Status is 412 or 404) { /* touched again (stays) or gone */ }
+                }
+                return n;
+            }
+        }, 4, ct);
+        foreach (var c in counts) drained += c;
+        return drained;
+    }
+
+    private async Task<(Dictionary<MarketId, MarketPrice> Prices, HashSet<string> Known)> StoredPricesAsync(CancellationToken ct)
+    {
+        var prices = new Dictionary<MarketId, MarketPrice>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in storage.MatchState.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PricePartition}"), cancellationToken: ct))
+        {
+            if (!MarketId.TryParse(row.RowKey, out var market)) continue;
+            known.Add(row.RowKey);
+            if (row.GetString("GramYears") is { Length: > 0 } gy)
+                prices[market.Value] = new MarketPrice(row.GetInt64("AmountFen")!.Value, System.Numerics.BigInteger.Parse(gy, CultureInfo.InvariantCulture));
+        }
+        return (prices, known);
+    }
+
+    /// <summary>Records the prices used for <paramref name="markets"/> (an empty GramYears: no price), batched in one partition.</summary>
+    private async Task StorePricesAsync(IReadOnlyDictionary<MarketId, MarketPrice> prices, IReadOnlyList<MarketId> markets, CancellationToken ct)
+    {
+        foreach (var batch in markets.Distinct().Chunk(100))
+            await storage.MatchState.SubmitTransactionAsync(batch.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(PricePartition, m.Key)
+                {
+                    ["AmountFen"] = prices.TryGetValue(m, out var p) ? p.AmountFen : 0L,
+                    ["GramYears"] = prices.TryGetValue(m, out var q) ? q.GramYears.ToString(CultureInfo.InvariantCulture) : "",
+                })), ct);
+    }
+
+    private Task RecordRunAsync(DateOnly today, DateTimeOffset now, CancellationToken ct) =>
+        storage.MatchState.UpsertEntityAsync(new TableEntity(RunPartition, RunRow)
+        {
+            ["Date"] = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["At"] = now,
+        }, TableUpdateMode.Replace, ct);
+
+    private async Task<DateTimeOffset?> LastRunAsync(CancellationToken ct)
+    {
+        var last = await storage.MatchState.GetEntityIfExistsAsync<TableEntity>(RunPartition, RunRow, cancellationToken: ct);
+        return last.HasValue ? last.Value!.GetDateTimeOffset("At") : null;
+    }
+
+    /// <summary>Best grade first, then the largest limit, then credit code: the order of the eligible list.</summary>
+    private static string ProductRowKey(Match m) =>
+        string.Create(CultureInfo.InvariantCulture, $"{m.Grade.Rank()}:{long.MaxValue - m.Limit.Fen:D19}:{m.Firm.CreditCode.Value}");
+
+    private static async Task<List<TableEntity>> QueryAsync(TableClient table, string partition, CancellationToken ct)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct)) rows.Add(row);
+        return rows;
+    }
+
+    private static async Task<List<string>> KeysOfAsync(TableClient table, string partition, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: ct))
+            keys.Add(row.RowKey);
+        return keys;
+    }
+
+    private static StoredMatch ToStored(TableEntity e) => new(e.GetString("ProductKey"), e.GetString("CreditCode"), e.GetString("Name"), e.GetString("Region"),
+        e.GetString("Industry"), e.GetString("Grade"), e.GetString("CreditRating"), e.GetBoolean("PositiveList") ?? false, e.GetInt64("LimitFen")!.Value,
+        e.GetDateTimeOffset("AsOf") ?? DateTimeOffset.MinValue);
+}
