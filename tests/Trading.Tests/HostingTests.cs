@@ -7,7 +7,7 @@ namespace Trading.Tests;
 public sealed class HostingTests
 {
     /// <summary>The catalog's functions as (name, method or "timer", route or schedule).</summary>
-    private static List<string> Catalog() =>
+    public static List<string> Catalog() =>
         FunctionCatalog.All.Select(f => f switch
         {
             HttpFunction h => $"{h.Name} {h.Method} {h.Route}",
