@@ -19,6 +19,9 @@ public sealed class OpenApiDocuments : IAsyncDisposable
         OpenApiDescription.KeepContentTypeChecksInHandlers(builder.Services);
         _description = builder.Build();
         TradingApp.MapFunctions(_description);
+        // What starting the app would do: hand the mapped endpoints to routing, where the document generator finds them.
+        _description.UseRouting();
+        _description.UseEndpoints(_ => { });
         Provider = _description.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(OpenApiDescription.DocumentName);
     }
 

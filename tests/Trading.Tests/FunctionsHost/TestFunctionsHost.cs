@@ -26,7 +26,7 @@ public sealed class TestFunctionsHost : IAsyncDisposable
 {
     private readonly Channel<StreamingMessage> _outbound = Channel.CreateUnbounded<StreamingMessage>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> _pending = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<RpcLog>> _logs = new();
+    private readonly List<RpcLog> _logs = [];
     private readonly TaskCompletionSource<StartStream> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromMinutes(2) };
@@ -39,6 +39,9 @@ public sealed class TestFunctionsHost : IAsyncDisposable
 
     /// <summary>The worker's own Kestrel (its <c>HttpUri</c> capability).</summary>
     public Uri HttpUri { get; private set; } = null!;
+
+    /// <summary>Every log message the worker sent over the event stream, with its invocation id (empty outside one).</summary>
+    public IEnumerable<string> AllLogs { get { lock (_logs) return _logs.Select(m => $"[{m.InvocationId}] {m.Category}: {m.Message}").ToList(); } }
 
     /// <summary>What the worker process wrote to stdout and stderr so far.</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }
@@ -181,6 +184,8 @@ public sealed class TestFunctionsHost : IAsyncDisposable
     {
         var function = _functions.Single(f => f.Metadata.Name == name && f.Trigger["type"]!.Value<string>() == "timerTrigger");
         var invocationId = Guid.NewGuid().ToString();
+        int first;
+        lock (_logs) first = _logs.Count;
         var response = (await RequestAsync(new StreamingMessage
         {
             InvocationRequest = new InvocationRequest
@@ -197,8 +202,10 @@ public sealed class TestFunctionsHost : IAsyncDisposable
                 TraceContext = new RpcTraceContext { TraceParent = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01" },
             },
         }).WaitAsync(TimeSpan.FromMinutes(2))).InvocationResponse;
-        await Task.Delay(200); // log messages sent just before the response
-        return (response, _logs.TryGetValue(invocationId, out var logs) ? logs.Select(l => l.Message).ToList() : []);
+        await Task.Delay(500); // log messages sent just before the response
+        // The invocation's own logs, and the app's logs (which the worker sends without an invocation id) sent meanwhile.
+        lock (_logs)
+            return (response, _logs.Skip(first).Where(l => l.InvocationId == invocationId || string.IsNullOrEmpty(l.InvocationId)).Select(l => l.Message).ToList());
     }
 
     private Task<StreamingMessage> RequestAsync(StreamingMessage message)
@@ -228,7 +235,7 @@ public sealed class TestFunctionsHost : IAsyncDisposable
                         _started.TrySetResult(message.StartStream);
                         break;
                     case StreamingMessage.ContentOneofCase.RpcLog:
-                        _logs.GetOrAdd(message.RpcLog.InvocationId ?? "", _ => new ConcurrentQueue<RpcLog>()).Enqueue(message.RpcLog);
+                        lock (_logs) _logs.Add(message.RpcLog);
                         break;
                     default:
                         if (_pending.TryRemove(message.RequestId, out var answer)) answer.TrySetResult(message);
