@@ -117,6 +117,7 @@ public sealed partial class WorkerHostTests(WorkerPair pair) : IClassFixture<Wor
             ("its replay", 201, side => side(Request(HttpMethod.Post, "/api/trades", admin, Trade(2m), "trade-1"))),
             ("400 strict JSON", 400, side => side(Request(HttpMethod.Post, "/api/trades", admin, Trade(2m, extra: ",\"bogus\":1"), "trade-2"))),
             ("400 duplicate member", 400, side => side(Request(HttpMethod.Post, "/api/trades", admin, Trade(2m, extra: ",\"quantity\":3"), "trade-2b"))),
+            ("413 body over 64 KiB", 413, side => side(Request(HttpMethod.Post, "/api/trades", admin, Trade(2m, extra: $",\"pad\":\"{new string('x', 70_000)}\""), "trade-2c"))),
             ("401", 401, side => side(Request(HttpMethod.Get, "/api/trades", null))),
             ("403", 403, side => side(Request(HttpMethod.Post, "/api/trades", enterpriseKeys[side], Trade(1m), "trade-3"))),
             ("404", 404, side => side(Request(HttpMethod.Get, "/api/trades/131000-SO2-999", admin))),

@@ -134,6 +134,22 @@ public sealed class TestFunctionsHost : IAsyncDisposable
             })).FunctionLoadResponse;
             Require(loaded.Result, "FunctionLoadRequest " + function.Name);
         }
+
+        // The worker names its HttpUri before its Kestrel listens: wait for it, as the host does before proxying.
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(HttpUri.Host, HttpUri.Port);
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline && !_worker.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private void Require(StatusResult result, string what)
