@@ -52,19 +52,23 @@ public sealed partial class WorkerHostTests(WorkerPair pair) : IClassFixture<Wor
         return request;
     }
 
-    private async Task<Answer> WorkerAsync(HttpRequestMessage request)
+    private Task<Answer> WorkerAsync(HttpRequestMessage request) => SendAsync(pair.Host, request);
+
+    private Task<Answer> StandaloneAsync(HttpRequestMessage request) => SendAsync(pair.Standalone, request);
+
+    private static async Task<Answer> SendAsync(TestFunctionsHost host, HttpRequestMessage request)
     {
-        var (response, invocation) = await pair.Host.SendAsync(request);
+        var (response, invocation) = await host.SendAsync(request);
         Assert.NotNull(invocation);
         Assert.True(invocation.Result.Status == StatusResult.Types.Status.Success, $"{request.RequestUri}: {invocation.Result.Exception?.Message}");
         return await ReadAsync(response);
     }
 
-    private async Task<Answer> StandaloneAsync(HttpRequestMessage request)
+    private static async Task<Answer> SendAsync(TestServer server, HttpRequestMessage request)
     {
         using var client = new HttpClient();
         request.Headers.Host = new Uri(Origin).Authority;
-        request.RequestUri = new Uri(pair.Standalone.BaseAddress, request.RequestUri!.PathAndQuery);
+        request.RequestUri = new Uri(server.BaseAddress, request.RequestUri!.PathAndQuery);
         using var response = await client.SendAsync(request);
         return await ReadAsync(response);
     }
@@ -161,6 +165,30 @@ public sealed partial class WorkerHostTests(WorkerPair pair) : IClassFixture<Wor
                 await File.WriteAllTextAsync(file + ".worker", worker.ToString());
                 Assert.Fail($"{what} (both answers in {file}.*):\n--- standalone\n{standalone}\n--- worker\n{worker}");
             }
+        }
+    }
+
+    [Fact]
+    public async Task With_storage_down_a_functions_exception_is_the_same_503_problem_in_both_hosts()
+    {
+        var down = Azurite.Unreachable();
+        await using var standalone = await TestServer.StartAsync(down, "down", ApiFixture.AdminKey, null, "--Trading:StorageTimeout=00:00:02");
+        await using var worker = await TestFunctionsHost.StartAsync(pair.PublishedDirectory, new Dictionary<string, string>
+        {
+            ["Trading__Storage"] = down, ["Trading__StoragePrefix"] = "down", ["Trading__AdminKey"] = ApiFixture.AdminKey,
+            ["Trading__StorageTimeout"] = "00:00:02",
+        });
+        var trade = $$"""{"region":"131000","pollutant":"SO2","seller":"{{ApiFixture.NewCreditCode().Value}}","buyer":"{{ApiFixture.NewCreditCode().Value}}","quantity":1,"unitPrice":6000,"termYears":5,"method":"Agreement","tradedAt":"2024-06-30T23:30:00+08:00"}""";
+        foreach (var request in new Func<HttpRequestMessage>[]
+                 {
+                     () => Request(HttpMethod.Get, "/api/health", null),
+                     () => Request(HttpMethod.Post, "/api/trades", ApiFixture.AdminKey, trade, "down-1"),
+                 })
+        {
+            var expected = await SendAsync(standalone, request());
+            Assert.Equal(503, expected.Status);
+            Assert.Contains("retry-after: 5", expected.Headers, StringComparison.Ordinal);
+            Assert.Equal(expected, await SendAsync(worker, request()));
         }
     }
 
