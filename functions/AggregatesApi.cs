@@ -50,7 +50,9 @@ public static class AggregatesApi
         var (region, from, to) = await RangeAsync(context);
         var store = context.Service<LoanFigures>();
         var currentTask = store.ReadAsync(region, from, to, context.RequestAborted);
-        var previous = LoanTotals.Of(await store.ReadAsync(region, from.AddYears(-1), to.AddYears(-1), context.RequestAborted));
+        // The year before, cut to the months that exist: nothing before 2000-01 (and no overflow there).
+        var previous = LoanTotals.Of(ReportingMonth.Shift(from, to, -12) is (var pf, var pt)
+            ? await store.ReadAsync(region, pf, pt, context.RequestAborted) : []);
         var current = LoanTotals.Of(await currentTask);
         return Json.Result(new LoanFiguresView(region.Value, from.ToString(), to.ToString(), current.Firms, current.Loans, current.Amount.Yuan,
             current.ByBank.Select(b => new BankLoansView(b.Bank.Value, b.Firms, b.Loans, b.Amount.Yuan)).ToList(),
@@ -66,7 +68,7 @@ public static class AggregatesApi
     {
         var store = context.Service<MonthFigures>();
         // A year before the range also covers the month before it (month over month).
-        var rowsTask = store.ReadAsync(region, from.AddYears(-1), to, context.RequestAborted);
+        var rowsTask = store.ReadAsync(region, from.TryAddMonths(-12, out var yearBefore) ? yearBefore : ReportingMonth.MinValue, to, context.RequestAborted);
         var closedTask = store.ClosedMonthsAsync(from, to, context.RequestAborted);
         return Aggregation.Period(await rowsTask, region, from, to, await closedTask, withPreviousMonth);
     }

@@ -22,7 +22,6 @@ public static class AllocationsApi
         var caller = await context.CallerAsync(Role.Admin, Role.Official);
         var key = Writes.IdempotencyKey(context);
         var request = (await Json.ReadBodyAsync<AllocationInput>(context)).Validate();
-        LedgerAccess.RequireGoverns(caller, request.Market);
         await context.Service<Parties>().RequireRegisteredAsync(context.RequestAborted, (request.Holder, "holder"));
         var (result, _) = await Writes.CreateAsync(context, caller, key, new Allocate(request), Views.Allocation, "allocations");
         return result;
@@ -42,7 +41,6 @@ public static class AllocationsApi
         if (string.IsNullOrEmpty(reason) || reason.Length > 500)
             throw ValidationException.For("reason", "is required (why the rights are taken back), at most 500 characters");
         var (market, number) = Writes.RouteId(context, "allocation", Allocation.TryParseId);
-        if (!caller.GovernsRegion(market.Region)) throw new NotFoundException($"No allocation {Allocation.IdOf(market, number)} in your scope.");
         var (result, _) = await Writes.ChangeAsync(context, caller, new RevokeAllocation(market, number, reason), Views.Allocation);
         return result;
     }

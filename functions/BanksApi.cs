@@ -43,11 +43,11 @@ public static class BanksApi
         var bank = BankOf(context);
         if (caller.Role == Role.Bank && caller.Subject != bank.Value) throw new ForbiddenException("A bank manages its own products only.");
         var product = (await Json.ReadBodyAsync<LoanProductInput>(context)).Validate(bank, context.Request.RouteValues["productId"] as string, context.Now());
-        var created = await context.Service<ProductStore>().PutAsync(product, context.RequestAborted);
-        await Audit.RecordAsync(context, caller, created ? "product.created" : "product.replaced", product.Key, View(product));
-        // A bank never waits an hour for an edit: its matches are refreshed now.
-        await Refresh.ProductAsync(context, product);
-        return Json.Result(View(product), created ? 201 : 200);
+        var put = await context.Service<ProductStore>().PutAsync(product, caller, p => TradingJson.Serialize(View(p.Product)), context.TraceIdentifier,
+            context.RequestAborted);
+        // A bank never waits an hour for an edit: its matches are refreshed now (an unchanged product needs none).
+        if (put.Outcome != PutOutcome.Unchanged) await Refresh.ProductAsync(context, put.Product);
+        return Json.Result(View(put.Product), put.Created ? 201 : 200);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)

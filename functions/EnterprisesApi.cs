@@ -3,6 +3,7 @@ using Trading.Core.Access;
 using Trading.Core.Enterprises;
 using Trading.Core.Primitives;
 using Trading.Functions.Hosting;
+using Trading.Infra;
 
 namespace Trading.Functions;
 
@@ -20,18 +21,13 @@ public static class EnterprisesApi
         var caller = await context.CallerAsync(Role.Admin, Role.Official);
         var input = await Json.ReadBodyAsync<EnterpriseInput>(context);
         var enterprise = input.Validate(context.Request.RouteValues["creditCode"] as string, context.Now());
-        if (!caller.GovernsRegion(enterprise.Region))
-            throw new ForbiddenException($"Region {enterprise.Region} is outside your scope ({caller.Subject}).");
-        var created = await context.Service<IEnterpriseStore>().PutAsync(enterprise, existing =>
-        {
-            if (!caller.GovernsRegion(existing.Region))
-                throw new ForbiddenException($"{enterprise.CreditCode} is registered in a region outside your scope.");
-        }, context.RequestAborted);
-        await Audit.RecordAsync(context, caller, created ? "enterprise.created" : "enterprise.replaced", enterprise.CreditCode.Value, Views.Enterprise(enterprise));
+        // Who may register which firm (an official in scope of its old and new region) is decided in the use case.
+        var put = await context.Service<IEnterpriseStore>().PutAsync(enterprise, caller, p => TradingJson.Serialize(Views.Enterprise(p.Enterprise)),
+            context.TraceIdentifier, context.RequestAborted);
         // A grade or rating change reaches the banks' eligible lists now, not at the next hourly refresh.
-        await Refresh.FirmAsync(context, enterprise.CreditCode);
-        return Json.Result(Views.Enterprise(enterprise), created ? 201 : 200,
-            headers: created ? new Dictionary<string, string> { ["Location"] = $"/api/enterprises/{enterprise.CreditCode}" } : null);
+        if (put.Outcome != PutOutcome.Unchanged) await Refresh.FirmAsync(context, enterprise.CreditCode);
+        return Json.Result(Views.Enterprise(put.Enterprise), put.Created ? 201 : 200,
+            headers: put.Created ? new Dictionary<string, string> { ["Location"] = $"/api/enterprises/{enterprise.CreditCode}" } : null);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)
@@ -103,7 +99,9 @@ public static class Scope
     public static TEnum? Status<TEnum>(string? text, FieldErrors errors) where TEnum : struct, Enum
     {
         if (text is null) return null;
-        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var status) && !int.TryParse(text, out _)) return status;
+        // A name of the set only: not a number, not " open", not a comma list that Enum.TryParse would OR into another value.
+        if (Enum.GetNames<TEnum>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } name)
+            return Enum.Parse<TEnum>(name);
         errors.Add("status", "must be one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
         return null;
     }

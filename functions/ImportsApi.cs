@@ -43,13 +43,7 @@ public static class ImportsApi
 
         var id = "imp-" + Hashing.Sha256Hex(caller.Id + "\n" + key)[..24];
         var fingerprint = Hashing.Sha256Hex(csv);
-        var imports = context.Service<EnterpriseImports>();
-        var existing = await imports.GetAsync(id, context.RequestAborted);
-        var replayed = existing is not null;
-        if (existing is not null && existing.Fingerprint != fingerprint)
-            throw new RuleViolationException("This Idempotency-Key was already used with another file. Use a new key for a new import.", "Idempotency key reused.");
-        var job = existing ?? await imports.StartAsync(id, caller, csv, fingerprint, context.RequestAborted);
-        await Audit.RecordAsync(context, caller, "import.started", id, new { rows = job.Rows });
+        var (job, replayed) = await context.Service<EnterpriseImports>().StartAsync(id, caller, key, csv, fingerprint, context.TraceIdentifier, context.RequestAborted);
         var headers = new Dictionary<string, string> { ["Location"] = $"/api/imports/{id}" };
         if (replayed) headers["Idempotent-Replayed"] = "true";
         return Json.Result(new ImportStartedView(id, job.Done ? "done" : "running", job.Rows), 202, headers: headers);

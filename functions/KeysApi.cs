@@ -47,11 +47,21 @@ public static class KeysApi
             else errors.Add("expiresAt", error);
         }
         errors.ThrowIfAny();
-        if (expiresAt <= context.Now()) throw new RuleViolationException("expiresAt must be in the future.");
-        var (key, info) = await context.Service<ApiKeyStore>().IssueAsync(principal!, caller.Id, expiresAt, context.RequestAborted);
-        await Audit.RecordAsync(context, caller, "key.issued", info.Id, View(info));
-        return Json.Result(new IssuedKeyView(info.Id, key, principal!.RoleName, principal.Subject, Format(info.ExpiresAt)), 201,
-            headers: new Dictionary<string, string> { ["Location"] = $"/api/keys/{info.Id}" });
+        // An Idempotency-Key is optional here (a key is shown once): under one, a retry after a lost answer issues no second key.
+        var idempotencyKey = context.Request.Headers.ContainsKey(Writes.IdempotencyHeader) ? Writes.IdempotencyKey(context) : null;
+        var (key, outcome) = await context.Service<ApiKeyStore>().IssueAsync(caller, principal!, expiresAt, idempotencyKey,
+            k => TradingJson.Serialize(View(ApiKeyStore.Info(k))), context.TraceIdentifier, context.RequestAborted);
+        var headers = new Dictionary<string, string> { ["Location"] = $"/api/keys/{outcome.ResourceId}" };
+        if (outcome.Replayed)
+        {
+            // The key itself was shown once, with the first answer: the replay names the key it issued, without it.
+            headers["Idempotent-Replayed"] = "true";
+            var issued = Newtonsoft.Json.Linq.JObject.Parse(outcome.Body);
+            return Json.Result(new IssuedKeyView(outcome.ResourceId!, null, issued.Value<string>("role")!, issued.Value<string>("subject")!,
+                issued.Value<string>("expiresAt")), 201, headers: headers);
+        }
+        var info = ApiKeyStore.Info(outcome.Answer!);
+        return Json.Result(new IssuedKeyView(info.Id, key, principal!.RoleName, principal.Subject, Format(info.ExpiresAt)), 201, headers: headers);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context)
@@ -69,10 +79,9 @@ public static class KeysApi
     {
         var caller = await context.CallerAsync(Role.Admin);
         var id = context.Request.RouteValues["id"] as string ?? "";
-        var info = await context.Service<ApiKeyStore>().RevokeAsync(id, caller.Id, context.RequestAborted)
-                   ?? throw new NotFoundException($"No key {id}.");
-        await Audit.RecordAsync(context, caller, "key.revoked", info.Id, View(info));
-        return Json.Result(View(info));
+        var outcome = await context.Service<ApiKeyStore>().RevokeAsync(caller, id, k => TradingJson.Serialize(View(ApiKeyStore.Info(k))), context.TraceIdentifier,
+            context.RequestAborted);
+        return Json.Text(outcome.Body, 200);
     }
 
     private static KeyView View(ApiKeyInfo k) =>
@@ -86,7 +95,7 @@ public sealed record KeyView(
     string Id, string Role, string Subject, [property: SchemaFormat("date-time")] string CreatedAt, string CreatedBy,
     [property: SchemaFormat("date-time")] string? ExpiresAt, [property: SchemaFormat("date-time")] string? RevokedAt);
 
-/// <summary>A key just issued: the only time the key is shown.</summary>
-public sealed record IssuedKeyView(string Id, string Key, string Role, string Subject, [property: SchemaFormat("date-time")] string? ExpiresAt);
+/// <summary>A key just issued: the only time the key is shown (a replay under the same Idempotency-Key names it without the key).</summary>
+public sealed record IssuedKeyView(string Id, string? Key, string Role, string Subject, [property: SchemaFormat("date-time")] string? ExpiresAt);
 
 public sealed record WhoAmIView(string Role, string Subject, string? Name);

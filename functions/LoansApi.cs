@@ -8,6 +8,7 @@ using Trading.Core.Loans;
 using Trading.Core.Loans.UseCases;
 using Trading.Core.Primitives;
 using Trading.Functions.Hosting;
+using Trading.Core.Writes;
 using Trading.Infra;
 
 namespace Trading.Functions;
@@ -17,17 +18,24 @@ public static class LoansApi
 {
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
-        new HttpFunction("ApplyForLoan", "POST", "loan-applications", ApplyAsync).Accepts<ApplicationInput>().Returns<ApplicationView>(201).Idempotent().Problems(409, 422),
-        new HttpFunction("ApproveApplication", "POST", "loan-applications/{id}/approve", ApproveAsync).Summary("Approve a loan application: the loan is granted")
+        new HttpFunction("ApplyForLoan", "POST", "loan-applications", ApplyAsync).Summary("Apply for a loan product (for a pledge product, with the rights offered: frozen while submitted)")
+            .Accepts<ApplicationInput>().Returns<ApplicationView>(201).Idempotent().Problems(409, 422),
+        new HttpFunction("ApproveApplication", "POST", "loan-applications/{id}/approve", ApproveAsync)
+            .Summary("Approve a loan application: at most the amount applied for, against at most the rights offered; the answer carries the granted loan")
             .Accepts<ApproveInput>().Returns<ApplicationView>().Problems(409, 422),
-        new HttpFunction("DeclineApplication", "POST", "loan-applications/{id}/decline", DeclineAsync).Accepts<DeclineInput>().Returns<ApplicationView>().Problems(409),
+        new HttpFunction("DeclineApplication", "POST", "loan-applications/{id}/decline", DeclineAsync).Summary("Decline a loan application: its offered rights are available again")
+            .Accepts<DeclineInput>().Returns<ApplicationView>().Problems(409),
+        new HttpFunction("WithdrawApplication", "POST", "loan-applications/{id}/withdraw", WithdrawAsync)
+            .Summary("The applicant withdraws its application while submitted: its offered rights are available again").AcceptsNothing().Returns<ApplicationView>().Problems(409),
         new HttpFunction("BankApplications", "GET", "banks/{bankId}/loan-applications", BankApplicationsAsync).Summary("A bank's loan applications")
             .Query("status").Returns<Page<ApplicationView>>(),
         new HttpFunction("FirmApplications", "GET", "enterprises/{creditCode}/loan-applications", FirmApplicationsAsync).Summary("An enterprise's loan applications")
             .Paged().Returns<Page<ApplicationView>>(),
         new HttpFunction("RecordLoan", "POST", "loans", RecordAsync).Summary("Record a green loan granted outside the platform")
             .Accepts<LoanInput>().Returns<LoanView>(201).Idempotent().Problems(409, 422),
-        new HttpFunction("RepayLoan", "POST", "loans/{id}/repay", RepayAsync).AcceptsNothing().Returns<LoanView>().Problems(409),
+        new HttpFunction("GetLoan", "GET", "loans/{id}", GetAsync).Summary("A loan (its bank, its borrower, officials in scope, admin)").Returns<LoanView>(),
+        new HttpFunction("RepayLoan", "POST", "loans/{id}/repay", RepayAsync).Summary("The bank records a repayment: the loan's pledge is released")
+            .AcceptsNothing().Returns<LoanView>().Problems(409),
         new HttpFunction("ListLoans", "GET", "loans", ListAsync).Query("bankId", "borrower", "from", "to", "region").Paged().Returns<Page<LoanView>>(),
         new TimerFunction("CountLoans", "0 * * * * *", async (services, ct) =>
         {
@@ -45,9 +53,21 @@ public static class LoansApi
         public string? ProductId { get; set; }
         public decimal? Amount { get; set; }
         public string? Purpose { get; set; }
+        public PledgeOfferInput? Pledge { get; set; }
+
+        /// <summary>The rights offered in pledge (a pledge product).</summary>
+        public sealed class PledgeOfferInput
+        {
+            public string? Region { get; set; }
+            public string? Pollutant { get; set; }
+            public decimal? Quantity { get; set; }
+        }
     }
 
-    /// <summary>An enterprise applies: 201 when eligible now and within its limit, else 422 with the reasons.</summary>
+    /// <summary>
+    /// An enterprise applies: 201 when eligible now and within its limit (else 422 with the reasons); for a pledge product
+    /// with the rights it offers, frozen before the answer (the loan process: recorded, frozen, submitted).
+    /// </summary>
     private static async Task<IResult> ApplyAsync(HttpContext context)
     {
         var caller = await context.CallerAsync(Role.Enterprise);
@@ -59,17 +79,60 @@ public static class LoansApi
         var amount = Fields.Price(input.Amount, "amount", errors);
         var purpose = input.Purpose?.Trim();
         if (purpose is { Length: > 500 }) errors.Add("purpose", "has at most 500 characters");
+        MarketId? market = null;
+        var quantity = Quantity.Zero;
+        if (input.Pledge is { } p)
+        {
+            if (!RegionCode.TryParse(p.Region, out var region, out var regionError)) errors.Add("pledge.region", regionError);
+            if (p.Pollutant is null) errors.Add("pledge.pollutant", "is required");
+            var pollutant = Scope.Pollutant(p.Pollutant, errors);
+            quantity = Fields.Quantity(p.Quantity, "pledge.quantity", errors);
+            if (pollutant is { } pol && !errors.Any) market = new MarketId(region, pol);
+        }
         errors.ThrowIfAny();
         var product = await context.Service<ProductStore>().GetAsync(bank, input.ProductId!, context.RequestAborted)
                       ?? throw new NotFoundException($"Bank {bank} has no product {input.ProductId}.");
         var firm = await context.Service<IEnterpriseStore>().GetAsync(CreditCode.Parse(caller.Subject), context.RequestAborted)
                    ?? throw new RuleViolationException($"{caller.Subject} is not a registered enterprise.", "Unregistered party.");
         var eligibility = await context.Service<MatchRefresher>().ExplainAsync(product, firm, context.RequestAborted);
+        OfferedRights? offer = null;
+        if (market is { } m)
+        {
+            var ledger = context.Service<TableLedger>();
+            var today = DateOnly.FromDateTime(context.Now().ToOffset(ReportingMonth.ChinaOffset).DateTime);
+            var prices = await ledger.PricesAsync([m], today, context.RequestAborted);
+            offer = new OfferedRights(m, quantity, prices.TryGetValue(m, out var price) ? price : null, await AvailableAsync(context, firm.CreditCode, m));
+        }
         var outcome = await context.Service<BankWriter>().ExecuteAsync(
-            new SubmitApplication(product, firm.CreditCode, amount, string.IsNullOrEmpty(purpose) ? null : purpose, eligibility), caller, key,
-            a => TradingJson.Serialize(Views.Application(a)), context.TraceIdentifier, context.RequestAborted);
-        return Created(outcome, "loan-applications");
+            new SubmitApplication(product, firm.CreditCode, amount, string.IsNullOrEmpty(purpose) ? null : purpose, eligibility, offer), caller, key,
+            a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
+        if (!LoanApplication.TryParseId(outcome.ResourceId, out var b, out var number)) throw new InvalidOperationException("an application answers its id");
+        var application = await context.Service<LoanSteps>().SettleAsync(b, number, context.RequestAborted)
+                          ?? throw new InvalidOperationException($"application {outcome.ResourceId} vanished");
+        if (application.Offer is { } o)
+        {
+            await Refresh.FirmAsync(context, firm.CreditCode);
+            // The rights were taken meanwhile (checked when it applied, gone when they were to be frozen): nothing is held.
+            if (application.Status == ApplicationStatus.Void)
+                throw Oversell.Exception(Holder.Of(firm.CreditCode), o.Market, await AvailableAsync(context, firm.CreditCode, o.Market), o.Quantity, "offer in pledge");
+        }
+        var body = await RenderAsync(context, application);
+        var headers = new Dictionary<string, string> { ["Location"] = $"/api/loan-applications/{application.Id}" };
+        if (outcome.Replayed) headers["Idempotent-Replayed"] = "true";
+        return Json.Text(body, 201, headers);
     }
+
+    private static async Task<Quantity> AvailableAsync(HttpContext context, CreditCode firm, MarketId market) =>
+        (await context.Service<TableLedger>().HoldingsOfAsync(Holder.Of(firm), context.RequestAborted)).FirstOrDefault(h => h.Market == market)?.Holding.Available
+        ?? Quantity.Zero;
+
+    /// <summary>The application as every reader sees it (the states in between resolved), with its loan when granted.</summary>
+    private static async Task<string> RenderAsync(HttpContext context, LoanApplication application) =>
+        TradingJson.Serialize(await ViewAsync(context.Service<LoanSteps>(), application, context.RequestAborted)
+                              ?? throw new NotFoundException($"No application {application.Id} of yours."));
+
+    private static async Task<ApplicationView?> ViewAsync(LoanSteps steps, LoanApplication application, CancellationToken ct) =>
+        await steps.ResolveAsync(application, ct) is { } r ? Views.Application(r.Application, r.Loan) : null;
 
     public sealed class ApproveInput
     {
@@ -79,6 +142,7 @@ public static class LoansApi
         public string? GrantedAt { get; set; }
         public PledgeTermsInput? Pledge { get; set; }
 
+        /// <summary>What the bank takes in pledge: a quantity (default: all that was offered); region and pollutant, if given, must be those offered.</summary>
         public sealed class PledgeTermsInput
         {
             public string? Region { get; set; }
@@ -88,9 +152,9 @@ public static class LoansApi
     }
 
     /// <summary>
-    /// The bank grants: for a pledge product the rights are pledged first (active at once: the firm applied with them;
-    /// 409 with <c>available</c> when they are gone, and then no loan), then the application is granted with its loan.
-    /// A retry after a failure between the two finds the pledge made (same key) and completes the grant.
+    /// The bank grants: the decision (terms, pledge taken) is checked and recorded in the bank's book, then the loan process
+    /// makes the offer the loan's active pledge and writes the loan. A retry of an interrupted approval finishes it (and so
+    /// does the next ExpireProposals run). The answer carries the loan.
     /// </summary>
     private static async Task<IResult> ApproveAsync(HttpContext context)
     {
@@ -100,57 +164,47 @@ public static class LoansApi
         var errors = new FieldErrors();
         var terms = LoanTerms.Parse(input.Amount, input.AnnualRatePct, input.TermMonths, input.GrantedAt, context.Now(), errors);
         MarketId? market = null;
-        var pledgeQuantity = Quantity.Zero;
+        Quantity? take = null;
         if (input.Pledge is { } p)
         {
-            if (!RegionCode.TryParse(p.Region, out var region, out var regionError)) errors.Add("pledge.region", regionError);
-            var pollutant = Scope.Pollutant(p.Pollutant, errors);
-            if (p.Pollutant is null) errors.Add("pledge.pollutant", "is required");
-            pledgeQuantity = Fields.Quantity(p.Quantity, "pledge.quantity", errors);
-            if (pollutant is { } pol && !errors.Any) market = new MarketId(region, pol);
+            if (p.Region is not null || p.Pollutant is not null)
+            {
+                if (!RegionCode.TryParse(p.Region, out var region, out var regionError)) errors.Add("pledge.region", regionError);
+                if (p.Pollutant is null) errors.Add("pledge.pollutant", "is required with pledge.region");
+                var pollutant = Scope.Pollutant(p.Pollutant, errors);
+                if (pollutant is { } pol && !errors.Any) market = new MarketId(region, pol);
+            }
+            if (p.Quantity is not null) take = Fields.Quantity(p.Quantity, "pledge.quantity", errors);
         }
         errors.ThrowIfAny();
-        var writer = context.Service<BankWriter>();
-        var application = await writer.GetApplicationAsync(bank, number, context.RequestAborted);
-        if (application is null || !LoanAccess.IsBankOrAdmin(caller, bank)) throw new NotFoundException($"No application {LoanApplication.IdOf(bank, number)} of yours.");
+        var steps = context.Service<LoanSteps>();
+        await RequireVisibleAsync(context, steps, caller, bank, number);
+        var application = await steps.SettleAsync(bank, number, context.RequestAborted) ?? throw new NotFoundException($"No application {LoanApplication.IdOf(bank, number)} of yours.");
         var product = await context.Service<ProductStore>().GetAsync(bank, application.ProductId, context.RequestAborted);
         var borrower = await context.Service<IEnterpriseStore>().GetAsync(application.Applicant, context.RequestAborted)
                        ?? throw new InvalidOperationException("an applicant is a registered enterprise");
-        string? pledgeId = null;
-        if (application.Status == ApplicationStatus.Submitted && product?.Pledge is { } pledgeTerms)
-        {
-            if (market is not { } m) throw ValidationException.For("pledge", "is required for a pledge product: region, pollutant and quantity of the rights pledged");
-            if (!pledgeTerms.Pollutants.Contains(m.Pollutant))
-                throw new RuleViolationException($"Product {product.Key} takes pledges of {string.Join(", ", pledgeTerms.Pollutants)} only.");
-            // The firm consented to pledge what the loan needs, not more: the quantity whose value covers the loan.
-            var today = DateOnly.FromDateTime(context.Now().ToOffset(ReportingMonth.ChinaOffset).DateTime);
-            if (!(await context.Service<TableLedger>().PricesAsync([m], today, context.RequestAborted)).TryGetValue(m, out var price))
-                throw new RuleViolationException($"The rights in {m} cannot be valued (no trades in the last 12 months), so they cannot secure this loan.");
-            var needed = PledgeSizing.Needed(terms.Amount, price, product);
-            if (pledgeQuantity > needed)
-                throw new RuleViolationException($"A pledge of at most {needed.Tonnes} t/a in {m} covers a loan of {terms.Amount.Yuan:0.00} CNY under {product.Key}; the firm consented to no more.",
-                    "The pledge exceeds what the loan needs.");
-            var request = new PledgeRequest(bank, m, Holder.Of(application.Applicant), pledgeQuantity, terms.Amount, application.Id);
-            // Keyed by the application (as the bank, whoever approves): a retry finds the same pledge, never makes a second.
-            var pledge = await context.Service<MarketWriter>().ExecuteAsync(new CreatePledge(request, PledgeParty.Loan), Principal.Bank(bank), "approve:" + application.Id,
-                p => TradingJson.Serialize(Views.Pledge(p)), context.TraceIdentifier, context.RequestAborted);
-            pledgeId = pledge.ResourceId;
-        }
-        WriteOutcome<LoanApplication> outcome;
-        try
-        {
-            outcome = await writer.ExecuteAsync(new DecideApplication(bank, number, terms, borrower.Region, pledgeId, null), caller, null,
-                a => TradingJson.Serialize(Views.Application(a)), context.TraceIdentifier, context.RequestAborted);
-        }
-        catch (DomainException) when (pledgeId is not null && Pledge.TryParseId(pledgeId, out var pm, out var pn))
-        {
-            // No loan (declined meanwhile): the rights pledged for it are released again.
-            await context.Service<MarketWriter>().ExecuteAsync(new EndPledge(pm, pn, PledgeStatus.Released), Principal.Bank(bank), null,
-                p => TradingJson.Serialize(Views.Pledge(p)), context.TraceIdentifier, context.RequestAborted);
-            throw;
-        }
-        if (pledgeId is not null) await Refresh.FirmAsync(context, application.Applicant);
-        return Json.Text(outcome.Body, 200);
+        await context.Service<BankWriter>().ExecuteAsync(
+            new DecideApplication(bank, number, new ApprovalRequest(terms, take, market, product?.MinAmount ?? Money.Zero, borrower.Region), null), caller, null,
+            a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
+        return await SettledAsync(context, steps, bank, number);
+    }
+
+    /// <summary>
+    /// 404 unless the caller may see the application (its bank, its applicant, admin): a stranger's request does not drive
+    /// another's application forward, even to a state the finisher would reach anyway. The use case decides the rest.
+    /// </summary>
+    private static async Task RequireVisibleAsync(HttpContext context, LoanSteps steps, Principal caller, BankId bank, long number)
+    {
+        if (await steps.ApplicationAsync(bank, number, context.RequestAborted) is not { } application || !LoanAccess.MaySee(caller, application))
+            throw new NotFoundException($"No application {LoanApplication.IdOf(bank, number)} of yours.");
+    }
+
+    /// <summary>Drives the application's process to rest after a decision and answers it as readers see it.</summary>
+    private static async Task<IResult> SettledAsync(HttpContext context, LoanSteps steps, BankId bank, long number)
+    {
+        var application = (await steps.SettleAsync(bank, number, context.RequestAborted))!;
+        if (application.Offer is not null) await Refresh.FirmAsync(context, application.Applicant);
+        return Json.Text(await RenderAsync(context, application), 200);
     }
 
     public sealed class DeclineInput
@@ -165,9 +219,25 @@ public static class LoansApi
         var reason = input.Reason?.Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > 500) throw ValidationException.For("reason", "is required (the firm reads it), at most 500 characters");
         var (bank, number) = BankRouteId(context, "loan application", LoanApplication.TryParseId);
-        var outcome = await context.Service<BankWriter>().ExecuteAsync(new DecideApplication(bank, number, null, null, null, reason), caller, null,
-            a => TradingJson.Serialize(Views.Application(a)), context.TraceIdentifier, context.RequestAborted);
-        return Json.Text(outcome.Body, 200);
+        var steps = context.Service<LoanSteps>();
+        await RequireVisibleAsync(context, steps, caller, bank, number);
+        await steps.SettleAsync(bank, number, context.RequestAborted);
+        await context.Service<BankWriter>().ExecuteAsync(new DecideApplication(bank, number, null, reason), caller, null,
+            a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
+        return await SettledAsync(context, steps, bank, number);
+    }
+
+    private static async Task<IResult> WithdrawAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync(Role.Admin, Role.Enterprise);
+        await Json.ReadOptionalBodyAsync<Json.NoFields>(context);
+        var (bank, number) = BankRouteId(context, "loan application", LoanApplication.TryParseId);
+        var steps = context.Service<LoanSteps>();
+        await RequireVisibleAsync(context, steps, caller, bank, number);
+        await steps.SettleAsync(bank, number, context.RequestAborted);
+        await context.Service<BankWriter>().ExecuteAsync(new WithdrawApplication(bank, number), caller, null,
+            a => TradingJson.Serialize(Views.Application(a, null)), context.TraceIdentifier, context.RequestAborted);
+        return await SettledAsync(context, steps, bank, number);
     }
 
     private static async Task<IResult> BankApplicationsAsync(HttpContext context)
@@ -179,7 +249,9 @@ public static class LoansApi
         var status = Scope.Status<ApplicationStatus>(context.Query("status"), errors);
         errors.ThrowIfAny();
         var list = await context.Service<BankWriter>().ApplicationsAsync(bank, context.RequestAborted);
-        return Json.Result(new Page<ApplicationView>(list.Where(a => status is null || a.Status == status).Select(Views.Application).ToList(), null));
+        var steps = context.Service<LoanSteps>();
+        var views = await Bounded.SelectAsync(list, a => ViewAsync(steps, a, context.RequestAborted), 16, context.RequestAborted);
+        return Json.Result(new Page<ApplicationView>(views.OfType<ApplicationView>().Where(v => status is null || v.Status == StateConflict.Name(status.Value)).ToList(), null));
     }
 
     private static async Task<IResult> FirmApplicationsAsync(HttpContext context)
@@ -190,11 +262,13 @@ public static class LoansApi
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();
         var writer = context.Service<BankWriter>();
+        var steps = context.Service<LoanSteps>();
         var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Applications, "holder:" + firm.CreditCode.Value, RegionPrefix.All, pageSize,
             context.Query("continuationToken"), async id => LoanApplication.TryParseId(id, out var bank, out var n)
-                ? await writer.GetApplicationAsync(bank, n, context.RequestAborted) is { } a && a.Applicant == firm.CreditCode ? a : null
+                && await writer.GetApplicationAsync(bank, n, context.RequestAborted) is { } a && a.Applicant == firm.CreditCode
+                ? await ViewAsync(steps, a, context.RequestAborted)
                 : null, context.RequestAborted);
-        return Json.Result(Views.Page(page, Views.Application));
+        return Json.Result(new Page<ApplicationView>(page.Items, page.ContinuationToken));
     }
 
     public sealed class LoanInput
@@ -223,7 +297,6 @@ public static class LoansApi
         if (reference is { Length: > 200 }) errors.Add("reference", "has at most 200 characters");
         var terms = LoanTerms.Parse(input.Amount, input.AnnualRatePct, input.TermMonths, input.GrantedAt, context.Now(), errors);
         errors.ThrowIfAny();
-        if (!LoanAccess.IsBankOrAdmin(caller, bank)) throw new ForbiddenException("A bank records its own loans only.");
         var firm = await context.Service<IEnterpriseStore>().GetAsync(borrower, context.RequestAborted)
                    ?? throw new RuleViolationException($"The borrower {borrower} is not a registered enterprise.", "Unregistered party.");
         var outcome = await context.Service<BankWriter>().ExecuteAsync(new RecordLoan(bank, borrower, firm.Region, input.ProductId, terms,
@@ -231,14 +304,34 @@ public static class LoansApi
         return Created(outcome, "loans");
     }
 
+    /// <summary>A loan: its bank, its borrower, officials governing the borrower's region, admin; others 404. A grant half-way is shown as readers must see it.</summary>
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var caller = await context.CallerAsync();
+        var (bank, number) = BankRouteId(context, "loan", Loan.TryParseId);
+        var loan = await context.Service<LoanSteps>().LoanAsReadAsync(bank, number, context.RequestAborted);
+        if (loan is null || !LoanAccess.MaySee(caller, loan)) throw new NotFoundException($"No loan {Loan.IdOf(bank, number)} of yours.");
+        return Json.Result(Views.Loan(loan));
+    }
+
+    /// <summary>The bank records the repayment; then the loan process releases the loan's pledge (a retry, or the finisher, completes it).</summary>
     private static async Task<IResult> RepayAsync(HttpContext context)
     {
         var caller = await context.CallerAsync(Role.Admin, Role.Bank);
         await Json.ReadOptionalBodyAsync<Json.NoFields>(context);
         var (bank, number) = BankRouteId(context, "loan", Loan.TryParseId);
-        var outcome = await context.Service<BankWriter>().ExecuteAsync(new RepayLoan(bank, number), caller, null, l => TradingJson.Serialize(Views.Loan(l)),
+        var steps = context.Service<LoanSteps>();
+        if (!LoanAccess.IsBankOrAdmin(caller, bank)) throw new NotFoundException($"No loan {Loan.IdOf(bank, number)} of yours.");
+        // A loan whose grant is half-way (pledge active, loan not yet written) is granted first.
+        if (await steps.LoanAsync(bank, number, context.RequestAborted) is null
+            && await steps.LoanAsReadAsync(bank, number, context.RequestAborted) is { ApplicationId: { } applicationId }
+            && LoanApplication.TryParseId(applicationId, out var ab, out var an))
+            await steps.SettleAsync(ab, an, context.RequestAborted);
+        await context.Service<BankWriter>().ExecuteAsync(new RepayLoan(bank, number), caller, null, l => TradingJson.Serialize(Views.Loan(l)),
             context.TraceIdentifier, context.RequestAborted);
-        return Json.Text(outcome.Body, 200);
+        var loan = (await steps.SettleLoanAsync(bank, number, context.RequestAborted))!;
+        if (loan.PledgeId is not null) await Refresh.FirmAsync(context, loan.Borrower);
+        return Json.Result(Views.Loan(loan));
     }
 
     /// <summary>Newest first: a bank's own, a borrower's own, an official's borrowers in scope, or all for admin; by grant month.</summary>
@@ -257,9 +350,9 @@ public static class LoansApi
         errors.ThrowIfAny();
         var party = Scope.BankOrHolderList(caller, bank, borrower, "loans");
         if (caller.Role == Role.Official) Scope.RequireGoverns(caller, region);
-        var writer = context.Service<BankWriter>();
+        var steps = context.Service<LoanSteps>();
         var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Loans, party, region, pageSize, context.Query("continuationToken"),
-            async id => Loan.TryParseId(id, out var bk, out var n) && await writer.GetLoanAsync(bk, n, context.RequestAborted) is { } l && LoanAccess.MaySee(caller, l)
+            async id => Loan.TryParseId(id, out var bk, out var n) && await steps.LoanAsReadAsync(bk, n, context.RequestAborted) is { } l && LoanAccess.MaySee(caller, l)
                         && (from is null || l.Month >= from) && (to is null || l.Month <= to) && (bank is null || l.Bank == bank) && (borrower is null || l.Borrower == borrower)
                         && l.BorrowerRegion.Value.StartsWith(region.Value, StringComparison.Ordinal) ? l : null, context.RequestAborted);
         return Json.Result(Views.Page(page, Views.Loan));

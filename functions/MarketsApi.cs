@@ -63,7 +63,7 @@ public static class MarketsApi
         var market = ParseMarket(context);
         var errors = new FieldErrors();
         var now = ReportingMonth.Of(context.Now());
-        var from = Scope.Month(context.Query("from"), "from", errors) ?? now.AddYears(-1).Next();
+        var from = Scope.Month(context.Query("from"), "from", errors) ?? (now.TryAddMonths(-11, out var yearAgo) ? yearAgo : ReportingMonth.MinValue);
         var to = Scope.Month(context.Query("to"), "to", errors) ?? now;
         if (from > to) errors.Add("from", "must not be after to");
         else if ((to.Year - from.Year) * 12 + to.Month - from.Month >= 120) errors.Add("from", "a range covers at most 120 months");

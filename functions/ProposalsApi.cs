@@ -25,7 +25,9 @@ public static class ProposalsApi
             .AcceptsNothing().Returns<ProposalView>().Problems(409),
         new HttpFunction("CancelTradeProposal", "POST", "trade-proposals/{id}/cancel", context => ChangeAsync(context, id => new EndProposal(id.Market, id.Number, ProposalStatus.Cancelled)))
             .AcceptsNothing().Returns<ProposalView>().Problems(409),
-        new TimerFunction("ExpireProposals", "0 */5 * * * *", (services, ct) => services.GetRequiredService<OfferExpiry>().ExpireAllAsync(ct)),
+        // Ends expired offers, then drives every loan application or repaid loan with a step left to rest (expiring applications past 30 days).
+        new TimerFunction("ExpireProposals", "0 */5 * * * *", async (services, ct) =>
+            [.. await services.GetRequiredService<OfferExpiry>().ExpireAllAsync(ct), .. await services.GetRequiredService<LoanSteps>().FinishAllAsync(ct)]),
     ];
 
     private static async Task<IResult> ProposeAsync(HttpContext context)

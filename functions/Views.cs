@@ -65,9 +65,12 @@ public static class Views
         auctionId, showBidder ? b.Bidder.Value : null, b.Quantity.Tonnes, b.UnitPrice.Yuan, Timestamps.Format(b.PlacedAt), b.Filled?.Tonnes,
         b.TradeSequence is { } seq ? $"{auctionId[..auctionId.LastIndexOf("-AU", StringComparison.Ordinal)]}-{seq}" : null);
 
-    public static ApplicationView Application(Trading.Core.Loans.LoanApplication a) => new(
+    /// <summary>An application as readers see it (resolved by <see cref="Trading.Core.Loans.LoanGrant.Resolve"/>), with its loan when granted.</summary>
+    public static ApplicationView Application(Trading.Core.Loans.LoanApplication a, Trading.Core.Loans.Loan? loan) => new(
         a.Id, StateConflict.Name(a.Status), a.Bank.Value, a.ProductId, a.Applicant.Value, a.Amount.Yuan, a.Purpose,
-        Timestamps.Format(a.CreatedAt), a.DecidedAt is { } d ? Timestamps.Format(d) : null, a.DecidedBy, a.Reason, a.LoanId);
+        Timestamps.Format(a.CreatedAt), Timestamps.Format(a.ExpiresAt), a.DecidedAt is { } d ? Timestamps.Format(d) : null, a.DecidedBy, a.Reason,
+        loan is null ? null : Loan(loan),
+        a.Offer is { } o ? new OfferedPledgeView(o.Market.Region.Value, o.Market.Pollutant.ToString(), o.Quantity.Tonnes, o.PledgeId) : null);
 
     public static LoanView Loan(Trading.Core.Loans.Loan l) => new(
         l.Id, StateConflict.Name(l.Status), l.Bank.Value, l.Borrower.Value, l.BorrowerRegion.Value, l.ProductId, l.Amount.Yuan,
@@ -125,10 +128,17 @@ public sealed record BidView(
     string Auction, string? Bidder, decimal Quantity, decimal UnitPrice, [property: SchemaFormat("date-time")] string PlacedAt, decimal? Filled,
     string? Trade);
 
+/// <summary>
+/// A loan application: <c>pledge</c> is the rights offered (a pledge product; frozen while submitted, <c>id</c> the offer's
+/// pledge), <c>loan</c> the granted loan as <c>GET /api/loans/{id}</c> answers it.
+/// </summary>
 public sealed record ApplicationView(
     string Id, string Status, string BankId, string ProductId, string Applicant, decimal Amount, string? Purpose,
-    [property: SchemaFormat("date-time")] string CreatedAt, [property: SchemaFormat("date-time")] string? DecidedAt, string? DecidedBy,
-    string? Reason, string? Loan);
+    [property: SchemaFormat("date-time")] string CreatedAt, [property: SchemaFormat("date-time")] string ExpiresAt,
+    [property: SchemaFormat("date-time")] string? DecidedAt, string? DecidedBy, string? Reason, LoanView? Loan, OfferedPledgeView? Pledge);
+
+/// <summary>The rights offered in pledge with an application.</summary>
+public sealed record OfferedPledgeView(string Region, string Pollutant, decimal Quantity, string? Id);
 
 public sealed record LoanView(
     string Id, string Status, string BankId, string Borrower, string BorrowerRegion, string? ProductId, decimal Amount, decimal AnnualRatePct,

@@ -9,38 +9,87 @@ using Trading.Core.Primitives;
 namespace Trading.Infra;
 
 /// <summary>
-/// The audit trail in blob storage. Every change to a market writes its audit records in its own transaction (rows
-/// <c>audit:{n}</c> of the market's partition, numbered by the head); <see cref="CopyAsync"/> then moves them to blobs,
-/// exactly once: a batch of one market's records goes to the block blob
-/// <c>audit/{yyyy}/{MM}/{dd}/{market}-{first:D12}.jsonl</c> (China date of its first record); the market's
-/// <c>auditcursor</c> row claims each range before it is copied and then says how far the copy got. A copy that dies in
-/// between rewrites the same range under the same name the next time, so no record is ever in two blobs and none is
-/// skipped; block blobs never meet an append blob's 50,000-block limit. Writes outside markets (keys, enterprises, products) append their own one-record blob.
+/// The audit trail in blob storage. Every change written through the shell writes its audit records in its own
+/// transaction (rows <c>audit:{n}</c> of its partition, numbered by the head) and marks its partition pending
+/// (<see cref="AuditMarks"/>); <see cref="CopyAsync"/> then moves the records of marked partitions to blobs, exactly once:
+/// a batch of one partition's records goes to the block blob <c>audit/{yyyy}/{MM}/{dd}/{market}-{first:D12}.jsonl</c>
+/// (a market) or <c>{book}-{partition}-{first:D12}.jsonl</c> (another book), dated by the China date of its first record;
+/// the partition's <c>auditcursor</c> row claims each range before it is copied and then says how far the copy got. A copy
+/// that dies in between rewrites the same range under the same name the next time, so no record is ever in two blobs and
+/// none is skipped; block blobs never meet an append blob's 50,000-block limit. Every book writes its audit records this way
+/// (markets, banks' books, keys, enterprises, products, imports: <see cref="Books.All"/>).
 /// </summary>
-public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeProvider time)
+public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLedger ledger, BankWriter banks)
 {
     /// <summary>Records per blob at most.</summary>
     public const int BatchSize = 1000;
 
-    /// <summary>Copies every market's new audit records to blobs; answers how many it copied.</summary>
+    private const string SweptRow = "swept";
+
+    /// <summary>
+    /// Copies the new audit records of every partition with a pending mark (<see cref="AuditMarks"/>), never visiting an
+    /// idle one; answers how many records it copied. The first run on storage written before the marks existed marks every
+    /// market and bank once.
+    /// </summary>
     public async Task<long> CopyAsync(CancellationToken ct)
     {
-        var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
-        var copied = await Bounded.SelectAsync(markets, m => CopyMarketAsync(m, ct), 8, ct);
+        await SweepOnceAsync(ct);
+        var pending = await marks.PendingAsync(ct);
+        var copied = await Bounded.SelectAsync(pending, async mark =>
+        {
+            var n = await CopyPartitionAsync(mark.Book, mark.Partition, ct);
+            // A commit that landed after the copy read the head, and relied on this mark, is not lost: the head is read
+            // again after the mark is gone, and what it holds beyond the copy is marked again.
+            if (await marks.SettleAsync(mark, ct) && await UncopiedAsync(mark.Book, mark.Partition, ct))
+                await marks.MarkAsync(mark.Book, mark.Partition, ct, force: true);
+            return n;
+        }, 8, ct);
         return copied.Sum();
     }
 
+    /// <summary>True when the partition's head counts audit records beyond its cursor.</summary>
+    private async Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
+    {
+        var table = storage.BookTable(book);
+        var layout = BookLayout.Of(book);
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head, select: ["AuditCount"], cancellationToken: ct);
+        var cursor = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor, select: ["Copied"], cancellationToken: ct);
+        return (head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0) > (cursor.HasValue ? cursor.Value!.GetInt64("Copied") ?? 0 : 0);
+    }
+
     /// <summary>
-    /// Copies one market's new records. The range is claimed in the cursor (under If-Match) before it is uploaded, so two
+    /// Marks every market and bank once, for records written before pending marks existed (then never again). The registers
+    /// (keys, enterprises, products, imports: the rest of <see cref="Books.All"/>) need no sweep: they got audit rows together
+    /// with their pending marks (every write through the shell marks its partition first, or a chunk of an import marks all
+    /// of its firms), and <see cref="AuditMarks.PendingAsync"/> reads the marks of every book in <see cref="Books.All"/>.
+    /// </summary>
+    private async Task SweepOnceAsync(CancellationToken ct)
+    {
+        var swept = await storage.AuditMarks.GetEntityIfExistsAsync<TableEntity>(SweptRow, SweptRow, select: ["RowKey"], cancellationToken: ct);
+        if (swept.HasValue) return;
+        var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
+        await Bounded.SelectAsync(markets, async m => { await marks.MarkAsync(Books.Ledger, m.Key, ct); return 0; }, 8, ct);
+        var bankIds = await banks.BanksAsync(ct);
+        await Bounded.SelectAsync(bankIds, async b => { await marks.MarkAsync(Books.Loans, b.Value, ct); return 0; }, 8, ct);
+        await storage.AuditMarks.UpsertEntityAsync(new TableEntity(SweptRow, SweptRow), TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Copies one market's new records (see <see cref="CopyPartitionAsync"/>).</summary>
+    public Task<long> CopyMarketAsync(MarketId market, CancellationToken ct) => CopyPartitionAsync(Books.Ledger, market.Key, ct);
+
+    /// <summary>
+    /// Copies one partition's new records. The range is claimed in the cursor (under If-Match) before it is uploaded, so two
     /// copiers at once (a lost timer lease) upload the same range under the same name, and the cursor moves past it once.
     /// </summary>
-    public async Task<long> CopyMarketAsync(MarketId market, CancellationToken ct)
+    public async Task<long> CopyPartitionAsync(string book, string partition, CancellationToken ct)
     {
+        var table = storage.BookTable(book);
+        var layout = BookLayout.Of(book);
         long total = 0;
         while (true)
         {
-            var head = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Head, select: ["AuditCount"], cancellationToken: ct);
-            var found = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.AuditCursor, cancellationToken: ct);
+            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head, select: ["AuditCount"], cancellationToken: ct);
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor, cancellationToken: ct);
             var count = head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0;
             var cursor = found.HasValue ? found.Value! : null;
             var copied = cursor?.GetInt64("Copied") ?? 0;
@@ -50,35 +99,37 @@ public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeP
             {
                 if (copied >= count) return total;
                 claimed = Math.Min(count, copied + BatchSize);
-                etag = await WriteCursorAsync(market, copied, claimed, etag, ct);
+                etag = await WriteCursorAsync(table, layout, partition, copied, claimed, etag, ct);
                 if (etag is null) return total; // another copier claimed it
             }
 
             var first = copied + 1;
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {market.Key} and RowKey ge {LedgerRows.Audit(first)} and RowKey le {LedgerRows.Audit(claimed)}");
+                $"PartitionKey eq {partition} and RowKey ge {layout.Audit(first)} and RowKey le {layout.Audit(claimed)}");
             var records = new List<AuditRecord>();
-            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(market, row));
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(partition, row));
             if (records.Count != claimed - copied) return total; // cannot happen for committed records; the next run retries
 
             var day = records[0].At.ToOffset(ReportingMonth.ChinaOffset);
-            var name = string.Create(CultureInfo.InvariantCulture, $"{day:yyyy}/{day:MM}/{day:dd}/{market.Key}-{first:D12}.jsonl");
-            var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, market.Key, r.Number)));
+            var stem = book == Books.Ledger ? partition : book + "-" + partition;
+            var name = string.Create(CultureInfo.InvariantCulture, $"{day:yyyy}/{day:MM}/{day:dd}/{stem}-{first:D12}.jsonl");
+            var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, book == Books.Ledger ? partition : null, r.Number,
+                book == Books.Ledger ? null : stem)));
             await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(lines), overwrite: true, ct);
-            if (await WriteCursorAsync(market, claimed, claimed, etag, ct) is null) return total; // another copier finished it
+            if (await WriteCursorAsync(table, layout, partition, claimed, claimed, etag, ct) is null) return total; // another copier finished it
             total += records.Count;
         }
     }
 
     /// <summary>Writes the cursor under If-Match (or creates it); null when another copier wrote it first.</summary>
-    private async Task<ETag?> WriteCursorAsync(MarketId market, long copied, long claimed, ETag? etag, CancellationToken ct)
+    private static async Task<ETag?> WriteCursorAsync(TableClient table, BookLayout layout, string partition, long copied, long claimed, ETag? etag, CancellationToken ct)
     {
-        var entity = new TableEntity(market.Key, LedgerRows.AuditCursor) { ["Copied"] = copied, ["Claimed"] = claimed };
+        var entity = new TableEntity(partition, layout.AuditCursor) { ["Copied"] = copied, ["Claimed"] = claimed };
         try
         {
             var response = etag is { } e
-                ? await storage.Ledger.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, ct)
-                : await storage.Ledger.AddEntityAsync(entity, ct);
+                ? await table.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, ct)
+                : await table.AddEntityAsync(entity, ct);
             return response.Headers.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -87,16 +138,8 @@ public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeP
         }
     }
 
-    /// <summary>A write outside the markets (a key, an enterprise, a product): its own one-record block blob, after it committed.</summary>
-    public async Task AppendAsync(Principal who, string action, string subject, string? traceId, string? details, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var local = now.ToOffset(ReportingMonth.ChinaOffset);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{local:yyyy}/{local:MM}/{local:dd}/direct-{local:HHmmssfffffff}-{Guid.NewGuid():N}.jsonl");
-        await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(Line(now, who.Id, action, subject, traceId, details, null, null)), overwrite: false, ct);
-    }
-
-    private static string Line(DateTimeOffset at, string who, string action, string subject, string? traceId, string? details, string? market, long? number)
+    private static string Line(DateTimeOffset at, string who, string action, string subject, string? traceId, string? details, string? market, long? number,
+        string? partition)
     {
         var record = new Dictionary<string, object?>
         {
@@ -106,6 +149,7 @@ public sealed class AuditTrail(StorageContext storage, TableLedger ledger, TimeP
             ["subject"] = subject,
             ["traceId"] = traceId,
             ["market"] = market,
+            ["partition"] = partition,
             ["number"] = number,
             ["details"] = Details(details),
         };

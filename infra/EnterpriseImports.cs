@@ -8,6 +8,8 @@ using ValidationException = Trading.Core.ValidationException;
 using Trading.Core;
 using Trading.Core.Access;
 using Trading.Core.Enterprises;
+using Trading.Core.Registers;
+using Trading.Core.Writes;
 
 namespace Trading.Infra;
 
@@ -16,37 +18,69 @@ public sealed record ImportJob(string Id, string CreatedBy, string Fingerprint, 
     IReadOnlyList<(long Row, string Field, string Message)> Errors, long Unchanged = 0);
 
 /// <summary>
-/// Bulk import of enterprises from CSV (CsvHelper): the file is kept as a blob, the job's progress as a row, each bad row
-/// as an error row; rows are written in chunks of <see cref="ChunkRows"/> through <see cref="IEnterpriseStore.PutManyAsync"/>
-/// (no read before a write, by-region copies in transactions, bounded concurrency; a firm stored with the same fields is
-/// counted unchanged and not written), and the progress saved after each chunk, so a job cut off by a restart resumes
-/// where it stopped (<see cref="ResumeAsync"/>).
+/// Bulk import of enterprises from CSV (CsvHelper): the file is kept as a blob named by its fingerprint, the job as a row
+/// created by the use case <see cref="StartImport"/> on the book <see cref="Books.Imports"/> (under the caller's
+/// idempotency key, with its audit record), each bad row as an error row. Rows are written in chunks of
+/// <see cref="ChunkRows"/> through <see cref="IEnterpriseStore.PutManyAsync"/>: each firm through the enterprises' use case
+/// (its row and its audit record in one transaction; a firm stored with the same fields is counted unchanged and not
+/// written), with bounded concurrency. The progress is saved on the job's row after each chunk (a counter of what the
+/// commits did, not a change of the register: no audit record), so a job cut off by a restart resumes where it stopped
+/// (<see cref="ResumeAsync"/>); the rows it had committed before the stop are then unchanged.
 /// </summary>
-public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore enterprises, TimeProvider time)
+public sealed class EnterpriseImports
 {
     public const int MaxRows = 50_000;
     public const int ChunkRows = 500;
-    private const string JobRow = "job";
+    private const string JobRow = StartImport.JobRow;
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly StorageContext storage;
+    private readonly IEnterpriseStore enterprises;
+    private readonly TimeProvider time;
+    private readonly WriteShell<RegisterReads, RegisterSnapshot<ImportJobStarted>> _shell;
+
+    public EnterpriseImports(StorageContext storage, IEnterpriseStore enterprises, KeyBindings bindings, AuditMarks auditMarks,
+        Microsoft.Extensions.Logging.ILogger<EnterpriseImports> logger, TimeProvider time)
+    {
+        this.storage = storage;
+        this.enterprises = enterprises;
+        this.time = time;
+        _shell = new(Books.Imports, new TableRegisterRows<ImportJobStarted>(storage, Books.Imports, ToJob), bindings,
+            new RegisterHooks(Books.Imports, storage, auditMarks, logger), time);
+    }
 
     public ChannelReader<string> Queue => _queue.Reader;
 
-    /// <summary>Parses the header and counts the rows (400 for a file that is not such a CSV), stores it, and queues the job.</summary>
-    public async Task<ImportJob> StartAsync(string id, Principal caller, string csv, string fingerprint, CancellationToken ct)
+    /// <summary>
+    /// Parses the header and counts the rows (400 for a file that is not such a CSV), stores the file under its fingerprint,
+    /// and starts the job through <see cref="StartImport"/> (a replay of the same key and file answers the same job and
+    /// queues nothing new; the same key with another file is 422), then queues it.
+    /// </summary>
+    public async Task<(ImportJob Job, bool Replayed)> StartAsync(string id, Principal caller, string idempotencyKey, string csv, string fingerprint, string? traceId,
+        CancellationToken ct)
     {
         var rows = Read(csv).Count();
         if (rows > MaxRows) throw ValidationException.For("body", $"an import has at most {MaxRows} rows; this one has {rows}");
-        await storage.Reports.GetBlobClient($"imports/{id}.csv").UploadAsync(BinaryData.FromString(csv), overwrite: true, ct);
-        var job = new TableEntity(id, JobRow)
-        {
-            ["CreatedBy"] = caller.Id, ["Fingerprint"] = fingerprint, ["Role"] = caller.RoleName, ["Subject"] = caller.Subject, ["Rows"] = (long)rows, ["Processed"] = 0L,
-            ["Created"] = 0L, ["Updated"] = 0L, ["Unchanged"] = 0L, ["Failed"] = 0L, ["Status"] = "running", ["StartedAt"] = time.GetUtcNow(),
-        };
-        try { await storage.Imports.AddEntityAsync(job, ct); }
-        catch (RequestFailedException ex) when (ex.Status == 409) { /* the same import started before */ }
-        await _queue.Writer.WriteAsync(id, ct);
-        return (await GetAsync(id, ct))!;
+        await storage.Reports.GetBlobClient(FileName(id, fingerprint)).UploadAsync(BinaryData.FromString(csv), overwrite: true, ct);
+        var outcome = await _shell.ExecuteAsync(new StartImport(id, fingerprint, rows), caller, idempotencyKey, j => TradingJson.Serialize(new { id = j.Id, rows = j.Rows }),
+            traceId, ct);
+        var job = (await GetAsync(id, ct))!;
+        // Queued again on a replay while it runs (its first start may have lost its answer before it was queued): the worker
+        // runs one job at a time, and a job already done returns at once.
+        if (!job.Done) await _queue.Writer.WriteAsync(id, ct);
+        return (job, outcome.Replayed);
     }
+
+    /// <summary>The stored file of a job: named by its fingerprint, so two files sent under one key never overwrite each other.</summary>
+    private static string FileName(string id, string fingerprint) => $"imports/{id}-{fingerprint[..32]}.csv";
+
+    internal static TableEntity JobEntity(ImportJobStarted job) => new(job.Id, JobRow)
+    {
+        ["CreatedBy"] = job.Caller.Id, ["Fingerprint"] = job.Fingerprint, ["Role"] = job.Caller.RoleName, ["Subject"] = job.Caller.Subject, ["Rows"] = job.Rows,
+        ["Processed"] = 0L, ["Created"] = 0L, ["Updated"] = 0L, ["Unchanged"] = 0L, ["Failed"] = 0L, ["Status"] = "running", ["StartedAt"] = job.StartedAt,
+    };
+
+    private static ImportJobStarted ToJob(TableEntity e) => new(e.PartitionKey, Principal.TryCreate(e.GetString("Role"), e.GetString("Subject"), new FieldErrors())!,
+        e.GetString("Fingerprint"), e.GetInt64("Rows") ?? 0, e.GetDateTimeOffset("StartedAt") ?? DateTimeOffset.MinValue);
 
     /// <summary>Queues every job that is still running (after a restart).</summary>
     public async Task ResumeAsync(CancellationToken ct)
@@ -61,7 +95,7 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
         var job = (await storage.Imports.GetEntityAsync<TableEntity>(id, JobRow, cancellationToken: ct)).Value;
         if (job.GetString("Status") != "running") return;
         var caller = Principal.TryCreate(job.GetString("Role"), job.GetString("Subject"), new FieldErrors())!;
-        var csv = (await storage.Reports.GetBlobClient($"imports/{id}.csv").DownloadContentAsync(ct)).Value.Content.ToString();
+        var csv = (await storage.Reports.GetBlobClient(FileName(id, job.GetString("Fingerprint"))).DownloadContentAsync(ct)).Value.Content.ToString();
         var processed = job.GetInt64("Processed") ?? 0;
         var (created, updated, failed) = (job.GetInt64("Created") ?? 0, job.GetInt64("Updated") ?? 0, job.GetInt64("Failed") ?? 0);
         var unchanged = job.GetInt64("Unchanged") ?? 0;
@@ -77,8 +111,8 @@ public sealed class EnterpriseImports(StorageContext storage, IEnterpriseStore e
                 return (row.Number, enterprise, errors);
             }).ToList();
             var good = parsed.Where(p => p.Enterprise is not null).ToList();
-            var written = await enterprises.PutManyAsync(good.Select(p => p.Enterprise!).ToList(), existing =>
-                caller.GovernsRegion(existing.Region) ? null : $"{existing.CreditCode} is registered in a region outside your scope.", ct);
+            var written = await enterprises.PutManyAsync(good.Select(p => p.Enterprise!).ToList(), caller, put => TradingJson.Serialize(new { import = id, creditCode = put.Enterprise.CreditCode.Value, name = put.Enterprise.Name, region = put.Enterprise.Region.Value, industry = put.Enterprise.Industry.ToString(), grade = put.Enterprise.Grade.ToString(), gradeValidUntil = put.Enterprise.GradeValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), positiveList = put.Enterprise.PositiveList, creditRating = put.Enterprise.CreditRating.ToString() }),
+                id, ct);
             var byRow = good.Zip(written).ToDictionary(x => x.First.Number, x => x.Second);
             var outcomes = parsed.Select((long Number, PutOutcome Outcome, IReadOnlyList<(string, string)> errors) (p) => p.Enterprise is null ? (p.Number, PutOutcome.Refused, p.Errors)
                 : byRow[p.Number] is { Outcome: PutOutcome.Refused } refused ? (p.Number, PutOutcome.Refused, [("creditCode", refused.Error!)])

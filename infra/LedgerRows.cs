@@ -7,6 +7,9 @@ using Trading.Core.Ledger;
 using Trading.Core.Market;
 using Trading.Core.Primitives;
 
+using Trading.Core.Loans;
+using Trading.Core.Writes;
+
 namespace Trading.Infra;
 
 /// <summary>Row keys and entity mapping of the ledger table: one partition per market.</summary>
@@ -159,7 +162,7 @@ internal static class LedgerRows
     public static IdempotencyRecord ToIdempotency(string callerKeyHash, TableEntity e) =>
         new(callerKeyHash, e.GetString("Fingerprint"), e.GetString("ResourceId"), e.GetString("Answer"));
 
-    public static TableEntity AuditEntity(AuditRecord a) => new(a.Market.Key, Audit(a.Number))
+    public static TableEntity AuditEntity(AuditRecord a) => new(a.Partition, Audit(a.Number))
     {
         ["Number"] = a.Number,
         ["Action"] = a.Action,
@@ -170,7 +173,7 @@ internal static class LedgerRows
         ["Details"] = a.Details,
     };
 
-    public static AuditRecord ToAudit(MarketId market, TableEntity e) => new(market, e.GetInt64("Number")!.Value, e.GetString("Action"),
+    public static AuditRecord ToAudit(string partition, TableEntity e) => new(partition, e.GetInt64("Number")!.Value, e.GetString("Action"),
         e.GetString("Subject"), e.GetString("Who"), Time(e, "At")!.Value, e.GetString("TraceId"), e.GetString("Details"));
 
     public static TableEntity MonthEntity(MarketId market, MonthCounter m) => new(market.Key, Month(m.Month))
@@ -369,29 +372,40 @@ internal static class LedgerRows
     /// <summary>The entities a change writes, with the action: create, or replace under If-Match.</summary>
     public static IEnumerable<TableTransactionAction> Actions(MarketId market, RowChange change)
     {
-        TableEntity[] entities = change.Row switch
-        {
-            Core.Ledger.Trade t => new[] { TradeEntity(t, Trade(t.Sequence)), TradeEntity(t, ByTime(market, t.Request.TradedAt, t.Sequence)) },
-            Core.Ledger.Holding h => new[] { HoldingEntity(market, h) },
-            MarketHead h => new[] { HeadEntity(market, h) },
-            MonthCounter m => new[] { MonthEntity(market, m) },
-            DayCounter d => new[] { DayEntity(market, d) },
-            Core.Market.Listing l => new[] { ListingEntity(l) },
-            Core.Market.Auction a => new[] { AuctionEntity(a) },
-            Core.Market.Bid b => new[] { BidEntity(market, b) },
-            Core.Ledger.Allocation a => new[] { AllocationEntity(a) },
-            TradeProposal p => new[] { ProposalEntity(p) },
-            Core.Finance.Pledge p => new[] { PledgeEntity(p) },
-            IdempotencyRecord r => new[] { IdempotencyEntity(market, r) },
-            AuditRecord a => new[] { AuditEntity(a) },
-            _ => throw new InvalidOperationException($"no row mapping for {change.Row.GetType().Name}"),
-        };
-        foreach (var entity in entities)
+        foreach (var entity in change.Row.Accept(new Entities(market)))
         {
             if (entity.PartitionKey != market.Key) throw new InvalidOperationException("a ledger transaction never spans partitions");
             yield return change.IfMatch is { } etag
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(etag))
                 : new TableTransactionAction(TableTransactionActionType.Add, entity);
         }
+    }
+
+    /// <summary>The entities of each kind of row of a market's partition (a trade is written twice: by sequence and by time).</summary>
+    private sealed class Entities(MarketId market) : IRowVisitor<TableEntity[]>
+    {
+        public TableEntity[] Visit(IdempotencyRecord row) => [IdempotencyEntity(market, row)];
+        public TableEntity[] Visit(AuditRecord row) => [AuditEntity(row)];
+        public TableEntity[] Visit(MarketHead row) => [HeadEntity(market, row)];
+        public TableEntity[] Visit(Core.Ledger.Holding row) => [HoldingEntity(market, row)];
+        public TableEntity[] Visit(MonthCounter row) => [MonthEntity(market, row)];
+        public TableEntity[] Visit(DayCounter row) => [DayEntity(market, row)];
+        public TableEntity[] Visit(Core.Ledger.Trade row) => [TradeEntity(row, Trade(row.Sequence)), TradeEntity(row, ByTime(market, row.Request.TradedAt, row.Sequence))];
+        public TableEntity[] Visit(TradeProposal row) => [ProposalEntity(row)];
+        public TableEntity[] Visit(Core.Finance.Pledge row) => [PledgeEntity(row)];
+        public TableEntity[] Visit(Core.Ledger.Allocation row) => [AllocationEntity(row)];
+        public TableEntity[] Visit(Core.Market.Listing row) => [ListingEntity(row)];
+        public TableEntity[] Visit(Core.Market.Auction row) => [AuctionEntity(row)];
+        public TableEntity[] Visit(Core.Market.Bid row) => [BidEntity(market, row)];
+        public TableEntity[] Visit(BankHead row) => throw NotOfBook(row);
+        public TableEntity[] Visit(LoanApplication row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Loan row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Registers.RegisterHead row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Keys.ApiKey row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Enterprises.RegisteredEnterprise row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Finance.LoanProduct row) => throw NotOfBook(row);
+        public TableEntity[] Visit(Core.Enterprises.ImportJobStarted row) => throw NotOfBook(row);
+
+        private static InvalidOperationException NotOfBook(object row) => new($"a {row.GetType().Name} is not a row of a market");
     }
 }

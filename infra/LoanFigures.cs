@@ -71,7 +71,7 @@ public sealed class LoanFigures(StorageContext storage)
     /// <summary>The counters of borrowers registered under <paramref name="region"/> for the months from..to (inclusive).</summary>
     public async Task<List<LoanCounter>> ReadAsync(RegionPrefix region, ReportingMonth from, ReportingMonth to, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {from.ToString()} and RowKey lt {to.Next().ToString()}");
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {from.ToString()} and RowKey lt {to.ToString() + "~"}");
         if (region.Value.Length > 0) filter = TableClient.CreateQueryFilter($"PartitionKey ge {region.Value} and PartitionKey lt {region.Value + ":"}") + " and " + filter;
         var list = new List<LoanCounter>();
         await foreach (var e in storage.LoanFigures.QueryAsync<TableEntity>(filter, cancellationToken: ct))

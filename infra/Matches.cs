@@ -7,21 +7,33 @@ using Trading.Core.Enterprises;
 using Trading.Core.Finance;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
+using Trading.Core.Registers;
+using Trading.Core.Writes;
 
 namespace Trading.Infra;
 
-/// <summary>Loan products: partition = bank id, row = product id.</summary>
-public sealed class ProductStore(StorageContext storage)
+/// <summary>
+/// Loan products: partition = bank id, row = product id; the register's head, audit and idempotency rows sort after every
+/// product id (<see cref="BookLayout.Register"/>), and lists read the range of product ids only. A PUT is the use case
+/// <see cref="PutProduct"/> through the one shell on the book <see cref="Books.Products"/> (the audit record commits with
+/// the row; an identical PUT writes nothing); the product's loan-match dirty mark is written before and touched after
+/// (<see cref="RegisterHooks"/>).
+/// </summary>
+public sealed class ProductStore
 {
-    /// <summary>Creates or replaces; the product is marked dirty for RefreshMatches before the write and touched after it.</summary>
-    public async Task<bool> PutAsync(LoanProduct p, CancellationToken ct)
+    private readonly StorageContext storage;
+    private readonly WriteShell<RegisterReads, RegisterSnapshot<LoanProduct>> _shell;
+
+    public ProductStore(StorageContext storage, KeyBindings bindings, AuditMarks auditMarks, Microsoft.Extensions.Logging.ILogger<ProductStore> logger, TimeProvider time)
     {
-        await MatchMarks.MarkAsync(storage, [MatchMarks.Product(p.Key)], ct);
-        var existing = await storage.Products.GetEntityIfExistsAsync<TableEntity>(p.Bank.Value, p.ProductId, select: ["RowKey"], cancellationToken: ct);
-        await storage.Products.UpsertEntityAsync(ToEntity(p), TableUpdateMode.Replace, ct);
-        await MatchMarks.MarkAsync(storage, [MatchMarks.Product(p.Key)], ct);
-        return !existing.HasValue;
+        this.storage = storage;
+        _shell = new(Books.Products, new TableRegisterRows<LoanProduct>(storage, Books.Products, FromEntity), bindings,
+            new RegisterHooks(Books.Products, storage, auditMarks, logger), time);
     }
+
+    /// <summary>Creates or replaces through <see cref="PutProduct"/> (that bank or admin, checked there).</summary>
+    public async Task<ProductPut> PutAsync(LoanProduct p, Principal caller, Func<ProductPut, string> render, string? traceId, CancellationToken ct) =>
+        (await _shell.ExecuteAsync(new PutProduct(p), caller, null, render, traceId, ct)).Answer!;
 
     public async Task<LoanProduct?> GetAsync(BankId bank, string productId, CancellationToken ct)
     {
@@ -31,13 +43,15 @@ public sealed class ProductStore(StorageContext storage)
 
     public async Task<List<LoanProduct>> ListAsync(BankId? bank, CancellationToken ct)
     {
-        var filter = bank is { } b ? TableClient.CreateQueryFilter($"PartitionKey eq {b.Value}") : null;
+        var filter = bank is { } b
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {b.Value} and RowKey lt {BookLayout.RegisterItemsEnd}")
+            : TableClient.CreateQueryFilter($"RowKey lt {BookLayout.RegisterItemsEnd}");
         var result = new List<LoanProduct>();
         await foreach (var row in storage.Products.QueryAsync<TableEntity>(filter, cancellationToken: ct)) result.Add(FromEntity(row));
         return result;
     }
 
-    private static TableEntity ToEntity(LoanProduct p) => new(p.Bank.Value, p.ProductId)
+    internal static TableEntity ToEntity(LoanProduct p) => new(p.Bank.Value, p.ProductId)
     {
         ["Name"] = p.Name,
         ["MinGrade"] = p.MinGrade.ToString(),
@@ -55,7 +69,7 @@ public sealed class ProductStore(StorageContext storage)
         ["UpdatedAt"] = p.UpdatedAt,
     };
 
-    private static LoanProduct FromEntity(TableEntity e)
+    internal static LoanProduct FromEntity(TableEntity e)
     {
         BankId.TryParse(e.PartitionKey, out var bank, out _);
         static IEnumerable<string> Split(string? s) => string.IsNullOrEmpty(s) ? [] : s.Split(',');

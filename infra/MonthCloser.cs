@@ -21,7 +21,9 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
     {
         // Auctions that closed are settled first, so that their trades land in their own (closing) month.
         var logs = (await auctions.CloseDueAsync(ct)).Where(l => !l.StartsWith("No auction", StringComparison.Ordinal)).ToList();
-        var lastEnded = ReportingMonth.Of(time.GetUtcNow()).Previous();
+        // Before 2000-02 no month has ended (TryAddMonths is false for 1999-12): nothing to close.
+        if (!ReportingMonth.Of(time.GetUtcNow()).TryAddMonths(-1, out var lastEnded))
+            return [.. logs, "No ended month to close."];
         var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
         ReportingMonth? earliest = null;
         foreach (var market in markets)
@@ -41,7 +43,7 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
         }
         var closed = await figures.ClosedMonthsAsync(first, lastEnded, ct);
         var count = 0;
-        for (var month = first; month <= lastEnded; month = month.Next())
+        foreach (var month in ReportingMonth.Range(first, lastEnded))
         {
             if (closed.Contains(month)) continue;
             await figures.MarkClosingAsync(month, time.GetUtcNow(), ct);

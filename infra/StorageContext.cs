@@ -63,6 +63,7 @@ public sealed class StorageContext
         Rollups = Table("rollups");
         RollupMarks = Table("rollupmarks");
         MatchState = Table("matchstate");
+        AuditMarks = Table("auditmarks");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -98,11 +99,26 @@ public sealed class StorageContext
 
     /// <summary>What the incremental RefreshMatches reads: dirty marks, the grade-expiry index, the prices it last used, its last run.</summary>
     public TableClient MatchState { get; }
+
+    /// <summary>Pending audit marks: the partitions whose audit records the copier has yet to move to blobs.</summary>
+    public TableClient AuditMarks { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks];
+
+    /// <summary>The table of a book whose partitions take writes through the shell (its rows, audit records and idempotency records).</summary>
+    public TableClient BookTable(string book) => book switch
+    {
+        Books.Ledger => Ledger,
+        Books.Loans => Loans,
+        Books.Keys => Keys,
+        Books.Enterprises => Enterprises,
+        Books.Products => Products,
+        Books.Imports => Imports,
+        _ => throw new ArgumentException($"no book {book}", nameof(book)),
+    };
 
     /// <summary>
     /// Creates every table and container once per process. Idempotent; after a failure (storage down) the next call

@@ -1,18 +1,42 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Trading.Core;
+using Trading.Core.Access;
 using Trading.Core.Enterprises;
+using Trading.Core.Registers;
+using Trading.Core.Writes;
 using Trading.Core.Primitives;
 
 namespace Trading.Infra;
 
 /// <summary>
-/// Enterprises: one row per firm keyed by credit code (point reads), and a copy keyed by region then credit code
-/// (lists by region prefix are a partition-key range). The copy is written after the main row; a failure between the
-/// two leaves the list stale until the next PUT of that firm, never the profile.
+/// Enterprises: one partition per firm (its credit code) holding its row (row key = the credit code), and the register's
+/// head, audit and idempotency rows (<see cref="BookLayout.Register"/>, sorting after it); a copy keyed by region then
+/// credit code serves lists by region prefix (a partition-key range). A PUT is the use case <see cref="PutEnterprise"/>
+/// through the one shell on the book <see cref="Books.Enterprises"/>: the audit record commits with the row, an identical
+/// PUT writes nothing. Around the commit (<see cref="RegisterHooks"/>): the loan-match dirty mark and the grade-expiry
+/// index before it, the by-region copy and the mark touched after it. The copy is written after the main row; a failure
+/// between the two leaves the list stale until the next PUT or import of that firm (which repairs it, even when unchanged),
+/// never the profile.
 /// </summary>
-public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseStore
+public sealed class TableEnterpriseStore : IEnterpriseStore
 {
+    private readonly StorageContext storage;
+    private readonly AuditMarks _auditMarks;
+    private readonly WriteShell<RegisterReads, RegisterSnapshot<Enterprise>> _shell;
+    private readonly WriteShell<RegisterReads, RegisterSnapshot<Enterprise>> _bulkShell;
+
+    public TableEnterpriseStore(StorageContext storage, KeyBindings bindings, AuditMarks auditMarks, ILogger<TableEnterpriseStore> logger, TimeProvider time)
+    {
+        this.storage = storage;
+        _auditMarks = auditMarks;
+        var rows = new TableRegisterRows<Enterprise>(storage, Books.Enterprises, FromEntity);
+        _shell = new(Books.Enterprises, rows, bindings, new RegisterHooks(Books.Enterprises, storage, auditMarks, logger), time);
+        _bulkShell = new(Books.Enterprises, rows, bindings, new RegisterHooks(Books.Enterprises, storage, auditMarks, logger, bulk: true), time);
+    }
+
     /// <summary>
     /// The row key of a firm's row before it became the credit code. Azurite indexes a lookup by its RowKey first, so a
     /// row key that every firm shares made each point read or insert a scan of all firms (50,000 imported rows never
@@ -30,134 +54,102 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
     }
 
     /// <summary>
-    /// Creates or replaces the firm. Concurrent first PUTs race on Add; the loser reads the winner's row and replaces it
-    /// under If-Match (the last writer wins, as two PUTs one after the other would), so neither gets an error.
+    /// Creates or replaces the firm through <see cref="PutEnterprise"/> (scope checked inside it). Concurrent PUTs of one
+    /// firm are serialised by its head (the shell retries a lost race: the last writer wins, as two PUTs one after the
+    /// other would). An unchanged firm's by-region copy is written again (a repair; it changes nothing else).
     /// </summary>
-    public async Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct)
+    public async Task<EnterprisePut> PutAsync(Enterprise enterprise, Principal caller, Func<EnterprisePut, string> render, string? traceId, CancellationToken ct)
     {
-        var entity = ToEntity(enterprise, enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value));
-        // Loan matches: the firm is marked dirty (and its grade's expiry indexed) before its row changes, touched after;
-        // a PUT refused by checkExisting writes nothing.
-        var mark = MatchMarks.Firm(enterprise.CreditCode.Value);
-        var marked = false;
         await MoveLegacyRowAsync(enterprise.CreditCode.Value, ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(enterprise.CreditCode.Value, ProfileRow(enterprise.CreditCode.Value), cancellationToken: ct);
-            string? oldRegion = null;
-            if (existing.HasValue && existing.Value is not null) checkExisting?.Invoke(FromEntity(existing.Value));
-            if (!marked)
-            {
-                await MatchMarks.MarkAsync(storage, [mark], ct);
-                await MatchMarks.ExpiriesAsync(storage, [enterprise], ct);
-                marked = true;
-            }
-            try
-            {
-                if (existing.HasValue && existing.Value is not null)
-                {
-                    oldRegion = existing.Value.GetString("Region");
-                    await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
-                }
-                else await storage.Enterprises.AddEntityAsync(entity, ct);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
-            {
-                continue; // another PUT of the same firm came first: read it and replace it
-            }
-            await storage.EnterprisesByRegion.UpsertEntityAsync(ToEntity(enterprise, enterprise.Region.Value, enterprise.CreditCode.Value), TableUpdateMode.Replace, ct);
-            if (oldRegion is not null && oldRegion != enterprise.Region.Value)
-            {
-                try { await storage.EnterprisesByRegion.DeleteEntityAsync(oldRegion, enterprise.CreditCode.Value, ETag.All, ct); }
-                catch (RequestFailedException ex) when (ex.Status == 404) { /* a concurrent PUT removed it */ }
-            }
-            await MatchMarks.MarkAsync(storage, [mark], ct);
-            return oldRegion is null;
-        }
+        var outcome = await _shell.ExecuteAsync(new PutEnterprise(enterprise), caller, null, render, traceId, ct);
+        var put = outcome.Answer!;
+        if (put.Outcome == PutOutcome.Unchanged) await CopyByRegionAsync(storage, [new RegisteredEnterprise(put.Enterprise, null)], ct);
+        return put;
     }
 
     /// <summary>Bounded concurrency of the bulk write (each firm is its own partition: no transactions across firms).</summary>
     public const int BulkConcurrency = 32;
 
     /// <summary>
-    /// Bulk create-or-replace without a read per row: Add first; only on 409 (the firm exists) its row is read, and
-    /// replaced under If-Match only if a field differs. Rows of one firm run in order; different firms run with bounded
-    /// concurrency. The by-region copies are then upserted in transactions of up to 100 per region partition (also for
-    /// unchanged firms, from the stored row: that repairs a copy a stop cut off and changes nothing else).
+    /// Bulk create-or-replace (an import's chunk): every firm through <see cref="PutEnterprise"/> on the shell, so each firm's
+    /// row commits with its audit record and a firm stored with the same fields is not written (no audit record). What the
+    /// hooks do per write is done per chunk instead: the loan-match dirty marks, the grade-expiry index and the pending audit
+    /// marks before any commit (in batches), the by-region copies after (in transactions of up to 100 per region partition,
+    /// also for unchanged firms: that repairs a copy a stop cut off), and the dirty marks of changed firms touched. Rows of
+    /// one firm run in order; different firms with bounded concurrency. A row refused by the use case (scope) is reported.
     /// </summary>
-    public async Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Func<Enterprise, string?> refuseExisting, CancellationToken ct)
+    public async Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Principal caller, Func<EnterprisePut, string> render,
+        string? traceId, CancellationToken ct)
     {
         var outcomes = new (PutOutcome Outcome, string? Error)[firms.Count];
         if (firms.Count == 0) return outcomes;
         var marks = firms.Select(f => MatchMarks.Firm(f.CreditCode.Value)).ToList();
-        await MatchMarks.MarkAsync(storage, marks, ct);
-        await MatchMarks.ExpiriesAsync(storage, firms, ct);
+        await Task.WhenAll(MatchMarks.MarkAsync(storage, marks, ct), MatchMarks.ExpiriesAsync(storage, firms, ct),
+            _auditMarks.MarkManyAsync(Books.Enterprises, firms.Select(f => f.CreditCode.Value), ct));
 
         var groups = Enumerable.Range(0, firms.Count).GroupBy(i => firms[i].CreditCode.Value, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
         var finals = await Bounded.SelectAsync(groups, async indexes =>
         {
             Enterprise? stored = null;
-            string? oldRegion = null;
+            RegionCode? movedFrom = null;
             foreach (var i in indexes)
             {
-                var (outcome, error, now, before) = await PutOneAsync(firms[i], refuseExisting, ct);
-                outcomes[i] = (outcome, error);
-                if (outcome == PutOutcome.Refused) continue;
-                oldRegion ??= before;
-                stored = now;
+                await MoveLegacyRowAsync(firms[i].CreditCode.Value, ct);
+                try
+                {
+                    var outcome = await _bulkShell.ExecuteAsync(new PutEnterprise(firms[i]), caller, null, render, traceId, ct);
+                    var put = outcome.Answer!;
+                    outcomes[i] = (put.Outcome, null);
+                    stored = put.Enterprise;
+                    movedFrom ??= put.MovedFrom;
+                }
+                catch (ForbiddenException ex)
+                {
+                    outcomes[i] = (PutOutcome.Refused, ex.Message);
+                }
             }
-            return (Stored: stored, OldRegion: oldRegion);
+            return stored is null ? null : new RegisteredEnterprise(stored, movedFrom);
         }, BulkConcurrency, ct);
 
-        var copies = finals.Where(f => f.Stored is not null).Select(f => ToEntity(f.Stored!, f.Stored!.Region.Value, f.Stored.CreditCode.Value)).ToList();
-        var batches = copies.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
-        await Bounded.SelectAsync(batches, async batch =>
-            await storage.EnterprisesByRegion.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct),
-            Bounded.DefaultConcurrency, ct);
-        var moved = finals.Where(f => f.Stored is not null && f.OldRegion is not null && f.OldRegion != f.Stored.Region.Value).ToList();
-        await Bounded.SelectAsync(moved, async f =>
-        {
-            try { await storage.EnterprisesByRegion.DeleteEntityAsync(f.OldRegion!, f.Stored!.CreditCode.Value, ETag.All, ct); }
-            catch (RequestFailedException ex) when (ex.Status == 404) { /* already gone */ }
-            return 0;
-        }, Bounded.DefaultConcurrency, ct);
-
+        await CopyByRegionAsync(storage, finals.OfType<RegisteredEnterprise>().ToList(), ct);
+        // The chunk's audit marks again where they are older than a renewal by now (a long chunk): see AuditMarks.
+        await _auditMarks.MarkManyAsync(Books.Enterprises, firms.Select(f => f.CreditCode.Value), ct);
         var changed = Enumerable.Range(0, firms.Count).Where(i => outcomes[i].Outcome is PutOutcome.Created or PutOutcome.Updated).Select(i => marks[i]);
         await MatchMarks.MarkAsync(storage, changed, ct);
         return outcomes;
     }
 
-    /// <summary>One row of a bulk write: the outcome, the firm as stored after it, and the region it had before (if it existed).</summary>
-    private async Task<(PutOutcome, string?, Enterprise?, string?)> PutOneAsync(Enterprise firm, Func<Enterprise, string?> refuseExisting, CancellationToken ct)
+    /// <summary>
+    /// Writes the by-region copies of firms as stored (up to 100 per transaction of one region partition) and removes the
+    /// copy under the region a firm moved from.
+    /// </summary>
+    internal static async Task CopyByRegionAsync(StorageContext storage, IReadOnlyList<RegisteredEnterprise> firms, CancellationToken ct)
     {
-        var entity = ToEntity(firm, firm.CreditCode.Value, ProfileRow(firm.CreditCode.Value));
-        await MoveLegacyRowAsync(firm.CreditCode.Value, ct);
-        for (var attempt = 1; ; attempt++)
+        if (firms.Count == 0) return;
+        var copies = firms.Select(f => ToEntity(f.Enterprise, f.Enterprise.Region.Value, f.Enterprise.CreditCode.Value))
+            .GroupBy(e => (e.PartitionKey, e.RowKey)).Select(g => g.Last()).ToList();
+        if (copies.Count == 1) await storage.EnterprisesByRegion.UpsertEntityAsync(copies[0], TableUpdateMode.Replace, ct);
+        else
         {
-            try
-            {
-                await storage.Enterprises.AddEntityAsync(entity, ct);
-                return (PutOutcome.Created, null, firm, null);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409) { /* it exists: compare */ }
-            var existing = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(firm.CreditCode.Value, ProfileRow(firm.CreditCode.Value), cancellationToken: ct);
-            if (!existing.HasValue || existing.Value is null) continue; // removed meanwhile: add again
-            var old = FromEntity(existing.Value);
-            if (refuseExisting(old) is { } error) return (PutOutcome.Refused, error, null, null);
-            if (SameFields(old, firm)) return (PutOutcome.Unchanged, null, old, old.Region.Value);
-            try
-            {
-                await storage.Enterprises.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, ct);
-                return (PutOutcome.Updated, null, firm, old.Region.Value);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 412 or 404 && attempt < 10) { /* changed meanwhile: again */ }
+            var batches = copies.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+            await Bounded.SelectAsync(batches, async batch =>
+                await storage.EnterprisesByRegion.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct),
+                Bounded.DefaultConcurrency, ct);
         }
+        var moved = firms.Where(f => f.MovedFrom is { } from && from != f.Enterprise.Region).ToList();
+        await Bounded.SelectAsync(moved, async f =>
+        {
+            try { await storage.EnterprisesByRegion.DeleteEntityAsync(f.MovedFrom!.Value.Value, f.Enterprise.CreditCode.Value, ETag.All, ct); }
+            catch (RequestFailedException ex) when (ex.Status == 404) { /* already gone */ }
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
     }
 
     /// <summary>
     /// A firm stored under the legacy row key is moved to its credit code before it is written, so that the write sees
     /// it as existing (the caller's scope is checked against it, its old by-region copy is removed) and no second row is
     /// left behind. A point read of a key no new row has: on storage without legacy rows it finds nothing at once.
+    /// (A migration of old rows, idempotent, not a change of the register: no audit record.)
     /// </summary>
     private async Task MoveLegacyRowAsync(string code, CancellationToken ct)
     {
@@ -169,10 +161,8 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* removed or moved already */ }
     }
 
-    /// <summary>Every field a client sets (not <c>UpdatedAt</c>).</summary>
-    private static bool SameFields(Enterprise a, Enterprise b) =>
-        a.Name == b.Name && a.Region == b.Region && a.Industry == b.Industry && a.Grade == b.Grade && a.GradeValidUntil == b.GradeValidUntil
-        && a.PositiveList == b.PositiveList && a.CreditRating == b.CreditRating;
+    /// <summary>A firm's row in its partition.</summary>
+    internal static TableEntity ProfileEntity(Enterprise e) => ToEntity(e, e.CreditCode.Value, ProfileRow(e.CreditCode.Value));
 
     public async Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct)
     {
@@ -188,7 +178,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         return new ListPage<Enterprise>([], null);
     }
 
-    private static TableEntity ToEntity(Enterprise e, string pk, string rk) => new(pk, rk)
+    internal static TableEntity ToEntity(Enterprise e, string pk, string rk) => new(pk, rk)
     {
         ["CreditCode"] = e.CreditCode.Value,
         ["Name"] = e.Name,
@@ -201,7 +191,7 @@ public sealed class TableEnterpriseStore(StorageContext storage) : IEnterpriseSt
         ["UpdatedAt"] = e.UpdatedAt,
     };
 
-    private static Enterprise FromEntity(TableEntity t) => new(
+    internal static Enterprise FromEntity(TableEntity t) => new(
         CreditCode.Parse(t.GetString("CreditCode")),
         t.GetString("Name"),
         RegionCode.Parse(t.GetString("Region")),
@@ -218,19 +208,35 @@ public static class ContinuationTokens
 {
     public static string? Encode(string? raw) => raw is null ? null : Hashing.Base64Url(System.Text.Encoding.UTF8.GetBytes(raw));
 
-    /// <summary>Decodes a token from <see cref="Encode"/>; a token that is not one throws a 400.</summary>
+    /// <summary>
+    /// Decodes a token from <see cref="Encode"/>; a token that is not one throws a 400: not base64url, not UTF-8, with a
+    /// control character, or longer than any storage key (a table key is at most 1 KiB; a longer one made storage answer
+    /// 400, which was a 500 here).
+    /// </summary>
     public static string? Decode(string? token)
     {
         if (string.IsNullOrEmpty(token)) return null;
+        var refused = Core.ValidationException.For("continuationToken", "is not a token this API gave");
+        if (token.Length > MaxTokenChars) throw refused;
         try
         {
             var b64 = token.Replace('-', '+').Replace('_', '/');
             b64 += new string('=', (4 - b64.Length % 4) % 4);
-            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            var bytes = Convert.FromBase64String(b64);
+            var raw = s_strictUtf8.GetString(bytes);
+            return bytes.Length > MaxKeyBytes || raw.Any(char.IsControl) ? throw refused : raw;
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or System.Text.DecoderFallbackException)
         {
-            throw Core.ValidationException.For("continuationToken", "is not a token this API gave");
+            throw refused;
         }
     }
+
+    /// <summary>The longest storage token or key a token holds (UTF-8): a table key is at most 1 KiB, and ours are far shorter.</summary>
+    private const int MaxKeyBytes = 1024;
+
+    /// <summary>Base64 of <see cref="MaxKeyBytes"/>: no longer token is decoded.</summary>
+    private const int MaxTokenChars = (MaxKeyBytes + 2) / 3 * 4;
+
+    private static readonly System.Text.UTF8Encoding s_strictUtf8 = new(false, throwOnInvalidBytes: true);
 }

@@ -204,6 +204,8 @@ public sealed class TableLedger(StorageContext storage) : ILedger
         var filter = TableClient.CreateQueryFilter($"RowKey gt {lower} and RowKey lt {upper}");
         if (cursor is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {cursor}");
         if (query.Party is { } p) filter += " and " + TableClient.CreateQueryFilter($"(Seller eq {p.Value} or Buyer eq {p.Value})");
+        // Filtered by storage, not here: a page is never short of rows that a later page would have held.
+        if (query.Method is { } method) filter += " and " + TableClient.CreateQueryFilter($"Method eq {method.ToString()}");
 
         var perMarket = await Bounded.SelectAsync(markets, async m =>
         {

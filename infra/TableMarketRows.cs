@@ -5,6 +5,7 @@ using Trading.Core.Finance;
 using Trading.Core.Ledger;
 using Trading.Core.Market;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Infra;
 
@@ -12,8 +13,22 @@ namespace Trading.Infra;
 /// The ledger's storage port on Table Storage: one partition per market; a load is parallel point reads, a commit one
 /// entity-group transaction with If-Match on every row that was read (Add for rows that were absent).
 /// </summary>
-public sealed class TableMarketRows(StorageContext storage, TimeProvider time) : IMarketRows
+public sealed class TableMarketRows(StorageContext storage, TimeProvider time) : IPartitionRows<MarketReads, MarketSnapshot>
 {
+    public MarketReads HeadOnly => MarketReads.HeadOnly;
+
+    public bool Covers(MarketSnapshot snapshot, MarketReads reads) => snapshot.Covers(reads);
+
+    public MarketReads Union(MarketReads first, MarketReads second) => first.Union(second);
+
+    public Task<MarketSnapshot> LoadAsync(string partition, MarketReads reads, string? callerKeyHash, MarketSnapshot? loaded, CancellationToken ct) =>
+        LoadAsync(MarketOf(partition), reads, callerKeyHash, loaded, ct);
+
+    public Task<bool> TryCommitAsync(string partition, IReadOnlyList<RowChange> changes, CancellationToken ct) => TryCommitAsync(MarketOf(partition), changes, ct);
+
+    private static MarketId MarketOf(string partition) =>
+        MarketId.TryParse(partition, out var market) ? market.Value : throw new InvalidOperationException($"{partition} is not a market's partition");
+
     private readonly ConcurrentDictionary<ReportingMonth, bool> _closedMonths = new();
 
     public async Task<MarketSnapshot> LoadAsync(MarketId market, MarketReads reads, string? callerKeyHash, MarketSnapshot? loaded, CancellationToken ct)
@@ -53,6 +68,7 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
         {
             Head = loaded is null ? Versioned(head.Result, e => LedgerRows.ToHead(e), MarketHead.Empty) : snapshot.Head,
             Idempotency = snapshot.Idempotency ?? (idem?.Result is { } i ? LedgerRows.ToIdempotency(callerKeyHash!, i) : null),
+            IdempotencyVersion = snapshot.Idempotency is not null ? snapshot.IdempotencyVersion : idem?.Result?.ETag.ToString(),
             Holdings = Merge(snapshot.Holdings, holdings.Select(x => (x.h, Versioned(x.Item2.Result, e => LedgerRows.ToHolding(x.h, e), Holding.Empty(x.h))))),
             Months = Merge(snapshot.Months, months.Select(x => (x.m, Versioned(x.Item2.Result, e => LedgerRows.ToMonth(x.m, e), MonthCounter.Empty(x.m))))),
             Proposals = Merge(snapshot.Proposals, proposals.Select(x => (x.n, Versioned(x.Item2.Result, LedgerRows.ToProposal, null!)))),

@@ -43,8 +43,11 @@ public sealed class EnterpriseInput
         DateOnly? validUntil = null;
         if (GradeValidUntil is not null)
         {
-            if (DateOnly.TryParseExact(GradeValidUntil, "yyyy-MM-dd", out var d)) validUntil = d;
-            else errors.Add("gradeValidUntil", "a date is written yyyy-MM-dd");
+            if (!DateOnly.TryParseExact(GradeValidUntil, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
+                errors.Add("gradeValidUntil", "a date is written yyyy-MM-dd");
+            // The calendar ends with 9998 (ReportingMonth): the day after the last valid day must exist (grade expiry).
+            else if (d.Year > ReportingMonth.MaxYear) errors.Add("gradeValidUntil", $"must be {ReportingMonth.MaxYear}-12-31 or earlier");
+            else validUntil = d;
         }
         else if (grade != PerformanceGrade.Ungraded) errors.Add("gradeValidUntil", "is required when a grade is given");
         var rating = Primitives.CreditRating.Green;
@@ -62,17 +65,19 @@ public interface IEnterpriseStore
     Task<Enterprise?> GetAsync(CreditCode code, CancellationToken ct);
 
     /// <summary>
-    /// Creates or replaces; returns true when it was created. <paramref name="checkExisting"/> sees the enterprise being
-    /// replaced (if any) before anything is written, and may throw to refuse the write.
+    /// Creates or replaces through the use case <see cref="PutEnterprise"/> (the caller's scope is checked there, against
+    /// the firm's old and new region); an identical PUT writes nothing. <paramref name="render"/> gives the answer recorded
+    /// in the audit record.
     /// </summary>
-    Task<bool> PutAsync(Enterprise enterprise, Action<Enterprise>? checkExisting, CancellationToken ct);
+    Task<EnterprisePut> PutAsync(Enterprise enterprise, Principal caller, Func<EnterprisePut, string> render, string? traceId, CancellationToken ct);
 
     /// <summary>
-    /// Creates or replaces many firms (a bulk import), in the list's order for rows of one firm: a firm already stored with
-    /// the same fields is left as it is (<see cref="PutOutcome.Unchanged"/>); <paramref name="refuseExisting"/> sees a firm
-    /// being replaced and returns an error message to refuse that row (nothing written for it).
+    /// Creates or replaces many firms (a bulk import) through <see cref="PutEnterprise"/> each, in the list's order for rows
+    /// of one firm: a firm already stored with the same fields is left as it is (<see cref="PutOutcome.Unchanged"/>); a row the
+    /// use case refuses (a firm registered outside the caller's scope) is <see cref="PutOutcome.Refused"/> with the message.
     /// </summary>
-    Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Func<Enterprise, string?> refuseExisting, CancellationToken ct);
+    Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Principal caller, Func<EnterprisePut, string> render,
+        string? traceId, CancellationToken ct);
 
     Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct);
 }

@@ -26,9 +26,11 @@ public sealed record LoanProduct(
     decimal AnnualRatePct,
     int TermMonths,
     PledgeTerms? Pledge,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt) : Writes.IRow
 {
     public string Key => $"{Bank.Value}|{ProductId}";
+
+    public TResult Accept<TResult>(Writes.IRowVisitor<TResult> visitor) => visitor.Visit(this);
 }
 
 /// <summary>The body of <c>PUT /api/banks/{bankId}/products/{productId}</c> as read from JSON, before validation.</summary>

@@ -1,6 +1,7 @@
 using Trading.Core.Access;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Finance;
 
@@ -19,8 +20,10 @@ public sealed record Pledge(
     DateTimeOffset? ActivatedAt = null,
     string? ActivatedBy = null,
     DateTimeOffset? EndedAt = null,
-    string? EndedBy = null)
+    string? EndedBy = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public MarketId Market => Request.Market;
     public string Id => IdOf(Market, Number);
 

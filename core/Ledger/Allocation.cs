@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -39,8 +40,10 @@ public sealed record AllocationRequest(MarketId Market, Holder Holder, Quantity 
 public sealed record Revocation(Quantity Quantity, string Reason, DateTimeOffset At, string By);
 
 /// <summary>A recorded allocation; only its revocation is ever added to it.</summary>
-public sealed record Allocation(long Number, AllocationRequest Request, DateTimeOffset RecordedAt, string RecordedBy, Revocation? Revoked = null)
+public sealed record Allocation(long Number, AllocationRequest Request, DateTimeOffset RecordedAt, string RecordedBy, Revocation? Revoked = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public string Id => IdOf(Request.Market, Number);
 
     public static string IdOf(MarketId market, long number) => $"{market.Key}-A{number}";

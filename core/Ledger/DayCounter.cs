@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -7,8 +8,10 @@ namespace Trading.Core.Ledger;
 /// ledger with every trade, they give any window of whole days its volume-weighted price without reading trades: the
 /// 90-day reference price of listings and the 12-month price of pledges.
 /// </summary>
-public sealed record DayCounter(DateOnly Day, long Trades, long Fen, long GramYears)
+public sealed record DayCounter(DateOnly Day, long Trades, long Fen, long GramYears) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public static DayCounter Empty(DateOnly day) => new(day, 0, 0, 0);
 
     /// <summary>The China Standard Time date of an instant.</summary>

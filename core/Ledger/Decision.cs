@@ -1,3 +1,5 @@
+using Trading.Core.Writes;
+
 namespace Trading.Core.Ledger;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Trading.Core.Ledger;
 /// then its confirmation refused). <see cref="Replayed"/> is the earlier answer to the same request under the same
 /// idempotency key: nothing is written.
 /// </summary>
-public sealed record Decision<T>(T? Answer, IReadOnlyList<RowChange> Changes, MarketHead? Head, IReadOnlyList<AuditEntry> Audit)
+public sealed record Decision<T>(T? Answer, IReadOnlyList<RowChange> Changes, IHead? Head, IReadOnlyList<AuditEntry> Audit)
 {
     public DomainException? Refusal { get; init; }
     public IdempotencyRecord? Replayed { get; init; }

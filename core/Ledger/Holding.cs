@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -6,8 +7,10 @@ namespace Trading.Core.Ledger;
 /// A holder's rights in one market. Invariant: held ≥ pledged + frozen ≥ 0, so available ≥ 0. <see cref="Pledged"/> is
 /// the sum of the holding's active pledges (to one bank or several); <see cref="Frozen"/> what its open offers hold back.
 /// </summary>
-public sealed record Holding(Holder Holder, Quantity Held, Quantity Pledged, Quantity Frozen)
+public sealed record Holding(Holder Holder, Quantity Held, Quantity Pledged, Quantity Frozen) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public static Holding Empty(Holder holder) => new(holder, Quantity.Zero, Quantity.Zero, Quantity.Zero);
 
     /// <summary>What the holder may sell, offer or pledge: held − pledged − frozen.</summary>

@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -7,22 +8,16 @@ namespace Trading.Core.Ledger;
 /// holdings), and a decision from the snapshot of those rows. No I/O, no clock (the context carries "now"). The shell
 /// commits the decision as one partition transaction under If-Match and, on a lost race, loads and decides again.
 /// </summary>
-public interface IMarketUseCase<T>
+public interface IMarketUseCase<T> : IUseCase<MarketReads, MarketSnapshot, T>
 {
     MarketId Market { get; }
 
-    /// <summary>The audit action, e.g. <c>trade.recorded</c>.</summary>
-    string Action { get; }
+    string IUseCase<MarketReads, MarketSnapshot, T>.Partition => Market.Key;
 
-    /// <summary>
-    /// Fingerprint of the request's meaning for a use case that creates something (bound to the caller's idempotency
-    /// key); null for a state change, which is idempotent by state.
-    /// </summary>
-    string? Fingerprint => null;
+    string? IUseCase<MarketReads, MarketSnapshot, T>.Fingerprint => null;
 
     /// <summary>The rows needed, given what is loaded so far (null before the first load).</summary>
     MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context);
 
-    /// <summary>Decides from the snapshot; throws a <see cref="DomainException"/> to refuse (nothing is written).</summary>
-    Decision<T> Decide(MarketSnapshot snapshot, UseCaseContext context);
+    MarketReads IUseCase<MarketReads, MarketSnapshot, T>.ReadsOf(MarketSnapshot? loaded, UseCaseContext context) => Reads(loaded, context);
 }

@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -9,8 +10,12 @@ namespace Trading.Core.Ledger;
 /// </summary>
 public sealed record MarketHead(long Sequence, string LastHash, long AllocationCount, Quantity Allocated, long PledgeCount = 0,
     long ProposalCount = 0, long AuditCount = 0, long ListingCount = 0, long AuctionCount = 0, long OpenListings = 0, long OpenAuctions = 0,
-    long LastPriceFen = 0, DateTimeOffset? LastTradedAt = null)
+    long LastPriceFen = 0, DateTimeOffset? LastTradedAt = null) : IHead
 {
+    public IHead WithAuditCount(long auditCount) => this with { AuditCount = auditCount };
+
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     /// <summary>The head after <paramref name="trade"/>: its sequence and hash, and its price if it is the latest by trade date.</summary>
     public MarketHead After(Trade trade) => this with
     {

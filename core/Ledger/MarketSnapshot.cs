@@ -1,6 +1,7 @@
 using Trading.Core.Finance;
 using Trading.Core.Market;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -9,7 +10,7 @@ namespace Trading.Core.Ledger;
 /// closed (or being closed) for every market. A use case decides from this alone; asking it for a row it did not load
 /// is a programming error.
 /// </summary>
-public sealed record MarketSnapshot(MarketId Market)
+public sealed record MarketSnapshot(MarketId Market) : ISnapshot
 {
     public Versioned<MarketHead> Head { get; init; } = new(MarketHead.Empty, null);
     public IReadOnlyDictionary<Holder, Versioned<Holding>> Holdings { get; init; } = new Dictionary<Holder, Versioned<Holding>>();
@@ -31,6 +32,12 @@ public sealed record MarketSnapshot(MarketId Market)
 
     /// <summary>The caller's idempotency record in this market, when the use case runs under a key and one exists.</summary>
     public IdempotencyRecord? Idempotency { get; init; }
+
+    /// <summary>The version of <see cref="Idempotency"/> (a fence is replaced under If-Match).</summary>
+    public string? IdempotencyVersion { get; init; }
+
+    IHead ISnapshot.CurrentHead => Head.Value;
+    string? ISnapshot.HeadVersion => Head.Version;
 
     /// <summary>Months (among those read) that are closed or being closed: no trade may land in them.</summary>
     public IReadOnlySet<ReportingMonth> ClosedMonths { get; init; } = new HashSet<ReportingMonth>();

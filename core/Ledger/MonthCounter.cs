@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -8,8 +9,10 @@ namespace Trading.Core.Ledger;
 /// until the month is closed; then they hold the figures recomputed from the trades, and the month takes no more trades.
 /// </summary>
 public sealed record MonthCounter(ReportingMonth Month, long Trades, long Grams, long Fen, bool Closed = false, long GramYears = 0,
-    long LowFen = 0, long HighFen = 0)
+    long LowFen = 0, long HighFen = 0) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public static MonthCounter Empty(ReportingMonth month) => new(month, 0, 0, 0);
 
     /// <summary>The month's counters recomputed from its trades (what CloseMonth publishes).</summary>

@@ -3,8 +3,9 @@ using Trading.Core.Primitives;
 
 namespace Trading.Core.Ledger;
 
-/// <summary>Filters of the trade list. Months are China Standard Time, inclusive.</summary>
-public sealed record TradeQuery(RegionPrefix Region, Pollutant? Pollutant, ReportingMonth? From, ReportingMonth? To, CreditCode? Party);
+/// <summary>Filters of the trade list. Months are China Standard Time, inclusive; <c>Method</c> null is every method.</summary>
+public sealed record TradeQuery(RegionPrefix Region, Pollutant? Pollutant, ReportingMonth? From, ReportingMonth? To, CreditCode? Party,
+    TradeMethod? Method = null);
 
 /// <summary>One market's holding of a holder, for the holdings list.</summary>
 public sealed record MarketHolding(MarketId Market, Holding Holding);

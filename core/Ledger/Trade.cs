@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -12,8 +13,10 @@ public sealed record Trade(
     DateTimeOffset RecordedAt,
     string RecordedBy,
     string PreviousHash,
-    string Hash)
+    string Hash) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
     public long Sequence => Id.Sequence;

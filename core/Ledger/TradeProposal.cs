@@ -1,4 +1,5 @@
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Ledger;
 
@@ -14,8 +15,10 @@ public sealed record TradeProposal(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? EndedAt = null,
     string? EndedBy = null,
-    long? TradeSequence = null)
+    long? TradeSequence = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public MarketId Market => Request.Market;
     public string Id => IdOf(Market, Number);
     public Holder ProposedBy => Request.ProposedBy;

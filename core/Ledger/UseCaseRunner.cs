@@ -1,40 +1,48 @@
+using Trading.Core.Writes;
+
 namespace Trading.Core.Ledger;
 
 /// <summary>
-/// Runs a use case on a snapshot, pure. The order is fixed here, once for every use case: idempotency first (the same
-/// key and request replays the first answer, the same key with another request is 422), then the use case's own rules;
-/// then the audit records of what it changed and its idempotency record join its changes, in the same transaction,
-/// and the head counts the audit records. A refusal writes nothing, so the key stays unbound.
+/// Runs a use case on a snapshot, pure. The order is fixed here, once for every use case of every book: idempotency
+/// first (the same key and request replays the first answer, the same key with another request is 422, a fence that does
+/// not admit this request's binding refuses it), then the use case's own rules; then the audit records of what it changed
+/// and its idempotency record join its changes, in the same transaction, and the head counts the audit records. A refusal
+/// writes nothing, so the key stays unbound.
 /// </summary>
 public static class UseCaseRunner
 {
-    public static Decision<T> Run<T>(IMarketUseCase<T> useCase, MarketSnapshot snapshot, UseCaseContext context)
+    public static Decision<T> Run<TReads, TSnapshot, T>(IUseCase<TReads, TSnapshot, T> useCase, TSnapshot snapshot, UseCaseContext context)
+        where TSnapshot : ISnapshot
     {
         var fingerprint = useCase.Fingerprint;
+        var fence = snapshot.Idempotency is { IsFence: true } f ? f : null;
         if (fingerprint is not null)
         {
             if (context.CallerKeyHash is null) throw new InvalidOperationException($"{useCase.Action} creates something: it runs under an idempotency key");
-            if (snapshot.Idempotency is { } seen)
+            if (fence is not null && !fence.Admits(context.BindingToken)) throw KeyTakenOver();
+            if (snapshot.Idempotency is { IsFence: false } seen)
                 return seen.Fingerprint == fingerprint ? Decision<T>.Replay(seen) : throw KeyReused();
         }
 
         var decision = useCase.Decide(snapshot, context);
         if (decision.WritesNothing) return decision;
-        if (decision.Audit.Count == 0) throw new InvalidOperationException($"{useCase.Action} changes the ledger without an audit record");
+        if (decision.Audit.Count == 0) throw new InvalidOperationException($"{useCase.Action} changes its book without an audit record");
 
-        var head = decision.Head ?? snapshot.Head.Value;
-        var changes = new List<RowChange>(decision.Changes);
+        // A head written among the changes (a bank's counters) is the decision's head.
+        var changes = new List<RowChange>(decision.Changes.Where(c => c.Row is not IHead));
+        var head = decision.Head ?? decision.Changes.Select(c => c.Row).OfType<IHead>().LastOrDefault() ?? snapshot.CurrentHead;
         var number = head.AuditCount;
         foreach (var entry in decision.Audit)
-            changes.Add(RowChange.New(new AuditRecord(snapshot.Market, ++number, entry.Action, entry.Subject, context.Caller.Id, context.Now,
+            changes.Add(RowChange.New(new AuditRecord(useCase.Partition, ++number, entry.Action, entry.Subject, context.Caller.Id, context.Now,
                 context.TraceId, null)));
-        head = head with { AuditCount = number };
-        changes.Add(RowChange.Of(snapshot.Head, head));
+        head = head.WithAuditCount(number);
+        changes.Add(new RowChange(head, snapshot.HeadVersion));
         // A refused request (that still ends something, as an expired offer) leaves its key unbound.
         if (fingerprint is not null && decision.Refusal is null)
         {
             var resource = decision.ResourceId ?? throw new InvalidOperationException($"{useCase.Action} names no created resource");
-            changes.Add(RowChange.New(new IdempotencyRecord(context.CallerKeyHash!, fingerprint, resource, null)));
+            // Over a fence that admits this request (a takeover), under If-Match; else created (fails if another request committed).
+            changes.Add(new RowChange(new IdempotencyRecord(context.CallerKeyHash!, fingerprint, resource, null), fence is null ? null : snapshot.IdempotencyVersion));
         }
         return decision with { Changes = changes, Head = head };
     }
@@ -53,4 +61,8 @@ public static class UseCaseRunner
     public static RuleViolationException KeyReused() => new(
         "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
         "Idempotency key reused.");
+
+    /// <summary>The key's binding was taken over by a later request (this one was held up past the takeover): nothing is written.</summary>
+    public static UnavailableException KeyTakenOver() => new(
+        "This request was held up so long that a later request took over its Idempotency-Key; nothing was recorded. Retry with the same key to get the answer.");
 }

@@ -1,5 +1,6 @@
 using Trading.Core.Access;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Loans;
 
@@ -23,8 +24,14 @@ public sealed record Loan(
     string RecordedBy,
     string? ApplicationId = null,
     string? PledgeId = null,
-    DateTimeOffset? RepaidAt = null)
+    DateTimeOffset? RepaidAt = null,
+    bool PledgeReleased = false) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
+    /// <summary>Repaid with its pledge not yet released: the loan process releases it (a retry of the repayment, or the finisher).</summary>
+    public bool Pending => Status == LoanStatus.Repaid && PledgeId is not null && !PledgeReleased;
+
     public string Id => IdOf(Bank, Number);
     public ReportingMonth Month => ReportingMonth.Of(GrantedAt);
 

@@ -1,5 +1,6 @@
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Market;
 
@@ -18,8 +19,10 @@ public sealed record Auction(
     Money? BestPrice = null,
     int Settled = 0,
     Quantity Sold = default,
-    DateTimeOffset? ClosedAt = null)
+    DateTimeOffset? ClosedAt = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public MarketId Market => Request.Market;
     public string Id => IdOf(Market, Number);
 

@@ -1,5 +1,6 @@
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Market;
 
@@ -8,4 +9,7 @@ namespace Trading.Core.Market;
 /// auction settles, <see cref="Filled"/> says what it won and <see cref="TradeSequence"/> the trade that recorded it.
 /// </summary>
 public sealed record Bid(long Auction, Holder Bidder, Quantity Quantity, Money UnitPrice, DateTimeOffset PlacedAt, Quantity? Filled = null,
-    long? TradeSequence = null);
+    long? TradeSequence = null) : IRow
+{
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+}

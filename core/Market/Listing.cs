@@ -1,5 +1,6 @@
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Market;
 
@@ -16,8 +17,10 @@ public sealed record Listing(
     string CreatedBy,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? EndedAt = null,
-    string? EndedBy = null)
+    string? EndedBy = null) : IRow
 {
+    public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
+
     public MarketId Market => Request.Market;
     public string Id => IdOf(Market, Number);
 

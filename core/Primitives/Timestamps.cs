@@ -23,6 +23,13 @@ public static partial class Timestamps
             error = "not a valid date and time";
             return false;
         }
+        // Every instant is shown in China time and may fall in a reporting month: none after 9998 (China time) exists here.
+        if (value >= ReportingMonth.MaxValue.End)
+        {
+            value = default;
+            error = $"must be before {ReportingMonth.MaxYear + 1}-01-01T00:00:00+08:00";
+            return false;
+        }
         error = null;
         return true;
     }

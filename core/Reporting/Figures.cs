@@ -123,19 +123,21 @@ public static class Aggregation
             inRegion.Where(r => r.Month >= a && r.Month <= b).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals));
 
         var current = Sum(from, to);
-        var previous = Sum(from.AddYears(-1), to.AddYears(-1));
+        // The year before, cut to the months that exist (nothing precedes 2000-01): never an overflow at the edges.
+        Totals SumYearBefore(ReportingMonth a, ReportingMonth b) => ReportingMonth.Shift(a, b, -12) is (var pa, var pb) ? Sum(pa, pb) : Totals.Zero;
+        var previous = SumYearBefore(from, to);
         var byPollutant = Pollutants.All
             .Select(p => (p, inRegion.Where(r => r.Pollutant == p && r.Month >= from && r.Month <= to).Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals))))
             .Where(x => x.Item2.Trades > 0)
             .ToList();
         var closed = true;
         var months = new List<PeriodMonth>();
-        for (var m = from; m <= to; m = m.Next())
+        foreach (var m in ReportingMonth.Range(from, to))
         {
             closed &= closedMonths.Contains(m);
-            months.Add(new PeriodMonth(m, Sum(m, m), Sum(m.AddYears(-1), m.AddYears(-1))));
+            months.Add(new PeriodMonth(m, Sum(m, m), SumYearBefore(m, m)));
         }
-        Totals? previousMonth = withPreviousMonth ? Sum(from.Previous(), from.Previous()) : null;
+        Totals? previousMonth = !withPreviousMonth ? null : from.TryAddMonths(-1, out var before) ? Sum(before, before) : Totals.Zero;
         return new PeriodFigures(region, from, to, closed, current, byPollutant, previous, Figures.Compare(current, previous),
             previousMonth, previousMonth is { } pm ? Figures.Compare(current, pm) : null, months);
     }

@@ -242,7 +242,7 @@ public static class DemoData
     /// <summary>
     /// Green loans the banks recorded (as after 政银企 matchmaking events): Langfang's first half of 2024 shows exactly 21 firms
     /// and 335,000,000.00 CNY in 24 loans; the first half of 2023, 12 firms and 180,000,000.00 CNY in 14 loans. And one
-    /// application from an eligible firm waiting for the demo bank.
+    /// application waiting for the demo bank: a pledge application from the demo enterprise (if eligible), naming the rights it offers.
     /// </summary>
     private static async Task SeedLoansAsync(IServiceProvider services, Plan plan, CancellationToken ct)
     {
@@ -266,20 +266,42 @@ public static class DemoData
 
         var products = services.GetRequiredService<ProductStore>();
         var matcher = services.GetRequiredService<MatchRefresher>();
+        var ledger = services.GetRequiredService<TableLedger>();
+        var steps = services.GetRequiredService<LoanSteps>();
         var icbc = BankId.TryParse("ICBC-LF", out var id, out _) ? id : throw new InvalidOperationException();
-        foreach (var productId in new[] { "green-tech", "pledge-so2-nox" })
+        var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().ToOffset(ReportingMonth.ChinaOffset).DateTime);
+        // The demo enterprise first: its application for the pledge product names the rights it offers (a fifth more
+        // than 100,000.00 CNY needs), frozen until the bank decides; the bank lends at most that and takes at most those.
+        var pledgeProduct = (await products.GetAsync(icbc, "pledge-so2-nox", ct))!;
+        foreach (var f in langfang)
         {
-            var product = (await products.GetAsync(icbc, productId, ct))!;
-            foreach (var f in langfang)
+            var enterprise = await services.GetRequiredService<IEnterpriseStore>().GetAsync(f.Code, ct);
+            var eligibility = await matcher.ExplainAsync(pledgeProduct, enterprise!, ct);
+            if (!eligibility.Eligible || eligibility.Limit is not { } limit) continue;
+            var amount = Money.FromFen(Math.Min(limit.Fen, Math.Max(pledgeProduct.MinAmount.Fen, 10_000_000)));
+            foreach (var h in await ledger.HoldingsOfAsync(Holder.Of(f.Code), ct))
             {
-                var enterprise = await services.GetRequiredService<IEnterpriseStore>().GetAsync(f.Code, ct);
-                var eligibility = await matcher.ExplainAsync(product, enterprise!, ct);
-                if (!eligibility.Eligible || eligibility.Limit is not { } limit) continue;
-                var amount = Money.FromFen(Math.Min(limit.Fen, Math.Max(product.MinAmount.Fen, 100_000_000)));
-                await writer.ExecuteAsync(new Core.Loans.UseCases.SubmitApplication(product, f.Code, amount, "技改与排污权质押 demo", eligibility),
-                    Principal.Enterprise(f.Code), "demo-application", _ => "{}", null, ct);
+                if (!pledgeProduct.Pledge!.Pollutants.Contains(h.Market.Pollutant)) continue;
+                if (!(await ledger.PricesAsync([h.Market], today, ct)).TryGetValue(h.Market, out var price)) continue;
+                var needed = Core.Finance.PledgeSizing.Needed(amount, price, pledgeProduct);
+                var offered = Quantity.FromGrams(Math.Min(h.Holding.Available.Grams, (needed.Grams * 6 / 5 + 999) / 1000 * 1000));
+                if (offered < needed) continue;
+                var outcome = await writer.ExecuteAsync(new Core.Loans.UseCases.SubmitApplication(pledgeProduct, f.Code, amount, "技改与排污权质押 demo", eligibility,
+                    new Core.Loans.OfferedRights(h.Market, offered, price, h.Holding.Available)), Principal.Enterprise(f.Code), "demo-application", _ => "{}", null, ct);
+                if (Core.Loans.LoanApplication.TryParseId(outcome.ResourceId, out var bank, out var number)) await steps.SettleAsync(bank, number, ct);
                 return;
             }
+        }
+        var product = (await products.GetAsync(icbc, "green-tech", ct))!;
+        foreach (var f in langfang)
+        {
+            var enterprise = await services.GetRequiredService<IEnterpriseStore>().GetAsync(f.Code, ct);
+            var eligibility = await matcher.ExplainAsync(product, enterprise!, ct);
+            if (!eligibility.Eligible || eligibility.Limit is not { } limit) continue;
+            var amount = Money.FromFen(Math.Min(limit.Fen, Math.Max(product.MinAmount.Fen, 100_000_000)));
+            await writer.ExecuteAsync(new Core.Loans.UseCases.SubmitApplication(product, f.Code, amount, "技改 demo", eligibility),
+                Principal.Enterprise(f.Code), "demo-application", _ => "{}", null, ct);
+            return;
         }
     }
 
@@ -297,7 +319,7 @@ public static class DemoData
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         foreach (var f in plan.Firms)
             await enterprises.PutAsync(new Enterprise(f.Code, f.Name, f.Region, f.Industry, f.Grade,
-                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), null, ct);
+                f.Grade == PerformanceGrade.Ungraded ? null : new DateOnly(2027, 12, 31), f.PositiveList, f.Rating, now), Principal.Admin, _ => "{}", null, ct);
         var writer = services.GetRequiredService<MarketWriter>();
         var n = 0;
         foreach (var a in plan.Allocations) await writer.ExecuteAsync(new Allocate(a), Principal.Admin, $"demo-allocation-{++n}", _ => "{}", null, ct);
@@ -327,7 +349,8 @@ public static class DemoData
         await SeedMarketAsync(services, writer, plan, now, ct);
         var products = services.GetRequiredService<ProductStore>();
         foreach (var (bank, id, input) in Products)
-            await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), ct);
+            await products.PutAsync(input.Validate(BankId.TryParse(bank, out var b, out _) ? b : throw new InvalidOperationException(bank), id, now), Principal.Admin,
+                _ => "{}", null, ct);
 
         await SeedLoansAsync(services, plan, ct);
         // The banks' eligible lists and the firms' eligible products are there at once, not at the first hourly refresh.

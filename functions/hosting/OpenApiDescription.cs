@@ -33,6 +33,7 @@ public static partial class OpenApiDescription
         ["bankId"] = "A bank id, e.g. ICBC-LF.",
         ["borrower"] = "A borrower's credit code.",
         ["format"] = "json (default) or csv.",
+        ["method"] = "Only trades of this method: Agreement, Listing, Auction or ReserveSale.",
         ["pageSize"] = "Items per page, 1 to 1000 (default 100).",
         ["continuationToken"] = "The continuationToken of the previous page.",
     };
@@ -112,7 +113,9 @@ public static partial class OpenApiDescription
                 operation.Parameters.Add(new OpenApiParameter
                 {
                     Name = name, In = ParameterLocation.Query, Description = s_query[name],
-                    Schema = new OpenApiSchema { Type = name == "pageSize" ? JsonSchemaType.Integer : JsonSchemaType.String },
+                    Schema = name == "method"
+                        ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Enum.GetNames<Trading.Core.Ledger.TradeMethod>().Select(n => (System.Text.Json.Nodes.JsonNode)n)] }
+                        : new OpenApiSchema { Type = name == "pageSize" ? JsonSchemaType.Integer : JsonSchemaType.String },
                 });
             }
             if (doc.IdempotencyKey)

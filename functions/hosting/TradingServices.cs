@@ -46,7 +46,11 @@ public static class TradingServices
         services.AddSingleton<IEnterpriseStore, TableEnterpriseStore>();
         services.AddSingleton<TableLedger>();
         services.AddSingleton<ILedger>(sp => sp.GetRequiredService<TableLedger>());
-        services.AddSingleton<IMarketRows, TableMarketRows>();
+        services.AddSingleton<TableMarketRows>();
+        services.AddSingleton<MarketHooks>();
+        services.AddSingleton<TableBankRows>();
+        services.AddSingleton<BankHooks>();
+        services.AddSingleton<AuditMarks>();
         services.AddSingleton<OfferIndex>();
         services.AddSingleton<KeyBindings>();
         services.AddSingleton<MarketWriter>();
@@ -56,6 +60,7 @@ public static class TradingServices
         services.AddSingleton<AuctionCloser>();
         services.AddSingleton<LoanFigures>();
         services.AddSingleton<BankWriter>();
+        services.AddSingleton<LoanSteps>();
         services.AddSingleton<EnterpriseImports>();
         services.AddHostedService<StorageStarter>();
         services.AddHostedService<ImportWorker>();

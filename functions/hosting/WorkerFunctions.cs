@@ -182,6 +182,9 @@ public sealed class WorkerFunctions
     [Function("DeclineApplication")]
     public Task<IResult> DeclineApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "loan-applications/{id}/decline")] HttpRequest request) => Http("DeclineApplication", request);
 
+    [Function("WithdrawApplication")]
+    public Task<IResult> WithdrawApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "loan-applications/{id}/withdraw")] HttpRequest request) => Http("WithdrawApplication", request);
+
     [Function("BankApplications")]
     public Task<IResult> BankApplications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "banks/{bankId}/loan-applications")] HttpRequest request) => Http("BankApplications", request);
 
@@ -190,6 +193,9 @@ public sealed class WorkerFunctions
 
     [Function("RecordLoan")]
     public Task<IResult> RecordLoan([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "loans")] HttpRequest request) => Http("RecordLoan", request);
+
+    [Function("GetLoan")]
+    public Task<IResult> GetLoan([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "loans/{id}")] HttpRequest request) => Http("GetLoan", request);
 
     [Function("RepayLoan")]
     public Task<IResult> RepayLoan([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "loans/{id}/repay")] HttpRequest request) => Http("RepayLoan", request);

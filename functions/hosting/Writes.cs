@@ -1,6 +1,7 @@
 using Trading.Core;
 using Trading.Core.Access;
 using Trading.Core.Ledger;
+using Trading.Core.Writes;
 using Trading.Infra;
 
 namespace Trading.Functions.Hosting;

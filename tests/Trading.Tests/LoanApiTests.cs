@@ -37,40 +37,55 @@ public sealed class LoanApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         })).Expect(201);
 
         // 100 t × 3,000 × 3 years × 0.7 = 630,000.00: more is refused with the reasons.
-        var refused = (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 700_000m, purpose = "技改" }, ApiFixture.Key("too-much"))).Expect(422).Body;
+        var offer = new { region = "131000", pollutant = "PM", quantity = 96m };
+        var refused = (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 700_000m, purpose = "技改", pledge = offer }, ApiFixture.Key("too-much"))).Expect(422).Body;
         Assert.Contains("limit", refused["reasons"]![0]!.Value<string>());
-        var application = (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 600_000m, purpose = "技改" }, ApiFixture.Key("apply"))).Expect(201);
+        // A pledge product needs the rights offered, enough of them: 600,000 / (3,000 × 3 years × 0.7) = 95.238096 t.
+        (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 600_000m, purpose = "技改" }, ApiFixture.Key("no-pledge"))).Expect(422);
+        var few = (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 600_000m, pledge = offer with { quantity = 95.238095m } }, ApiFixture.Key("few"))).Expect(422);
+        Assert.Equal(95.238096m, few.Body["needed"]!.Value<decimal>());
+        var gone = (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 600_000m, pledge = offer with { quantity = 100.5m } }, ApiFixture.Key("gone"))).Expect(409);
+        Assert.Equal(100m, gone.Body["available"]!.Value<decimal>());
+        var application = (await firmClient.PostJsonAsync("/api/loan-applications", new { bankId = "HXB-LF", productId = "pm-pledge", amount = 600_000m, purpose = "技改", pledge = offer }, ApiFixture.Key("apply"))).Expect(201);
         Assert.Equal("submitted", application.Body["status"]!.Value<string>());
         var id = application.Body["id"]!.Value<string>();
         Assert.Equal($"/api/loan-applications/{id}", application.Header("Location"));
         Assert.Single((JArray)(await firmClient.GetJsonAsync($"/api/enterprises/{firm}/loan-applications")).Expect(200).Body["items"]!);
+        var frozen = (await api.Admin.GetJsonAsync($"/api/enterprises/{firm}/holdings")).Array.Single(h => h["pollutant"]!.Value<string>() == "PM");
+        Assert.Equal((96m, 0m, 4m), (frozen["frozen"]!.Value<decimal>(), frozen["pledged"]!.Value<decimal>(), frozen["available"]!.Value<decimal>()));
 
         // Another bank neither sees nor decides it.
         (await otherBank.GetJsonAsync("/api/banks/HXB-LF/loan-applications")).Expect(403);
         Assert.Empty((JArray)(await otherBank.GetJsonAsync("/api/banks/SPDB-LF/loan-applications")).Expect(200).Body["items"]!);
-        var approval = new { amount = 600_000m, annualRatePct = 3.45m, termMonths = 36, grantedAt = Ago(TimeSpan.FromMinutes(1)), pledge = new { region = "131000", pollutant = "PM", quantity = 50m } };
+        var approval = new { amount = 500_000m, annualRatePct = 3.45m, termMonths = 36, grantedAt = Ago(TimeSpan.FromMinutes(1)), pledge = new { quantity = 80m } };
         (await otherBank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval)).Expect(404);
-        // The firm consented to pledge what the loan needs: 600,000 / (3,000 × 3 years × 0.7) = 95.238096 t, not more.
-        var tooMuch = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval with { pledge = new { region = "131000", pollutant = "PM", quantity = 95.238097m } })).Expect(422);
-        Assert.Contains("95.238096", tooMuch.Body["detail"]!.Value<string>());
+        // At most what was offered, at most what was applied for.
+        var tooMuch = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval with { pledge = new { quantity = 96.000001m } })).Expect(422);
+        Assert.Contains("96", tooMuch.Body["detail"]!.Value<string>());
+        (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval with { amount = 600_000.01m })).Expect(422);
         Assert.Equal("submitted", ((JArray)(await bank.GetJsonAsync("/api/banks/HXB-LF/loan-applications")).Body["items"]!).Single()["status"]!.Value<string>());
 
         var granted = (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval)).Expect(200).Body;
         Assert.Equal("granted", granted["status"]!.Value<string>());
-        var loanId = granted["loan"]!.Value<string>();
+        var loanId = granted["loan"]!["id"]!.Value<string>();
+        Assert.Equal(500_000m, granted["loan"]!["amount"]!.Value<decimal>());
         Assert.Equal(granted.ToString(), (await bank.PostJsonAsync($"/api/loan-applications/{id}/approve", approval)).Expect(200).Body.ToString());
         (await bank.PostJsonAsync($"/api/loan-applications/{id}/decline", new { reason = "late" })).Expect(409);
         var loan = Assert.Single((JArray)(await firmClient.GetJsonAsync("/api/loans")).Expect(200).Body["items"]!);
         Assert.Equal(loanId, loan["id"]!.Value<string>());
+        Assert.Equal(granted["loan"]!.ToString(), (await firmClient.GetJsonAsync($"/api/loans/{loanId}")).Expect(200).Body.ToString());
+        (await otherBank.GetJsonAsync($"/api/loans/{loanId}")).Expect(404);
         var pledgeId = loan["pledge"]!.Value<string>();
 
-        // The pledged rights are not available for sale until released.
+        // The pledged rights are not available for sale until released; what the bank did not take is available again.
         var holding = (await api.Admin.GetJsonAsync($"/api/enterprises/{firm}/holdings")).Array.Single(h => h["pollutant"]!.Value<string>() == "PM");
-        Assert.Equal((50m, 50m), (holding["pledged"]!.Value<decimal>(), holding["available"]!.Value<decimal>()));
-        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(firm, other, 51m, 3000m, 1, "131000", "PM", Ago(TimeSpan.FromMinutes(1))), ApiFixture.Key("sell"))).Expect(409);
+        Assert.Equal((80m, 0m, 20m), (holding["pledged"]!.Value<decimal>(), holding["frozen"]!.Value<decimal>(), holding["available"]!.Value<decimal>()));
+        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(firm, other, 21m, 3000m, 1, "131000", "PM", Ago(TimeSpan.FromMinutes(1))), ApiFixture.Key("sell"))).Expect(409);
 
+        // Repaid: the pledge is released with it.
         Assert.Equal("repaid", (await bank.PostJsonAsync($"/api/loans/{loanId}/repay", "{}")).Expect(200).Body["status"]!.Value<string>());
         (await otherBank.PostJsonAsync($"/api/loans/{loanId}/repay", "{}")).Expect(404);
+        Assert.Equal("released", (await bank.GetJsonAsync($"/api/pledges?holder={firm}")).Body["items"]!.Single(p => p["id"]!.Value<string>() == pledgeId)["status"]!.Value<string>());
         Assert.Equal("released", (await bank.PostJsonAsync($"/api/pledges/{pledgeId}/release", "{}")).Expect(200).Body["status"]!.Value<string>());
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(firm, other, 51m, 3000m, 1, "131000", "PM", Ago(TimeSpan.FromMinutes(1))), ApiFixture.Key("sell-2"))).Expect(201);
         Assert.Empty((JArray)(await otherBank.GetJsonAsync("/api/loans")).Expect(200).Body["items"]!);

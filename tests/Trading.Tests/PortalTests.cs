@@ -90,6 +90,9 @@ public sealed class PortalTests(DemoFixture api) : IClassFixture<DemoFixture>
         var applications = (await client.GetJsonAsync("/api/banks/ICBC-LF/loan-applications")).Expect(200).Body["items"]!;
         var granted = applications.Single(a => a["id"]!.Value<string>() == id);
         Assert.Equal("granted", granted["status"]!.Value<string>());
+        // The demo application is a pledge application: the bank took what the firm offered (the form's default), no more.
+        Assert.Equal(granted["pledge"]!["id"]!.Value<string>(), granted["loan"]!["pledge"]!.Value<string>());
+        Assert.True(granted["loan"]!["amount"]!.Value<decimal>() <= granted["amount"]!.Value<decimal>());
 
         // Why a firm does not qualify, in words.
         var stranger = ((JArray)(await client.GetJsonAsync("/api/loans?pageSize=1")).Body["items"]!).Single()["borrower"]!.Value<string>()!;

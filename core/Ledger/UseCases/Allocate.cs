@@ -13,6 +13,7 @@ public sealed record Allocate(AllocationRequest Request) : IMarketUseCase<Alloca
 
     public Decision<Allocation> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        Access.LedgerAccess.RequireGoverns(context.Caller, Market);
         var head = snapshot.Head.Value;
         var number = checked(head.AllocationCount + 1);
         var allocation = new Allocation(number, Request, context.Now, context.Caller.Id);

@@ -17,6 +17,10 @@ public sealed record CreatePledge(PledgeRequest Request, PledgeParty RequestedBy
 
     public Decision<Pledge> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        var creator = RequestedBy == PledgeParty.Loan
+            ? (Access.LoanAccess.IsBankOrAdmin(context.Caller, Request.Bank) ? PledgeParty.Loan : throw new ForbiddenException("A loan's pledge is taken by its bank."))
+            : Access.LedgerAccess.PledgeCreator(context.Caller, Request);
+        if (creator != RequestedBy) throw new ForbiddenException($"A {context.Caller.RoleName} key does not make this pledge.");
         var head = snapshot.Head.Value;
         var number = checked(head.PledgeCount + 1);
         var changes = new List<RowChange>();

@@ -35,6 +35,7 @@ public sealed record ExpireOffers(MarketId Market, IReadOnlyList<long> Proposals
 
     public Decision<int> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        if (context.Caller.Role != Access.Role.Admin) throw new ForbiddenException("Offers are expired by the ExpireProposals timer.");
         var changes = new List<RowChange>();
         var audit = new List<AuditEntry>();
         var holdings = new Dictionary<Holder, (Versioned<Holding> Row, Holding Value)>();

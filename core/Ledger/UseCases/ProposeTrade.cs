@@ -16,6 +16,9 @@ public sealed record ProposeTrade(ProposalRequest Request) : IMarketUseCase<Prop
 
     public Decision<ProposalOutcome> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        var proposer = Access.LedgerAccess.RequireProposer(context.Caller);
+        if (proposer != Request.ProposedBy || (proposer != Request.Seller && proposer != Request.Buyer))
+            throw new ForbiddenException("An enterprise proposes trades of its own rights only, as seller or buyer.");
         var head = snapshot.Head.Value;
         var number = checked(head.ProposalCount + 1);
         var proposal = new TradeProposal(number, Request, ProposalStatus.Proposed, context.Now,

@@ -13,6 +13,7 @@ public sealed record RecordTrade(TradeRequest Request) : IMarketUseCase<Trade>
 
     public Decision<Trade> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        Access.LedgerAccess.RequireMayRecordTrade(context.Caller, Market);
         var settled = Settlement.Settle(Request, snapshot, snapshot.Head.Value, context.Now, context.Caller.Id);
         return new Decision<Trade>(settled.Trade, settled.Changes, settled.Head, [new AuditEntry(Action, settled.Trade.Id.ToString())])
         {

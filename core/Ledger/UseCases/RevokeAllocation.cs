@@ -22,7 +22,8 @@ public sealed record RevokeAllocation(MarketId Market, long Number, string Reaso
     public Decision<Allocation> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
         var row = snapshot.Allocations.GetValueOrDefault(Number);
-        if (row is not { Exists: true }) throw new NotFoundException($"No allocation {Allocation.IdOf(Market, Number)}.");
+        if (row is not { Exists: true } || !context.Caller.GovernsRegion(Market.Region))
+            throw new NotFoundException($"No allocation {Allocation.IdOf(Market, Number)} in your scope.");
         var allocation = row.Value;
         if (allocation.Revoked is not null) return Decision<Allocation>.Unchanged(allocation);
         if (allocation.Request.Holder.IsReserve)

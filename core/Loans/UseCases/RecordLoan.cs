@@ -15,6 +15,7 @@ public sealed record RecordLoan(BankId Bank, CreditCode Borrower, RegionCode Bor
 
     public Decision<Loan> Decide(BankSnapshot snapshot, UseCaseContext context)
     {
+        if (!LoanAccess.IsBankOrAdmin(context.Caller, Bank)) throw new ForbiddenException("A bank records its own loans only.");
         var head = snapshot.Head;
         var number = checked(head.Value.Loans + 1);
         var loan = new Loan(Bank, number, Borrower, BorrowerRegion, ProductId, Terms.Amount, Terms.AnnualRatePct, Terms.TermMonths, Terms.GrantedAt, Reference,

@@ -14,6 +14,7 @@ public sealed record CreateAuction(AuctionRequest Request) : IMarketUseCase<Auct
 
     public Decision<Auction> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        Access.MarketAccess.RequireMayAuction(context.Caller, Market);
         var head = snapshot.Head.Value;
         var number = checked(head.AuctionCount + 1);
         var reserve = snapshot.Holding(Holder.Reserve);

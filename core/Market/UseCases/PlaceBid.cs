@@ -17,6 +17,8 @@ public sealed record PlaceBid(MarketId Market, long AuctionNumber, Holder Bidder
 
     public Decision<Bid> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        if (context.Caller.Role != Access.Role.Enterprise || context.Caller.Subject != Bidder.Value)
+            throw new ForbiddenException("An enterprise bids for itself only.");
         if (snapshot.Auctions.GetValueOrDefault(AuctionNumber) is not { Exists: true } row) throw new NotFoundException($"No auction {Auction.IdOf(Market, AuctionNumber)}.");
         var auction = row.Value;
         var r = auction.Request;

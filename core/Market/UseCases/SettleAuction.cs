@@ -33,6 +33,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
 
     public Decision<Auction> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        if (context.Caller.Role != Access.Role.Admin) throw new ForbiddenException("Auctions are settled by the CloseAuctions timer.");
         if (snapshot.Auctions.GetValueOrDefault(Number) is not { Exists: true } row) throw new NotFoundException($"No auction {Auction.IdOf(Market, Number)}.");
         var auction = row.Value;
         if (!auction.IsDue(context.Now)) return Decision<Auction>.Unchanged(auction);

@@ -23,6 +23,8 @@ public sealed record TakeListing(MarketId Market, long Number, Holder Buyer, Qua
 
     public Decision<Trade> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
+        if (context.Caller.Role != Access.Role.Enterprise || context.Caller.Subject != Buyer.Value)
+            throw new ForbiddenException("An enterprise takes listings for itself only.");
         var row = ListingRules.Find(snapshot, Market, Number);
         var listing = row.Value;
         if (listing.Status == ListingStatus.Open && listing.IsPastExpiry(context.Now))

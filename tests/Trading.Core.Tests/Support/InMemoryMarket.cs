@@ -3,14 +3,16 @@ using Trading.Core.Finance;
 using Trading.Core.Ledger;
 using Trading.Core.Market;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Core.Tests.Support;
 
 /// <summary>
 /// One market's rows in memory with versions, committed the way the storage port does: every change under If-Match
-/// (or as a create), all or nothing. Runs use cases exactly as the shell does (load, run, commit), with no I/O.
+/// (or as a create), all or nothing: the ledger's port (<see cref="IPartitionRows{TReads,TSnapshot}"/>) with no I/O, under
+/// the real <see cref="WriteShell{TReads,TSnapshot}"/>.
 /// </summary>
-public sealed class InMemoryMarket(MarketId market)
+public sealed class InMemoryMarket(MarketId market) : IPartitionRows<MarketReads, MarketSnapshot>
 {
     private int _version;
     private readonly Dictionary<string, (object Row, string Version)> _rows = new(StringComparer.Ordinal);
@@ -47,6 +49,39 @@ public sealed class InMemoryMarket(MarketId market)
 
     private Versioned<T> Read<T>(string key, T absent) => _rows.TryGetValue(key, out var r) ? new((T)r.Row, r.Version) : new(absent, null);
 
+    /// <summary>The changes of the last commit (what the shell wrote).</summary>
+    public IReadOnlyList<RowChange> LastCommit { get; private set; } = [];
+
+    /// <summary>Commits that the port refuses before it accepts one (a lost race, as another instance would cause it).</summary>
+    public int LoseNextCommits { get; set; }
+
+    /// <summary>What another instance writes when a commit is lost (run once per lost commit).</summary>
+    public Action<InMemoryMarket>? OnLostCommit { get; set; }
+
+    /// <summary>Writes a row as another instance would (a new version), outside any use case.</summary>
+    public void Overwrite(IRow row) => _rows[KeyOf(Market, row)] = (row, "v" + ++_version);
+
+    public MarketReads HeadOnly => MarketReads.HeadOnly;
+
+    public bool Covers(MarketSnapshot snapshot, MarketReads reads) => snapshot.Covers(reads);
+
+    public MarketReads Union(MarketReads first, MarketReads second) => first.Union(second);
+
+    public Task<MarketSnapshot> LoadAsync(string partition, MarketReads reads, string? callerKeyHash, MarketSnapshot? loaded, CancellationToken ct) =>
+        Task.FromResult(Load(reads, callerKeyHash));
+
+    public Task<bool> TryCommitAsync(string partition, IReadOnlyList<RowChange> changes, CancellationToken ct)
+    {
+        if (partition != Market.Key) throw new InvalidOperationException("a transaction never spans partitions");
+        if (LoseNextCommits > 0)
+        {
+            LoseNextCommits--;
+            OnLostCommit?.Invoke(this);
+            return Task.FromResult(false);
+        }
+        return Task.FromResult(TryCommit(changes));
+    }
+
     public MarketSnapshot Load(MarketReads reads, string? callerKeyHash) => MarketSnapshot.Empty(Market) with
     {
         Head = Read("head", MarketHead.Empty),
@@ -64,6 +99,7 @@ public sealed class InMemoryMarket(MarketId market)
             .Select(r => new Versioned<Bid>((Bid)r.Row, r.Version)).ToList()),
         PriceDays = reads.PriceDays is { } w ? All<DayCounter>().Where(d => d.Day >= w.From && d.Day <= w.To).ToList() : null,
         Idempotency = callerKeyHash is null ? null : Get<IdempotencyRecord>("idem:" + callerKeyHash),
+        IdempotencyVersion = callerKeyHash is not null && _rows.TryGetValue("idem:" + callerKeyHash, out var idem) ? idem.Version : null,
         ClosedMonths = new HashSet<ReportingMonth>(ClosedMonths),
     };
 
@@ -87,17 +123,27 @@ public sealed class InMemoryMarket(MarketId market)
             if (c.IfMatch is null ? exists : !exists || current.Version != c.IfMatch) return false;
         }
         foreach (var c in changes) _rows[KeyOf(Market, c.Row)] = (c.Row, "v" + ++_version);
+        LastCommit = changes;
         return true;
     }
 
-    /// <summary>Runs a use case as the shell does: a replay answers the stored answer; a refusal after commit throws.</summary>
+    /// <summary>The key bindings of this test's shell.</summary>
+    public InMemoryKeyBindings Bindings { get; } = new();
+
+    /// <summary>
+    /// Runs a use case through the real shell on this store; the caller's idempotency key is <see cref="UseCaseContext.CallerKeyHash"/>
+    /// (used as the key itself). Answers what the shell committed, as a decision: a replay carries the stored record; a
+    /// refusal after a commit throws.
+    /// </summary>
     public Decision<T> Run<T>(IMarketUseCase<T> useCase, UseCaseContext context)
     {
-        var decision = UseCaseRunner.Run(useCase, Snapshot(useCase, context), context);
-        if (decision.Replayed is not null || decision.WritesNothing) return decision;
-        decision = UseCaseRunner.WithAnswer(decision, "answer");
-        if (!TryCommit(decision.Changes)) throw new InvalidOperationException("lost a race in a single-threaded test");
-        if (decision.Refusal is { } refusal) throw refusal;
-        return decision;
+        var shell = new WriteShell<MarketReads, MarketSnapshot>("ledger", this, Bindings, NoHooks.Instance, new FixedTime(context.Now));
+        LastCommit = [];
+        var outcome = shell.ExecuteAsync(useCase, context.Caller, context.CallerKeyHash, _ => "answer", context.TraceId, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        if (outcome.Replayed)
+            return Decision<T>.Replay(All<IdempotencyRecord>().Single(r => r.ResourceId == outcome.ResourceId && !r.IsFence));
+        if (LastCommit.Count == 0) return Decision<T>.Unchanged(outcome.Answer!);
+        return new Decision<T>(outcome.Answer, LastCommit, LastCommit.Select(c => c.Row).OfType<MarketHead>().Single(), []) { ResourceId = outcome.ResourceId };
     }
 }

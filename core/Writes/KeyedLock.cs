@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Trading.Infra;
+namespace Trading.Core.Writes;
 
 /// <summary>
 /// Serialises work per key inside one process, so that a market's writes from this instance queue instead of
