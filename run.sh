@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ./run.sh            set up, start Azurite (data in .data/) and the app on http://localhost:7071; Ctrl-C stops both.
-#                     Loads the demo data set into empty storage unless TRADING_DEMO=0.
-# ./run.sh publish [DIR]  publish the app for Azure Functions (custom handler) with host.json and every function.json.
+#                     Runs it under Azure Functions Core Tools (func start) where func is on PATH, standalone on Kestrel
+#                     otherwise (TRADING_HOST=standalone forces that). Loads the demo data set into empty storage unless TRADING_DEMO=0.
+# ./run.sh publish [DIR]  publish the isolated-worker app (default: publish/) and zip it (DIR.zip) for
+#                     `az functionapp deployment source config-zip --src DIR.zip` or `func azure functionapp publish`.
 set -euo pipefail
 source "$(dirname "$0")/scripts/common.sh"
 cd "$ROOT"
@@ -9,10 +11,10 @@ require_tools
 
 if [[ "${1:-}" == "publish" ]]; then
   out="$(realpath -m "${2:-publish}")"
-  log "publishing to $out"
-  dotnet publish functions/Trading.Functions.csproj -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly
-  dotnet "$out/Trading.Functions.dll" emit-metadata "$out" "$ROOT/host.json"
-  log "done: $out holds host.json, one folder per function, and the Trading.Functions executable"
+  publish_app "$out"
+  rm -f "$out.zip"
+  if command -v zip >/dev/null; then (cd "$out" && zip -q -r -X "$out.zip" .); else python3 -m zipfile -c "$out.zip" "$out"/* "$out"/.azurefunctions; fi || die "zipping $out failed"
+  log "done: $out (host.json, functions.metadata, worker.config.json, the worker) and $out.zip"
   exit 0
 fi
 
@@ -38,8 +40,15 @@ fi
 export Trading__SeedDemo="$([[ "${TRADING_DEMO:-1}" == "0" ]] && echo false || echo true)"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
-log "starting the app on http://localhost:7071"
-dotnet functions/bin/Release/net10.0/Trading.Functions.dll --urls http://localhost:7071 &
+if command -v func >/dev/null && [[ "${TRADING_HOST:-}" != "standalone" ]]; then
+  # The real Functions host: it starts the worker, fires the timers, and answers /admin/functions/{name} itself.
+  export AzureWebJobsStorage="$Trading__Storage" FUNCTIONS_WORKER_RUNTIME=dotnet-isolated
+  log "starting the app under Azure Functions Core Tools (func start) on http://localhost:7071"
+  (cd functions/bin/Release/net10.0 && exec func start --port 7071) &
+else
+  log "starting the app standalone on http://localhost:7071 (func is not on PATH)"
+  dotnet functions/bin/Release/net10.0/Trading.Functions.dll --urls http://localhost:7071 &
+fi
 app=$!
 STARTED_PIDS+=("$app")
 wait_for_port 7071 "the app"

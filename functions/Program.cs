@@ -1,10 +1,11 @@
 using Trading.Functions.Hosting;
 
-// `emit-metadata <dir>` writes host.json and one <FunctionName>/function.json per declared function for Azure.
-if (args is ["emit-metadata", var directory, ..])
+// One executable, two hosts: the Azure Functions host starts us as its isolated worker (with --functions-uri);
+// anywhere else (./run.sh, tests, benchmarks) we serve standalone on Kestrel.
+if (WorkerApp.StartedByFunctionsHost(args))
 {
-    var hostJson = args.Length > 2 ? args[2] : null;
-    foreach (var path in MetadataEmitter.Emit(directory, FunctionCatalog.All, hostJson)) Console.WriteLine(path);
+    using var worker = WorkerApp.Build(args);
+    await worker.RunAsync();
     return 0;
 }
 

@@ -43,6 +43,16 @@ build() {
   (cd "$ROOT" && dotnet build Trading.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly) || die "build failed"
 }
 
+# publish_app DIR: the isolated-worker app as Azure Functions takes it (Worker.Sdk writes functions.metadata,
+# worker.config.json and extensions.json; host.json comes from the repository root).
+publish_app() {
+  local out="$1"
+  log "publishing to $out"
+  rm -rf "$out"
+  (cd "$ROOT" && dotnet publish functions/Trading.Functions.csproj -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly) || die "publish failed"
+  for f in host.json functions.metadata worker.config.json; do [[ -f "$out/$f" ]] || die "publish wrote no $f"; done
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_for_port() {

@@ -92,7 +92,7 @@ public static class MarketBench
         });
         while (DateTimeOffset.UtcNow < closesAt.AddMilliseconds(100)) await Task.Delay(100);
         var close = Stopwatch.StartNew();
-        await BenchHttp.Send(http, HttpMethod.Post, "/CloseAuctions", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""");
+        await BenchHttp.Send(http, HttpMethod.Post, "/admin/functions/CloseAuctions", """{"input":""}""");
         var closeTime = close.Elapsed;
         var settled = await server.App.Services.GetRequiredService<TableLedger>().GetAuctionAsync(nox, auction.Number, CancellationToken.None);
         if (settled is not { Status: AuctionStatus.Closed } || settled.Settled != winners) throw new InvalidOperationException("the auction did not settle every winner");

@@ -54,7 +54,7 @@ public static class RegionsBench
         await using var server = await BenchServer.StartAsync(azurite.ConnectionString, prefix);
         var http = server.Http;
         var build = Stopwatch.StartNew();
-        await BenchHttp.Send(http, HttpMethod.Post, "/CopyRollups", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""");
+        await BenchHttp.Send(http, HttpMethod.Post, "/admin/functions/CopyRollups", """{"input":""}""");
         Console.WriteLine($"CopyRollups built the rollups in {build.Elapsed.TotalSeconds:0.0} s");
 
         // Live trades in the open month of both prefixes (pending marks, then background copies).

@@ -18,7 +18,7 @@ public static class EntraAuth
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
 
     /// <summary>Registers the JWT bearer handler when <c>Trading:Auth</c> is configured; returns whether it is.</summary>
-    public static bool Configure(WebApplicationBuilder builder)
+    public static bool Configure(IHostApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection("Trading:Auth");
         var authority = auth["Authority"];

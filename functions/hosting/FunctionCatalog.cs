@@ -1,6 +1,6 @@
 namespace Trading.Functions.Hosting;
 
-/// <summary>An Azure Functions function, declared once: its trigger drives both the standalone server and the emitted function.json.</summary>
+/// <summary>An Azure Functions function, declared once: its trigger drives the standalone server, the worker's <c>[Function]</c> (<see cref="WorkerFunctions"/>) and the OpenAPI document.</summary>
 public abstract record FunctionDeclaration(string Name);
 
 /// <summary>
@@ -51,7 +51,7 @@ public sealed record HttpFunction(string Name, string Method, string Route, Func
 public sealed record TimerFunction(string Name, string Schedule, Func<IServiceProvider, CancellationToken, Task<IReadOnlyList<string>>> Run)
     : FunctionDeclaration(Name);
 
-/// <summary>Every function of the app, in one list: the single source of truth for routes, schedules and function.json.</summary>
+/// <summary>Every function of the app, in one list: the single source of truth for routes and schedules in both hosts.</summary>
 public static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionDeclaration> All { get; } =
@@ -74,4 +74,12 @@ public static class FunctionCatalog
         .. ImportsApi.Functions,
         .. OpenApiApi.Functions,
     ];
+
+    private static readonly Dictionary<string, FunctionDeclaration> s_byName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>The HTTP function of this name.</summary>
+    public static HttpFunction Http(string name) => (HttpFunction)s_byName[name];
+
+    /// <summary>The timer function of this name.</summary>
+    public static TimerFunction Timer(string name) => (TimerFunction)s_byName[name];
 }

@@ -10,33 +10,19 @@ namespace Trading.Functions.Hosting;
 /// </summary>
 public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        try
-        {
-            await next(context);
-        }
-        catch (Exception ex) when (!context.Response.HasStarted && (!context.RequestAborted.IsCancellationRequested || ex is BadHttpRequestException))
-        {
-            if (IsMissingStore(ex)) context.RequestServices.GetRequiredService<Trading.Infra.StorageContext>().ForgetCreated();
-            var problem = ToProblem(ex, context, logger);
-            await problem.ExecuteAsync(context);
-            return;
-        }
-        // A refusal made by the framework rather than by us (405 from routing, for one) gets a problem body too.
-        if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentLength is null or 0
-            && string.IsNullOrEmpty(context.Response.ContentType))
-        {
-            await Json.Result(Problem(context, context.Response.StatusCode, ReasonFor(context.Response.StatusCode),
-                $"{context.Request.Method} {context.Request.Path} was refused ({context.Response.StatusCode}).", new()),
-                context.Response.StatusCode, "application/problem+json; charset=utf-8").ExecuteAsync(context);
-        }
-    }
+    /// <summary>The standalone server's side of <see cref="RequestPipeline"/>.</summary>
+    public Task InvokeAsync(HttpContext context) => RequestPipeline.RunAsync(context, () => next(context), logger);
+
+    /// <summary>The problem answer to a refusal the framework made without a body (405 from routing, for one).</summary>
+    public static IResult Refusal(HttpContext context) =>
+        Json.Result(Problem(context, context.Response.StatusCode, ReasonFor(context.Response.StatusCode),
+            $"{context.Request.Method} {context.Request.Path} was refused ({context.Response.StatusCode}).", new()),
+            context.Response.StatusCode, "application/problem+json; charset=utf-8");
 
     private static string ReasonFor(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } r ? r + "." : "Refused.";
 
     /// <summary>A table or container that is gone (deleted under us): created again on the next request.</summary>
-    private static bool IsMissingStore(Exception ex) =>
+    public static bool IsMissingStore(Exception ex) =>
         ex is RequestFailedException { Status: 404, ErrorCode: "TableNotFound" or "ContainerNotFound" };
 
     public static IResult ToProblem(Exception ex, HttpContext context, ILogger logger)

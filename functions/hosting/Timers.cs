@@ -150,34 +150,3 @@ public sealed class TimerScheduler(TimerRunner runner, DemoGate demo, TimeProvid
         }
     }
 }
-
-/// <summary>
-/// The Azure Functions host's timer invocation: <c>POST /{FunctionName}</c> with
-/// <c>{"Data":{"timer":{...}},"Metadata":{...}}</c>, answered with <c>{"Outputs":{},"Logs":[...],"ReturnValue":null}</c>.
-/// Loopback callers only (the host runs beside us); no API key.
-/// </summary>
-public static class TimerEndpoint
-{
-    public static async Task<IResult> InvokeAsync(HttpContext context, TimerFunction function)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        if (remote is null || !System.Net.IPAddress.IsLoopback(remote))
-            throw new ForbiddenException("Timer functions are invoked by the Azure Functions host from this machine only.");
-        var payload = await Json.ReadBodyAsync<Newtonsoft.Json.Linq.JObject>(context);
-        if (payload["Data"] is not Newtonsoft.Json.Linq.JObject data)
-            throw ValidationException.For("Data", "the timer payload has an object Data");
-        var timer = data["timer"] ?? data["Timer"];
-        if (timer is Newtonsoft.Json.Linq.JValue { Type: Newtonsoft.Json.Linq.JTokenType.String } text)
-        {
-            try { timer = Newtonsoft.Json.Linq.JToken.Parse((string)text!); }
-            catch (Newtonsoft.Json.JsonReaderException) { throw ValidationException.For("Data.timer", "is a string that is not JSON"); }
-        }
-        if (timer is not Newtonsoft.Json.Linq.JObject timerObject)
-            throw ValidationException.For("Data.timer", "the timer payload has Data.timer (an object, or a JSON string of one)");
-        var isPastDue = timerObject["IsPastDue"] ?? timerObject["isPastDue"];
-        if (isPastDue is not null && isPastDue.Type is not (Newtonsoft.Json.Linq.JTokenType.Boolean or Newtonsoft.Json.Linq.JTokenType.Null))
-            throw ValidationException.For("Data.timer.IsPastDue", "is true or false");
-        var logs = await context.Service<TimerRunner>().RunAsync(function, context.RequestAborted);
-        return Json.Result(new Dictionary<string, object?> { ["Outputs"] = new Dictionary<string, object>(), ["Logs"] = logs, ["ReturnValue"] = null });
-    }
-}

@@ -8,10 +8,7 @@ namespace Trading.Tests;
 
 public sealed class CloseMonthTests
 {
-    private const string Payload = """
-        {"Data":{"timer":{"Schedule":{"AdjustForDST":false},"ScheduleStatus":{"Last":"2024-06-30T16:30:00+00:00","Next":"2024-07-01T16:30:00+00:00","LastUpdated":"2024-06-30T16:30:00+00:00"},"IsPastDue":false}},
-         "Metadata":{"sys":{"MethodName":"CloseMonth","UtcNow":"2024-07-01T16:30:00.01Z","RandGuid":"8b4f0e6a-0000-0000-0000-000000000000"}}}
-        """;
+    private const string Payload = """{"input":""}""";
 
     private static async Task<(ApiFixture Api, string Seller, string Buyer)> MarketAsync()
     {
@@ -30,11 +27,9 @@ public sealed class CloseMonthTests
     private static async Task<JObject> CloseAsync(TestServer server, string payload = Payload)
     {
         using var client = server.Client();
-        var reply = (await client.PostJsonAsync("/CloseMonth", payload)).Expect(200);
+        var reply = (await client.PostJsonAsync("/admin/functions/CloseMonth", payload)).Expect(202);
         var body = reply.Body;
-        Assert.Equal(["Outputs", "Logs", "ReturnValue"], body.Properties().Select(p => p.Name));
-        Assert.Empty((JObject)body["Outputs"]!);
-        Assert.Equal(JTokenType.Null, body["ReturnValue"]!.Type);
+        Assert.Equal(["logs"], body.Properties().Select(p => p.Name));
         return body;
     }
 
@@ -51,7 +46,7 @@ public sealed class CloseMonthTests
             Assert.False(before["closed"]!.Value<bool>());
             (await api.Admin.GetJsonAsync("/api/reports/2024-06?region=1310")).Expect(404);
 
-            var logs = (JArray)(await CloseAsync(api.Server))["Logs"]!;
+            var logs = (JArray)(await CloseAsync(api.Server))["logs"]!;
             Assert.Contains(logs, l => l.Value<string>()!.StartsWith("Closed 2024-06: 1 trades, 2000.00 CNY", StringComparison.Ordinal));
 
             var after = (await api.Admin.GetJsonAsync("/api/aggregates/period?region=1310&from=2024-05&to=2024-07")).Expect(200).Body;
@@ -73,7 +68,7 @@ public sealed class CloseMonthTests
 
             var snapshot = await api.SnapshotAsync();
             var blobs = await ReportBlobsAsync(api.Storage);
-            var second = (JArray)(await CloseAsync(api.Server))["Logs"]!;
+            var second = (JArray)(await CloseAsync(api.Server))["logs"]!;
             Assert.Contains(second, l => l.Value<string>()!.StartsWith("Every month up to", StringComparison.Ordinal));
             Assert.Equal(snapshot, await api.SnapshotAsync());
             Assert.Equal(blobs, await ReportBlobsAsync(api.Storage));
@@ -95,7 +90,7 @@ public sealed class CloseMonthTests
             row["Fen"] = 1L;
             await api.Storage.Ledger.UpdateEntityAsync(row, row.ETag);
 
-            var logs = (JArray)(await CloseAsync(api.Server))["Logs"]!;
+            var logs = (JArray)(await CloseAsync(api.Server))["logs"]!;
             Assert.Contains(logs, l => l.Value<string>()!.StartsWith("Mismatch in 131000-SO2 2024-03", StringComparison.Ordinal));
             var closedRow = (await api.Storage.Ledger.GetEntityAsync<TableEntity>("131000-SO2", "month:2024-03")).Value;
             Assert.Equal(400_000, closedRow.GetInt64("Fen"));
@@ -111,7 +106,7 @@ public sealed class CloseMonthTests
             // dated there is accepted, and the next run closes that month and publishes its report.
             (await api.Admin.GetJsonAsync("/api/reports/2024-02")).Expect(404);
             (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 1m, 1000m, 1, "131024", "VOCs", "2024-02-20T10:00:00+08:00"), ApiFixture.Key("import"))).Expect(201);
-            var logs2 = (JArray)(await CloseAsync(api.Server))["Logs"]!;
+            var logs2 = (JArray)(await CloseAsync(api.Server))["logs"]!;
             Assert.Contains(logs2, l => l.Value<string>()!.StartsWith("Closed 2024-02: 1 trades, 1000.00 CNY", StringComparison.Ordinal));
             Assert.Equal(1, (await api.Admin.GetJsonAsync("/api/reports/2024-02")).Expect(200).Body["trades"]!.Value<long>());
             (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 1m, 1000m, 1, "131024", "VOCs", "2024-02-21T10:00:00+08:00"), ApiFixture.Key("late3"))).Expect(422);
@@ -134,7 +129,7 @@ public sealed class CloseMonthTests
             for (var d = 1; d <= 6; d++) await TradeAsync(api, seller, buyer, $"2024-0{d}-28T23:45:00+08:00", d);
             await using var second = await api.StartServerAsync();
             var results = await Task.WhenAll(CloseAsync(api.Server), CloseAsync(second), CloseAsync(api.Server), CloseAsync(second));
-            var logs = results.SelectMany(r => ((JArray)r["Logs"]!).Select(l => l.Value<string>()!)).ToList();
+            var logs = results.SelectMany(r => ((JArray)r["logs"]!).Select(l => l.Value<string>()!)).ToList();
             Assert.Single(logs, l => l.StartsWith("Closed 2024-03:", StringComparison.Ordinal));
             var blobs = await ReportBlobsAsync(api.Storage);
             Assert.Equal(2, blobs.Count(b => b.Name.StartsWith("2024/03/", StringComparison.Ordinal)));
@@ -164,34 +159,37 @@ public sealed class CloseMonthTests
     }
 
     [Theory]
-    [InlineData("""{"Metadata":{}}""")]
-    [InlineData("""{"Data":[],"Metadata":{}}""")]
-    [InlineData("""{"Data":{"timer":"not json"}}""")]
-    [InlineData("""{"Data":{"timer":{"IsPastDue":"maybe"}}}""")]
+    [InlineData("""{"input":"","extra":1}""")]
+    [InlineData("""{"input":1}""")]
+    [InlineData("""[]""")]
     [InlineData("""not json""")]
-    public async Task A_malformed_timer_payload_gets_a_non_2xx_answer(string payload)
+    public async Task A_malformed_admin_body_is_refused_with_400(string payload)
     {
         var azurite = await Azurite.Shared;
         await using var server = await TestServer.StartAsync(azurite.ConnectionString, "tp" + Guid.NewGuid().ToString("N")[..8], ApiFixture.AdminKey);
         using var client = server.Client();
-        var reply = await client.PostJsonAsync("/CloseMonth", payload);
+        var reply = await client.PostJsonAsync("/admin/functions/CloseMonth", payload);
         Assert.Equal(400, reply.Status);
+        Assert.Equal("application/problem+json", reply.ContentType?.MediaType);
     }
 
     [Fact]
-    public async Task A_timer_payload_with_a_string_timer_and_null_status_is_accepted()
+    public async Task The_admin_route_knows_only_timer_functions()
     {
         var azurite = await Azurite.Shared;
-        await using var server = await TestServer.StartAsync(azurite.ConnectionString, "ts" + Guid.NewGuid().ToString("N")[..8], ApiFixture.AdminKey);
-        await CloseAsync(server, """{"Data":{"timer":"{\"Schedule\":{},\"ScheduleStatus\":null,\"IsPastDue\":true}"},"Metadata":{}}""");
+        await using var server = await TestServer.StartAsync(azurite.ConnectionString, "tn" + Guid.NewGuid().ToString("N")[..8], ApiFixture.AdminKey);
+        using var client = server.Client();
+        (await client.PostJsonAsync("/admin/functions/NoSuchTimer", Payload)).Expect(404);
+        (await client.PostJsonAsync("/admin/functions/Health", Payload)).Expect(404);
+        // The old custom-handler route is gone.
+        (await client.PostJsonAsync("/CloseMonth", Payload)).Expect(404);
     }
 
     [Fact]
     public async Task Timer_calls_from_outside_the_machine_are_refused()
     {
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { Connection = { RemoteIpAddress = System.Net.IPAddress.Parse("10.1.2.3") } };
-        var timer = FunctionCatalog.All.OfType<TimerFunction>().Single(f => f.Name == "CloseMonth");
-        await Assert.ThrowsAsync<Trading.Core.ForbiddenException>(() => TimerEndpoint.InvokeAsync(context, timer));
+        await Assert.ThrowsAsync<Trading.Core.ForbiddenException>(() => AdminFunctionEndpoint.InvokeAsync(context, "CloseMonth"));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Trading.Tests;
 /// <summary>Trade proposals and pledge requests over HTTP against real Azurite: nobody moves or binds rights without consent.</summary>
 public sealed class ConsentTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private const string Timer = """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";
+    private const string Timer = """{"input":""}""";
 
     [Fact]
     public async Task Sixty_racing_seller_proposals_on_two_instances_freeze_exactly_what_is_available_and_every_ending_returns_it()
@@ -50,12 +50,12 @@ public sealed class ConsentTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.NotEmpty(shortLived);
         while (DateTimeOffset.UtcNow < expiry.AddMilliseconds(500)) await Task.Delay(250);
         using var host = api.Server.Client();
-        var run = (await host.PostJsonAsync("/ExpireProposals", Timer)).Expect(200).Body;
-        Assert.Contains("Ended", run["Logs"]![0]!.Value<string>());
+        var run = (await host.PostJsonAsync("/admin/functions/ExpireProposals", Timer)).Expect(202).Body;
+        Assert.Contains("Ended", run["logs"]![0]!.Value<string>());
         foreach (var p in shortLived)
             Assert.Equal("expired", (await one.GetJsonAsync($"/api/trade-proposals/{p["id"]}")).Expect(200).Body["status"]!.Value<string>());
         // The timer is idempotent.
-        Assert.Equal("No offer had expired.", (await host.PostJsonAsync("/ExpireProposals", Timer)).Expect(200).Body["Logs"]![0]!.Value<string>());
+        Assert.Equal("No offer had expired.", (await host.PostJsonAsync("/admin/functions/ExpireProposals", Timer)).Expect(202).Body["logs"]![0]!.Value<string>());
 
         Assert.Equal(0m, await FrozenAsync(seller, "131000-PM"));
         var rows = await api.MarketRowsAsync("131000-PM");

@@ -154,8 +154,8 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         // The holder sells almost all its rights; trades do not refresh matches at once, the hourly timer does.
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(holder, buyer, 28m, 5000m, 1, "131000", "TN", RecentDay), ApiFixture.Key("tn-sale"))).Expect(201);
         using var host = api.Server.Client();
-        var run = (await host.PostJsonAsync("/RefreshMatches", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""")).Expect(200).Body;
-        Assert.Contains("eligible pair(s)", run["Logs"]![0]!.Value<string>());
+        var run = (await host.PostJsonAsync("/admin/functions/RefreshMatches", """{"input":""}""")).Expect(202).Body;
+        Assert.Contains("eligible pair(s)", run["logs"]![0]!.Value<string>());
         Assert.DoesNotContain((await bank.GetJsonAsync("/api/banks/HX-LF/products/tn/eligible")).Body["items"]!, i => i["creditCode"]!.Value<string>() == holder);
         var why = (await bank.GetJsonAsync($"/api/banks/HX-LF/products/tn/eligibility/{holder}")).Body;
         Assert.Contains(why["reasons"]!.Values<string>(), r => r!.Contains("below the product's minimum", StringComparison.Ordinal));
@@ -164,7 +164,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
     private static async Task<JObject> RunRefreshMatchesAsync(TestServer server)
     {
         using var host = server.Client();
-        return (await host.PostJsonAsync("/RefreshMatches", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""")).Expect(200).Body;
+        return (await host.PostJsonAsync("/admin/functions/RefreshMatches", """{"input":""}""")).Expect(202).Body;
     }
 
     private static async Task ImportAsync(HttpClient client, string csv, string key)
@@ -215,7 +215,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         var pledge = "/api/banks/INC-LF/products/pledge";
         (await bank.PutJsonAsync(plain, Product("B", ["1322"]))).Expect(201);
         (await bank.PutJsonAsync(pledge, Product("B", ["13"], new { pollutants = new[] { "SO2" }, loanToValue = 0.8m }, minAmount: 200_000m))).Expect(201);
-        Assert.Contains("eligible pair(s)", (await RunRefreshMatchesAsync(api.Server))["Logs"]![0]!.Value<string>());
+        Assert.Contains("eligible pair(s)", (await RunRefreshMatchesAsync(api.Server))["logs"]![0]!.Value<string>());
 
         // Changes the timer must find: firm edits by import (no refresh at once), trades moving holdings, a new firm,
         // and a product edit.
@@ -230,7 +230,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(firms[1], firms[4], 45m, 4000m, 1, region, "SO2", RecentDay), ApiFixture.Key("inc-sale"))).Expect(201);
         (await bank.PutJsonAsync(plain, Product("A", ["1322"]))).Expect(200);
 
-        var run = (await RunRefreshMatchesAsync(api.Server))["Logs"]![0]!.Value<string>()!;
+        var run = (await RunRefreshMatchesAsync(api.Server))["logs"]![0]!.Value<string>()!;
         Assert.StartsWith("incremental", run);
         foreach (var product in new[] { plain, pledge })
             Assert.Equal(await EvaluatedAsync(bank, product, firms), await StoredAsync(bank, product, firms));
@@ -263,7 +263,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.Equal(new[] { code, lasting }.Order(StringComparer.Ordinal), (await StoredAsync(bank, "/api/banks/EXP-LF/products/b", [code, lasting])).Select(x => x.Item1).Order(StringComparer.Ordinal));
 
         clock.Advance(TimeSpan.FromDays(3));
-        var run = (await RunRefreshMatchesAsync(server))["Logs"]![0]!.Value<string>()!;
+        var run = (await RunRefreshMatchesAsync(server))["logs"]![0]!.Value<string>()!;
         Assert.StartsWith("incremental", run);
         Assert.Equal([lasting], (await StoredAsync(bank, "/api/banks/EXP-LF/products/b", [code, lasting])).Select(x => x.Item1).ToList());
         var why = (await bank.GetJsonAsync($"/api/banks/EXP-LF/products/b/eligibility/{code}")).Body;

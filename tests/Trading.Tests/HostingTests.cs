@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using Trading.Functions.Hosting;
 using Trading.Tests.Support;
 
@@ -5,51 +6,61 @@ namespace Trading.Tests;
 
 public sealed class HostingTests
 {
-    [Fact]
-    public void Emitted_function_json_files_match_the_declarations()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "trading-meta-" + Guid.NewGuid().ToString("N"));
-        try
+    /// <summary>The catalog's functions as (name, method or "timer", route or schedule).</summary>
+    public static List<string> Catalog() =>
+        FunctionCatalog.All.Select(f => f switch
         {
-            var root = Azurite.RepositoryRoot();
-            MetadataEmitter.Emit(dir, FunctionCatalog.All, Path.Combine(root, "host.json"));
+            HttpFunction h => $"{h.Name} {h.Method} {h.Route}",
+            TimerFunction t => $"{t.Name} timer {t.Schedule}",
+            _ => throw new InvalidOperationException(f.Name),
+        }).Order(StringComparer.Ordinal).ToList();
 
-            var folders = Directory.GetDirectories(dir).Select(Path.GetFileName).Order().ToList();
-            Assert.Equal(FunctionCatalog.All.Select(f => f.Name).Order(), folders);
-            Assert.Equal(FunctionCatalog.All.Count, FunctionCatalog.All.Select(f => f.Name).Distinct().Count());
-            foreach (var function in FunctionCatalog.All)
-            {
-                var json = JObject.Parse(File.ReadAllText(Path.Combine(dir, function.Name, "function.json")));
-                var bindings = (JArray)json["bindings"]!;
-                switch (function)
-                {
-                    case HttpFunction http:
-                        Assert.Equal(2, bindings.Count);
-                        Assert.Equal("httpTrigger", bindings[0]["type"]!.Value<string>());
-                        Assert.Equal("in", bindings[0]["direction"]!.Value<string>());
-                        Assert.Equal(http.Route, bindings[0]["route"]!.Value<string>());
-                        Assert.Equal([http.Method.ToLowerInvariant()], bindings[0]["methods"]!.Values<string>());
-                        Assert.Equal("anonymous", bindings[0]["authLevel"]!.Value<string>());
-                        Assert.Equal("http", bindings[1]["type"]!.Value<string>());
-                        Assert.Equal("out", bindings[1]["direction"]!.Value<string>());
-                        break;
-                    case TimerFunction timer:
-                        var binding = Assert.Single(bindings);
-                        Assert.Equal("timerTrigger", binding["type"]!.Value<string>());
-                        Assert.Equal(timer.Schedule, binding["schedule"]!.Value<string>());
-                        break;
-                }
-            }
-            // One host.json: the repository's, which says what the emitter would.
-            var host = JObject.Parse(File.ReadAllText(Path.Combine(dir, "host.json")));
-            Assert.True(JToken.DeepEquals(MetadataEmitter.HostJson(), host), host.ToString());
-            Assert.Equal("api", host["extensions"]!["http"]!["routePrefix"]!.Value<string>());
-            Assert.True(host["customHandler"]!["enableProxyingHttpRequest"]!.Value<bool>());
-        }
-        finally
+    /// <summary>What functions.metadata (written by the Worker.Sdk from the [Function] attributes) declares, in the same form.</summary>
+    public static List<string> Declared(JArray metadata) =>
+        metadata.Select(f =>
         {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+            var trigger = f["bindings"]!.Single(b => b["direction"]!.Value<string>() == "In" && b["type"]!.Value<string>()!.EndsWith("Trigger", StringComparison.Ordinal));
+            return trigger["type"]!.Value<string>() switch
+            {
+                "httpTrigger" => $"{f["name"]} {trigger["methods"]!.Single()!.Value<string>()!.ToUpperInvariant()} {trigger["route"]}",
+                "timerTrigger" => $"{f["name"]} timer {trigger["schedule"]}",
+                var other => throw new InvalidOperationException($"{f["name"]}: {other}"),
+            };
+        }).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The build output of functions/ in this test run's configuration (Debug or Release).</summary>
+    public static string FunctionsOutput()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // .../bin/<Configuration>/net10.0/
+        return Path.Combine(Azurite.RepositoryRoot(), "functions", "bin", configuration, "net10.0");
+    }
+
+    [Fact]
+    public async Task The_SDKs_functions_metadata_the_standalone_routes_and_the_OpenAPI_document_all_follow_the_catalog()
+    {
+        var catalog = Catalog();
+        Assert.Equal(FunctionCatalog.All.Count, FunctionCatalog.All.Select(f => f.Name).Distinct().Count());
+
+        var metadata = JArray.Parse(await File.ReadAllTextAsync(Path.Combine(FunctionsOutput(), "functions.metadata")));
+        Assert.Equal(catalog, Declared(metadata));
+        Assert.All(metadata, f => Assert.Equal("Trading.Functions.dll", f["scriptFile"]!.Value<string>()));
+
+        var azurite = await Azurite.Shared;
+        await using var server = await TestServer.StartAsync(azurite.ConnectionString, "meta", ApiFixture.AdminKey);
+        var routes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .Select(e => $"{e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()!.EndpointName} "
+                         + $"{e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single()} {e.RoutePattern.RawText!["/api/".Length..]}");
+        // The standalone scheduler fires the catalog's timers (it reads them from the catalog); each schedule parses.
+        var timers = FunctionCatalog.All.OfType<TimerFunction>().Where(t => TimerScheduler.Parse(t.Schedule) is not null).Select(t => $"{t.Name} timer {t.Schedule}");
+        Assert.Equal(catalog, routes.Concat(timers).Order(StringComparer.Ordinal));
+
+        using var client = server.Client();
+        var document = (await client.GetJsonAsync("/api/openapi.json")).Expect(200).Body;
+        var operations = ((JObject)document["paths"]!).Properties()
+            .SelectMany(p => ((JObject)p.Value).Properties().Where(o => o.Value is JObject op && op["operationId"] is not null)
+                .Select(o => $"{o.Value["operationId"]} {o.Name.ToUpperInvariant()} {p.Name.TrimStart('/')["api/".Length..]}"));
+        Assert.Equal(catalog.Where(c => !c.Contains(" timer ", StringComparison.Ordinal)), operations.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -58,28 +69,10 @@ public sealed class HostingTests
             FunctionCatalog.All.OfType<HttpFunction>().Select(f => f.Method + " " + f.Route).Distinct().Count());
 
     [Fact]
-    public async Task Under_the_functions_host_it_listens_on_loopback_at_the_given_port_and_answers_the_probe()
+    public void The_executable_knows_which_host_started_it()
     {
-        var azurite = await Azurite.Shared;
-        var port = Azurite.FreePort();
-        var app = TradingApp.Build([
-            $"--FUNCTIONS_CUSTOMHANDLER_PORT={port}", $"--Trading:Storage={azurite.ConnectionString}", "--Trading:StoragePrefix=ch",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        try
-        {
-            Assert.True(app.Services.GetRequiredService<HostingMode>().CustomHandler);
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
-            // The host proxies HTTP requests at their original path.
-            (await client.GetJsonAsync("/api/health")).Expect(200);
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        Assert.True(WorkerApp.StartedByFunctionsHost(["--functions-uri", "http://127.0.0.1:5000/", "--functions-worker-id", "w"]));
+        Assert.False(WorkerApp.StartedByFunctionsHost(["--urls", "http://localhost:7071"]));
     }
 
     [Fact]
@@ -90,5 +83,6 @@ public sealed class HostingTests
         using var client = server.Client(ApiFixture.AdminKey);
         var reply = (await client.GetJsonAsync("/api/nothing-here")).Expect(404);
         Assert.Equal("application/problem+json", reply.ContentType?.MediaType);
+        Assert.Matches("^[0-9a-f]{32}$", reply.Body["traceId"]!.Value<string>());
     }
 }

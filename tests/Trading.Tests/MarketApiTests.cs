@@ -7,7 +7,7 @@ namespace Trading.Tests;
 /// <summary>Listings, auctions and market data over HTTP against real Azurite.</summary>
 public sealed class MarketApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private const string Timer = """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";
+    private const string Timer = """{"input":""}""";
 
     private static string Ago(TimeSpan span) => DateTimeOffset.UtcNow.Subtract(span).ToString("yyyy-MM-dd'T'HH:mm:ssK");
 
@@ -80,13 +80,12 @@ public sealed class MarketApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task CloseAuctions_answers_the_custom_handler_contract()
+    public async Task CloseAuctions_runs_on_demand_through_the_admin_route_and_answers_202_with_its_logs()
     {
         using var host = api.Server.Client();
-        var body = (await host.PostJsonAsync("/CloseAuctions", Timer)).Expect(200).Body;
-        Assert.Equal(["Outputs", "Logs", "ReturnValue"], body.Properties().Select(p => p.Name));
-        Assert.Equal(JTokenType.Null, body["ReturnValue"]!.Type);
-        Assert.NotEmpty((JArray)body["Logs"]!);
+        var body = (await host.PostJsonAsync("/admin/functions/CloseAuctions", Timer)).Expect(202).Body;
+        Assert.Equal(["logs"], body.Properties().Select(p => p.Name));
+        Assert.NotEmpty((JArray)body["logs"]!);
     }
 }
 
@@ -160,13 +159,13 @@ public sealed class AuctionResumeTests : IAsyncLifetime
 
         using var host = _server.Client();
         _fault.Arm();
-        var failed = await host.PostJsonAsync("/CloseAuctions", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":true}},"Metadata":{}}""");
+        var failed = await host.PostJsonAsync("/admin/functions/CloseAuctions", """{"input":""}""");
         Assert.False(failed.Status is >= 200 and < 300, failed.ToString());
         _fault.Disarm();
         var halfway = (await admin.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
         Assert.Equal(("closing", Trading.Core.Market.UseCases.SettleAuction.MaxWinnersPerStep), (halfway["status"]!.Value<string>(), halfway["results"]!.Count()));
 
-        (await host.PostJsonAsync("/CloseAuctions", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""")).Expect(200);
+        (await host.PostJsonAsync("/admin/functions/CloseAuctions", """{"input":""}""")).Expect(202);
         var closed = (await admin.GetJsonAsync($"/api/auctions/{auction["id"]}")).Expect(200).Body;
         Assert.Equal("closed", closed["status"]!.Value<string>());
         Assert.Equal(Enumerable.Range(0, 15).Select(i => 28000m - 500m * i), closed["results"]!.Select(r => r["unitPrice"]!.Value<decimal>()));
@@ -183,7 +182,7 @@ public sealed class AuctionResumeTests : IAsyncLifetime
         Assert.Equal(0, reserve.GetInt64("FrozenGrams"));
 
         var snapshot = await _api.SnapshotAsync();
-        (await host.PostJsonAsync("/CloseAuctions", Timer())).Expect(200);
+        (await host.PostJsonAsync("/admin/functions/CloseAuctions", Timer())).Expect(202);
         Assert.Equal(snapshot, await _api.SnapshotAsync());
 
         using var last = _server.Client(await _api.IssueKeyAsync("enterprise", bidders[14]));
@@ -194,5 +193,5 @@ public sealed class AuctionResumeTests : IAsyncLifetime
         Assert.Single(publicView["results"]!, r => r["bidder"]!.Type != JTokenType.Null); // its own name only
     }
 
-    private static string Timer() => """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";
+    private static string Timer() => """{"input":""}""";
 }

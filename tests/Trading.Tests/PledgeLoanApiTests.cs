@@ -14,7 +14,7 @@ namespace Trading.Tests;
 /// </summary>
 public sealed class PledgeLoanApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private const string Timer = """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";
+    private const string Timer = """{"input":""}""";
     private static string Ago(TimeSpan span) => DateTimeOffset.UtcNow.Subtract(span).ToString("yyyy-MM-dd'T'HH:mm:ssK");
 
     /// <summary>A firm holding 65.044 t of SO2 in 131000 (priced by reserve sales), a bank with the demo's pledge product, and the firm's application.</summary>
@@ -128,7 +128,7 @@ public sealed class PledgeLoanApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal((65.044m, 50m, 0m, 15.044m), await HoldingAsync(firm));
 
         using var host = api.Server.Client();
-        (await host.PostJsonAsync("/ExpireProposals", Timer)).Expect(200);
+        (await host.PostJsonAsync("/admin/functions/ExpireProposals", Timer)).Expect(202);
         var written = (await steps.LoanAsync(b, 1, default))!;
         Assert.Equal((LoanStatus.Granted, loan["pledge"]!.Value<string>()), (written.Status, written.PledgeId));
         Assert.Equal(loan.ToString(), (await bank.GetJsonAsync($"/api/loans/{bankId}-LN1")).Expect(200).Body.ToString());

@@ -108,7 +108,7 @@ public sealed class PortalTests(DemoFixture api) : IClassFixture<DemoFixture>
     {
         // The months are closed as ./run.sh closes them at start (a past-due CloseMonth).
         using (var host = api.Server.Client())
-            (await host.PostJsonAsync("/CloseMonth", """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":true}},"Metadata":{}}""")).Expect(200);
+            (await host.PostJsonAsync("/admin/functions/CloseMonth", """{"input":""}""")).Expect(202);
         var (playwright, browser, page, external) = await OpenAsync("demo-official-1310", "?year=2024&region=1310");
         using var _ = playwright;
         await using var __ = browser;

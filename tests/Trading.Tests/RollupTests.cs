@@ -39,7 +39,7 @@ public sealed class RollupFixture : ApiFixture
 public sealed class RollupTests(RollupFixture api) : IClassFixture<RollupFixture>
 {
     private static readonly ReportingMonth From = new(2023, 1), To = new(2024, 12);
-    private const string TimerBody = """{"Data":{"timer":{"Schedule":{},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""";
+    private const string TimerBody = """{"input":""}""";
 
     private static Dictionary<(Pollutant, ReportingMonth), Totals> Sum(IEnumerable<PollutantMonth> rows) =>
         rows.GroupBy(r => (r.Pollutant, r.Month)).Select(g => (g.Key, Total: g.Aggregate(Totals.Zero, (t, r) => t.Add(r.Totals))))
@@ -98,12 +98,12 @@ public sealed class RollupTests(RollupFixture api) : IClassFixture<RollupFixture
         Assert.Equal(12345.67m, before["amount"]!.Value<decimal>());
 
         using var host = api.Server.Client();
-        var run = (await host.PostJsonAsync("/CopyRollups", TimerBody)).Expect(200).Body;
-        Assert.Contains("copied and cleared", run["Logs"]!.Last!.Value<string>());
+        var run = (await host.PostJsonAsync("/admin/functions/CopyRollups", TimerBody)).Expect(202).Body;
+        Assert.Contains("copied and cleared", run["logs"]!.Last!.Value<string>());
         Assert.Equal(0, await PendingMarksAsync(market.Key));
         Assert.Equal(before.ToString(), (await PeriodAsync()).ToString());
         // Copied once: a second sweep finds nothing to add.
-        (await host.PostJsonAsync("/CopyRollups", TimerBody)).Expect(200);
+        (await host.PostJsonAsync("/admin/functions/CopyRollups", TimerBody)).Expect(202);
         Assert.Equal(before.ToString(), (await PeriodAsync()).ToString());
     }
 
@@ -150,8 +150,8 @@ public sealed class RollupTests(RollupFixture api) : IClassFixture<RollupFixture
         Assert.Equal(8, await TradesAsync("13"));
         Assert.Null(await server.Services.GetRequiredService<RegionRollups>().ReadAsync(RegionPrefix.Parse("13"), From, To, default));
 
-        var run = (await server.Client().PostJsonAsync("/CopyRollups", TimerBody)).Expect(200).Body;
-        Assert.Contains("Rollups built from 3 market(s), 3 market-month(s).", run["Logs"]![0]!.Value<string>());
+        var run = (await server.Client().PostJsonAsync("/admin/functions/CopyRollups", TimerBody)).Expect(202).Body;
+        Assert.Contains("Rollups built from 3 market(s), 3 market-month(s).", run["logs"]![0]!.Value<string>());
         Assert.Equal(8, await TradesAsync("13"));
         Assert.Equal(5, await TradesAsync("131024"));
         Assert.Equal(15, (await server.Services.GetRequiredService<RegionRollups>().ReadAsync(RegionPrefix.All, From, To, default))!.Sum(r => r.Totals.Trades));
