@@ -15,16 +15,3 @@ public sealed record ApiDoc
     public bool IdempotencyKey { get; init; }
     public bool Anonymous { get; init; }
 }
-
-/// <summary>A request body: its type and content type.</summary>
-public sealed record ApiBody(Type Type, string ContentType, bool Optional);
-
-/// <summary>A successful answer: status, body type (null when its shape is not described) and content type.</summary>
-public sealed record ApiAnswer(int Status, Type? Type, string ContentType);
-
-/// <summary>The JSON Schema <c>format</c> of a property written as text, e.g. <c>date-time</c> for a timestamp with its offset.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class SchemaFormatAttribute(string format) : Attribute
-{
-    public string Format { get; } = format;
-}

@@ -41,6 +41,3 @@ public static class TradingApp
         }
     }
 }
-
-/// <summary>Whether the Azure Functions host runs us (isolated worker) or we run standalone.</summary>
-public sealed record HostingMode(bool FunctionsHost);

@@ -9,24 +9,8 @@ namespace Trading.Core.Tests;
 /// </summary>
 public sealed partial class SourceLayoutTests
 {
-    /// <summary>
-    /// Temporary: these are being rewritten for the isolated-worker host; they are split after the isolated-worker
-    /// merge, and then leave this list. A path ending in '/' excludes a folder.
-    /// </summary>
-    private static readonly string[] _notYetSplit =
-    [
-        "functions/hosting/",
-        "functions/Program.cs",
-        "tests/Trading.Tests/CloseMonthTests.cs",
-        "tests/Trading.Tests/CloseRaceTests.cs",
-        "tests/Trading.Tests/ConsentTests.cs",
-        "tests/Trading.Tests/GreenFinanceTests.cs",
-        "tests/Trading.Tests/HostingTests.cs",
-        "tests/Trading.Tests/LoanApiTests.cs",
-        "tests/Trading.Tests/MarketApiTests.cs",
-        "tests/Trading.Tests/PortalTests.cs",
-        "tests/Trading.Tests/RollupTests.cs",
-    ];
+    /// <summary>Files exempt from the layout rule (none: every file holds one type named after it). A path ending in '/' excludes a folder.</summary>
+    private static readonly string[] _notYetSplit = [];
 
     private static readonly string[] _skippedFolders = ["bin", "obj", "node_modules", "TestResults"];
 
