@@ -212,3 +212,6 @@ public sealed record ImportRowErrorView(long Row, string Field, string Message);
 
 /// <summary>An import's progress: rows done so far, created, updated, unchanged and failed, with each failed row's error.</summary>
 public sealed record ImportView(string Id, string Status, long Rows, long Done, long Created, long Updated, long Unchanged, long Failed, IReadOnlyList<ImportRowErrorView> Errors);
+
+/// <summary>A closed auction as its bidder sees it, with that bidder's own result (filled quantity and trade, or none).</summary>
+public sealed record AuctionResultView(AuctionView Auction, BidView Bid);

@@ -50,7 +50,7 @@ public sealed class TableRegisterRows<TItem>(StorageContext storage, string book
         return snapshot with
         {
             Head = loaded is not null ? snapshot.Head
-                : head.Result is { } h ? new Versioned<RegisterHead>(new RegisterHead(h.GetInt64("AuditCount") ?? 0), h.ETag.ToString())
+                : head.Result is { } h ? new Versioned<RegisterHead>(new RegisterHead(h.GetInt64("AuditCount") ?? 0, h.GetInt64("EventCount") ?? 0), h.ETag.ToString())
                 : new Versioned<RegisterHead>(RegisterHead.Empty, null),
             Items = all,
             Idempotency = snapshot.Idempotency ?? (idem.Result is { } i ? LedgerRows.ToIdempotency(callerKeyHash!, i) : null),
@@ -100,7 +100,8 @@ internal sealed class RegisterEntities(string partition) : IRowVisitor<TableEnti
         return entity;
     }
 
-    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head) { ["AuditCount"] = row.AuditCount };
+    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head) { ["AuditCount"] = row.AuditCount, ["EventCount"] = row.EventCount };
+    public TableEntity Visit(EventRecord row) => LedgerRows.EventEntity(row, Layout);
     public TableEntity Visit(ApiKey row) => ApiKeyStore.Entity(row);
     public TableEntity Visit(RegisteredEnterprise row) => TableEnterpriseStore.ProfileEntity(row.Enterprise);
     public TableEntity Visit(LoanProduct row) => ProductStore.ToEntity(row);

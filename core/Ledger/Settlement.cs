@@ -3,7 +3,12 @@ using Trading.Core.Primitives;
 namespace Trading.Core.Ledger;
 
 /// <summary>What settling a trade writes: the trade, both holdings, the month counter and the head; all or nothing.</summary>
-public sealed record SettlementResult(Trade Trade, MarketHead Head, IReadOnlyList<RowChange> Changes);
+public sealed record SettlementResult(Trade Trade, MarketHead Head, IReadOnlyList<RowChange> Changes)
+{
+    /// <summary><c>trade.settled</c> to seller and buyer (the reserve has no inbox).</summary>
+    public IReadOnlyList<Writes.EventEntry> Events => Writes.EventTypes.To(Writes.EventTypes.TradeSettled, Trade,
+        Writes.EventRecipient.Of(Trade.Request.Seller), Writes.EventRecipient.Of(Trade.Request.Buyer));
+}
 
 /// <summary>The settlement rules of a trade, pure: no I/O, no clock.</summary>
 public static class Settlement

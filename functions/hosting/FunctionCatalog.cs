@@ -72,6 +72,7 @@ public static class FunctionCatalog
         .. PledgesApi.Functions,
         .. LoansApi.Functions,
         .. ImportsApi.Functions,
+        .. InboxApi.Functions,
         .. OpenApiApi.Functions,
     ];
 }

@@ -5,6 +5,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Trading.Core.Enterprises;
 using Trading.Core.Ledger;
+using Trading.Core.Writes;
 using Trading.Infra;
 
 namespace Trading.Functions.Hosting;
@@ -83,6 +84,9 @@ public static class TradingApp
         builder.Services.AddSingleton<TableBankRows>();
         builder.Services.AddSingleton<BankHooks>();
         builder.Services.AddSingleton<AuditMarks>();
+        builder.Services.AddSingleton<EventMarks>();
+        builder.Services.AddSingleton<EventOutbox>();
+        builder.Services.AddSingleton<IEventRenderer, EventRenderer>();
         builder.Services.AddSingleton<OfferIndex>();
         builder.Services.AddSingleton<KeyBindings>();
         builder.Services.AddSingleton<MarketWriter>();

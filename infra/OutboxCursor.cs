@@ -1,0 +1,61 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Trading.Infra;
+
+/// <summary>
+/// The copy loop every outbox of the books shares (audit records to blobs, events to the queue and inboxes): a partition's
+/// rows are numbered by a count in its head; its cursor row (<c>Copied</c>, <c>Claimed</c>) claims each range under
+/// If-Match before the range is copied, and then says how far the copy got. A copier that dies in between leaves the claim,
+/// and the next run copies the same range again (so each range's copy must be idempotent or tolerated as a repeat); two
+/// copiers at once move the cursor past a range once.
+/// </summary>
+internal static class OutboxCursor
+{
+    /// <summary>
+    /// Copies the partition's new rows in claimed ranges of at most <paramref name="batchSize"/> with <paramref name="copy"/>
+    /// (first and last number; false: not all rows were readable, stop and retry at the next run); answers how many it copied.
+    /// </summary>
+    public static async Task<long> CopyAsync(TableClient table, string partition, string headRow, string countColumn, string cursorRow, int batchSize,
+        Func<long, long, Task<bool>> copy, CancellationToken ct)
+    {
+        long total = 0;
+        while (true)
+        {
+            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, headRow, select: [countColumn], cancellationToken: ct);
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, cursorRow, cancellationToken: ct);
+            var count = head.HasValue ? head.Value!.GetInt64(countColumn) ?? 0 : 0;
+            var cursor = found.HasValue ? found.Value! : null;
+            var copied = cursor?.GetInt64("Copied") ?? 0;
+            var claimed = cursor?.GetInt64("Claimed") ?? copied;
+            var etag = cursor?.ETag;
+            if (claimed <= copied)
+            {
+                if (copied >= count) return total;
+                claimed = Math.Min(count, copied + batchSize);
+                etag = await WriteAsync(table, partition, cursorRow, copied, claimed, etag, ct);
+                if (etag is null) return total; // another copier claimed it
+            }
+            if (!await copy(copied + 1, claimed)) return total; // cannot happen for committed rows; the next run retries
+            if (await WriteAsync(table, partition, cursorRow, claimed, claimed, etag, ct) is null) return total; // another copier finished it
+            total += claimed - copied;
+        }
+    }
+
+    /// <summary>Writes the cursor under If-Match (or creates it); null when another copier wrote it first.</summary>
+    private static async Task<ETag?> WriteAsync(TableClient table, string partition, string cursorRow, long copied, long claimed, ETag? etag, CancellationToken ct)
+    {
+        var entity = new TableEntity(partition, cursorRow) { ["Copied"] = copied, ["Claimed"] = claimed };
+        try
+        {
+            var response = etag is { } e
+                ? await table.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, ct)
+                : await table.AddEntityAsync(entity, ct);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+}
