@@ -65,21 +65,15 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        return OutboxCursor.CopyAsync(table, partition, layout.Head, "AuditCount", layout.AuditCursor, BatchSize, async (first, last) =>
+        return OutboxCursor.CopyAsync(table, partition, layout.Head, "AuditCount", layout.AuditCursor, layout.Audit, BatchSize, async (first, rows) =>
         {
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {layout.Audit(first)} and RowKey le {layout.Audit(last)}");
-            var records = new List<AuditRecord>();
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(partition, row));
-            if (records.Count != last - first + 1) return false;
-
+            var records = rows.Select(row => LedgerRows.ToAudit(partition, row)).ToList();
             var day = records[0].At.ToOffset(ReportingMonth.ChinaOffset);
             var stem = book == Books.Ledger ? partition : book + "-" + partition;
             var name = string.Create(CultureInfo.InvariantCulture, $"{day:yyyy}/{day:MM}/{day:dd}/{stem}-{first:D12}.jsonl");
             var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, book == Books.Ledger ? partition : null, r.Number,
                 book == Books.Ledger ? null : stem)));
             await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(lines), overwrite: true, ct);
-            return true;
         }, ct);
     }
 

@@ -29,20 +29,14 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        return OutboxCursor.CopyAsync(table, partition, layout.Head, "EventCount", layout.EventCursor, BatchSize, async (first, last) =>
+        return OutboxCursor.CopyAsync(table, partition, layout.Head, "EventCount", layout.EventCursor, layout.Event, BatchSize, async (_, rows) =>
         {
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {layout.Event(first)} and RowKey le {layout.Event(last)}");
-            var events = new List<EventRecord>();
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) events.Add(LedgerRows.ToEvent(partition, row));
-            if (events.Count != last - first + 1) return false;
-            foreach (var e in events.OrderBy(e => e.Number))
+            foreach (var e in rows.Select(row => LedgerRows.ToEvent(partition, row)))
             {
                 var json = CloudEvent(e, book);
                 await storage.Inbox.UpsertEntityAsync(new TableEntity(e.Recipient, e.Id) { ["Type"] = e.Type, ["Event"] = json }, TableUpdateMode.Replace, ct);
                 await storage.Events.SendMessageAsync(json, ct);
             }
-            return true;
         }, ct);
     }
 

@@ -13,11 +13,12 @@ namespace Trading.Infra;
 internal static class OutboxCursor
 {
     /// <summary>
-    /// Copies the partition's new rows in claimed ranges of at most <paramref name="batchSize"/> with <paramref name="copy"/>
-    /// (first and last number; false: not all rows were readable, stop and retry at the next run); answers how many it copied.
+    /// Copies the partition's new rows (row keys <paramref name="rowKey"/> of their numbers) in claimed ranges of at most
+    /// <paramref name="batchSize"/>: <paramref name="copy"/> gets the first number and the range's rows in order; answers how
+    /// many it copied.
     /// </summary>
-    public static async Task<long> CopyAsync(TableClient table, string partition, string headRow, string countColumn, string cursorRow, int batchSize,
-        Func<long, long, Task<bool>> copy, CancellationToken ct)
+    public static async Task<long> CopyAsync(TableClient table, string partition, string headRow, string countColumn, string cursorRow,
+        Func<long, string> rowKey, int batchSize, Func<long, IReadOnlyList<TableEntity>, Task> copy, CancellationToken ct)
     {
         long total = 0;
         while (true)
@@ -36,7 +37,11 @@ internal static class OutboxCursor
                 etag = await WriteAsync(table, partition, cursorRow, copied, claimed, etag, ct);
                 if (etag is null) return total; // another copier claimed it
             }
-            if (!await copy(copied + 1, claimed)) return total; // cannot happen for committed rows; the next run retries
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowKey(copied + 1)} and RowKey le {rowKey(claimed)}");
+            var rows = new List<TableEntity>();
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) rows.Add(row);
+            if (rows.Count != claimed - copied) return total; // cannot happen for committed rows; the next run retries
+            await copy(copied + 1, rows);
             if (await WriteAsync(table, partition, cursorRow, claimed, claimed, etag, ct) is null) return total; // another copier finished it
             total += claimed - copied;
         }
