@@ -13,7 +13,7 @@ namespace Trading.Functions;
 
 /// <summary>
 /// The data of an event: the resource as its GET answers it for the event's recipient (the same views, so a name is shown
-/// only where that GET shows it: a listing's seller, an auction's other bidders).
+/// only where that GET shows it: a listing's seller; an auction's notice carries the bidder's own result only).
 /// </summary>
 public sealed class EventRenderer : IEventRenderer
 {
@@ -30,7 +30,9 @@ public sealed class EventRenderer : IEventRenderer
         Trade t => Views.Trade(t),
         Pledge p => Views.Pledge(p),
         Listing l => Views.Listing(l, recipient),
-        AuctionResult r => new AuctionResultView(Views.Auction(r.Auction, r.Bids, recipient), Views.Bid(r.Bid, r.Auction.Id, showBidder: true)),
+        // The auction with the bidder's own result only: each notice is a row of the closing commit, and a row holds at
+        // most 64 KiB, so the other winners' results (the auction's GET shows them) would not fit an auction of many.
+        AuctionResult r => new AuctionResultView(Views.Auction(r.Auction, [r.Bid], recipient), Views.Bid(r.Bid, r.Auction.Id, showBidder: true)),
         Allocation a => Views.Allocation(a),
         ApplicationOutcome a => Views.Application(a.Application, a.Loan),
         _ => throw new InvalidOperationException($"no view of a {resource.GetType().Name} for an event"),
