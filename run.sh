@@ -32,7 +32,7 @@ log "starting Azurite (data in .data/azurite, log in .data/azurite.log)"
 start_azurite "$blob" "$queue" "$table" --location .data/azurite
 
 port_in_use 7071 && die "port 7071 is already in use"
-export Trading__Storage="$(connection_string "$blob" "$table")"
+export Trading__Storage="$(connection_string "$blob" "$table" "$queue")"
 if [[ -z "${Trading__AdminKey:-}" ]]; then
   export Trading__AdminKey="local-admin-key"
   log "Trading__AdminKey is not set: using the local admin key 'local-admin-key'"

@@ -22,6 +22,11 @@ public static class MarketsApi
             var copied = await services.GetRequiredService<AuditTrail>().CopyAsync(ct);
             return [copied == 0 ? "No new audit record." : $"Copied {copied} audit record(s) to the trail."];
         }),
+        new TimerFunction("CopyEvents", "0 * * * * *", async (services, ct) =>
+        {
+            var sent = await services.GetRequiredService<EventOutbox>().CopyAsync(ct);
+            return [sent == 0 ? "No new event." : $"Sent {sent} event(s) to the queue and the inboxes."];
+        }),
     ];
 
     /// <summary>

@@ -34,27 +34,14 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     public async Task<long> CopyAsync(CancellationToken ct)
     {
         await SweepOnceAsync(ct);
-        var pending = await marks.PendingAsync(ct);
-        var copied = await Bounded.SelectAsync(pending, async mark =>
-        {
-            var n = await CopyPartitionAsync(mark.Book, mark.Partition, ct);
-            // A commit that landed after the copy read the head, and relied on this mark, is not lost: the head is read
-            // again after the mark is gone, and what it holds beyond the copy is marked again.
-            if (await marks.SettleAsync(mark, ct) && await UncopiedAsync(mark.Book, mark.Partition, ct))
-                await marks.MarkAsync(mark.Book, mark.Partition, ct, force: true);
-            return n;
-        }, 8, ct);
-        return copied.Sum();
+        return await marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct);
     }
 
     /// <summary>True when the partition's head counts audit records beyond its cursor.</summary>
-    private async Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
+    private Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
     {
-        var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head(partition), select: ["AuditCount"], cancellationToken: ct);
-        var cursor = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor(partition), select: ["Copied"], cancellationToken: ct);
-        return (head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0) > (cursor.HasValue ? cursor.Value!.GetInt64("Copied") ?? 0 : 0);
+        return OutboxCursor.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "AuditCount", layout.AuditCursor(partition), ct);
     }
 
     /// <summary>
@@ -81,61 +68,21 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     /// Copies one partition's new records. The range is claimed in the cursor (under If-Match) before it is uploaded, so two
     /// copiers at once (a lost timer lease) upload the same range under the same name, and the cursor moves past it once.
     /// </summary>
-    public async Task<long> CopyPartitionAsync(string book, string partition, CancellationToken ct)
+    public Task<long> CopyPartitionAsync(string book, string partition, CancellationToken ct)
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        long total = 0;
-        while (true)
+        return OutboxCursor.CopyAsync(table, partition, layout.Head(partition), "AuditCount", layout.AuditCursor(partition), n => layout.Audit(partition, n), BatchSize,
+            async (first, rows) =>
         {
-            var head = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.Head(partition), select: ["AuditCount"], cancellationToken: ct);
-            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, layout.AuditCursor(partition), cancellationToken: ct);
-            var count = head.HasValue ? head.Value!.GetInt64("AuditCount") ?? 0 : 0;
-            var cursor = found.HasValue ? found.Value! : null;
-            var copied = cursor?.GetInt64("Copied") ?? 0;
-            var claimed = cursor?.GetInt64("Claimed") ?? copied;
-            var etag = cursor?.ETag;
-            if (claimed <= copied)
-            {
-                if (copied >= count) return total;
-                claimed = Math.Min(count, copied + BatchSize);
-                etag = await WriteCursorAsync(table, layout, partition, copied, claimed, etag, ct);
-                if (etag is null) return total; // another copier claimed it
-            }
-
-            var first = copied + 1;
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partition} and RowKey ge {layout.Audit(partition, first)} and RowKey le {layout.Audit(partition, claimed)}");
-            var records = new List<AuditRecord>();
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct)) records.Add(LedgerRows.ToAudit(partition, row));
-            if (records.Count != claimed - copied) return total; // cannot happen for committed records; the next run retries
-
+            var records = rows.Select(row => LedgerRows.ToAudit(partition, row)).ToList();
             var day = records[0].At.ToOffset(ReportingMonth.ChinaOffset);
             var stem = book == Books.Ledger ? partition : book + "-" + partition;
             var name = string.Create(CultureInfo.InvariantCulture, $"{day:yyyy}/{day:MM}/{day:dd}/{stem}-{first:D12}.jsonl");
             var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, book == Books.Ledger ? partition : null, r.Number,
                 book == Books.Ledger ? null : stem)));
             await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(lines), overwrite: true, ct);
-            if (await WriteCursorAsync(table, layout, partition, claimed, claimed, etag, ct) is null) return total; // another copier finished it
-            total += records.Count;
-        }
-    }
-
-    /// <summary>Writes the cursor under If-Match (or creates it); null when another copier wrote it first.</summary>
-    private static async Task<ETag?> WriteCursorAsync(TableClient table, BookLayout layout, string partition, long copied, long claimed, ETag? etag, CancellationToken ct)
-    {
-        var entity = new TableEntity(partition, layout.AuditCursor(partition)) { ["Copied"] = copied, ["Claimed"] = claimed };
-        try
-        {
-            var response = etag is { } e
-                ? await table.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, ct)
-                : await table.AddEntityAsync(entity, ct);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return null;
-        }
+        }, ct);
     }
 
     private static string Line(DateTimeOffset at, string who, string action, string subject, string? traceId, string? details, string? market, long? number,

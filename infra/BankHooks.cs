@@ -11,10 +11,11 @@ namespace Trading.Infra;
 
 /// <summary>
 /// What a write to a bank's book does around its commit. Before: the bank in the list of banks, a new application or loan
-/// in its parties' lists, the pending audit mark. After: the loan figures count a new loan (the CountLoans timer catches
+/// in its parties' lists, the pending audit mark (and event mark, when it sends events). After: the loan figures count a new loan (the CountLoans timer catches
 /// up if this fails).
 /// </summary>
-public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFigures figures, AuditMarks auditMarks, ILogger<BankHooks> logger) : IWriteHooks
+public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFigures figures, AuditMarks auditMarks, EventMarks eventMarks, ILogger<BankHooks> logger)
+    : IWriteHooks
 {
     /// <summary>The partition of the markets table that lists every bank with a book.</summary>
     public const string BanksPartition = "bank";
@@ -24,6 +25,7 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
     private readonly OfferIndex _offers = offers;
     private readonly LoanFigures _figures = figures;
     private readonly AuditMarks _auditMarks = auditMarks;
+    private readonly EventMarks _eventMarks = eventMarks;
     private readonly ILogger<BankHooks> _logger = logger;
 
     public IDisposable? Trace(string action, string partition)
@@ -42,7 +44,8 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
     {
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
-            var marking = hooks._auditMarks.MarkAsync(Books.Loans, bank.Value, ct);
+            var marking = Task.WhenAll(hooks._auditMarks.MarkAsync(Books.Loans, bank.Value, ct),
+                changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(Books.Loans, bank.Value, ct) : Task.CompletedTask);
             try
             {
                 if (hooks._indexed.TryAdd(bank.Value, true))

@@ -13,9 +13,9 @@ namespace Trading.Infra;
 /// on the books' port (<see cref="TableBankRows"/>) with the banks' hooks (<see cref="BankHooks"/>); the audit records and
 /// the idempotency record commit in the change's own transaction. Also the reads of a bank's book.
 /// </summary>
-public sealed class BankWriter(StorageContext storage, TableBankRows rows, KeyBindings bindings, BankHooks hooks, TimeProvider time)
+public sealed class BankWriter(StorageContext storage, TableBankRows rows, KeyBindings bindings, BankHooks hooks, TimeProvider time, IEventRenderer events)
 {
-    private readonly WriteShell<BankReads, BankSnapshot> _shell = new(Books.Loans, rows, bindings, hooks, time);
+    private readonly WriteShell<BankReads, BankSnapshot> _shell = new(Books.Loans, rows, bindings, hooks, time, events);
 
     public Task<WriteOutcome<T>> ExecuteAsync<T>(IBankUseCase<T> useCase, Principal caller, string? idempotencyKey, Func<T, string> render,
         string? traceId, CancellationToken ct) => _shell.ExecuteAsync(useCase, caller, idempotencyKey, render, traceId, ct);

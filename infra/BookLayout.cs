@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Trading.Infra;
 
 /// <summary>
-/// The row keys every book's partitions share (head, audit records, the copier's cursor, idempotency records). The ledger
+/// The row keys every book's partitions share (head, audit records, events, the copiers' cursors, idempotency records). The ledger
 /// and banks' books use plain names; the registers (keys, enterprises, products, imports) put <c>~</c> before them, so
 /// they sort after every item's row key (hex hashes, credit codes, product ids, <c>job</c>/<c>err:</c>) and a list of
 /// items is the range below <see cref="RegisterItemsEnd"/>. A register's head, audit and cursor rows also name their
@@ -41,4 +41,11 @@ public sealed class BookLayout
     public string AuditCursor(string partition) => _namesPartition ? _prefix + "auditcursor:" + partition : "auditcursor";
 
     public string Idempotency(string callerKeyHash) => _prefix + "idem:" + callerKeyHash;
+
+    public string Event(string partition, long number) => EventPrefix(partition) + number.ToString("D12", CultureInfo.InvariantCulture);
+
+    /// <summary>The row keys of a partition's event records start with this.</summary>
+    public string EventPrefix(string partition) => _namesPartition ? _prefix + "event:" + partition + ":" : "event:";
+
+    public string EventCursor(string partition) => _namesPartition ? _prefix + "eventcursor:" + partition : "eventcursor";
 }

@@ -55,13 +55,14 @@ internal static class LedgerRows
         ["OpenAuctions"] = head.OpenAuctions,
         ["LastPriceFen"] = head.LastPriceFen,
         ["LastTradedAt"] = Time(head.LastTradedAt),
+        ["EventCount"] = head.EventCount,
     };
 
     public static MarketHead ToHead(TableEntity? e) => e is null ? MarketHead.Empty : new MarketHead(
         e.GetInt64("Sequence") ?? 0, e.GetString("LastHash"), e.GetInt64("AllocationCount") ?? 0,
         Quantity.FromGrams(e.GetInt64("AllocatedGrams") ?? 0), e.GetInt64("PledgeCount") ?? 0, e.GetInt64("ProposalCount") ?? 0,
         e.GetInt64("AuditCount") ?? 0, e.GetInt64("ListingCount") ?? 0, e.GetInt64("AuctionCount") ?? 0, e.GetInt64("OpenListings") ?? 0,
-        e.GetInt64("OpenAuctions") ?? 0, e.GetInt64("LastPriceFen") ?? 0, Time(e, "LastTradedAt"));
+        e.GetInt64("OpenAuctions") ?? 0, e.GetInt64("LastPriceFen") ?? 0, Time(e, "LastTradedAt"), e.GetInt64("EventCount") ?? 0);
 
     public static TableEntity HoldingEntity(MarketId market, Holding h) => new(market.Key, Holding(h.Holder))
     {
@@ -176,6 +177,20 @@ internal static class LedgerRows
     public static AuditRecord ToAudit(string partition, TableEntity e) => new(partition, e.GetInt64("Number")!.Value, e.GetString("Action"),
         e.GetString("Subject"), e.GetString("Who"), Time(e, "At")!.Value, e.GetString("TraceId"), e.GetString("Details"));
 
+    /// <summary>An event's row in its partition (<c>event:{n}</c>, or <c>~event:{n}</c> in a register).</summary>
+    public static TableEntity EventEntity(EventRecord e, BookLayout layout) => new(e.Partition, layout.Event(e.Partition, e.Number))
+    {
+        ["Number"] = e.Number,
+        ["Id"] = e.Id,
+        ["Type"] = e.Type,
+        ["Recipient"] = e.Recipient,
+        ["At"] = Time(e.At),
+        ["Data"] = e.Data,
+    };
+
+    public static EventRecord ToEvent(string partition, TableEntity e) => new(partition, e.GetInt64("Number")!.Value, e.GetString("Id"), e.GetString("Type"),
+        e.GetString("Recipient"), Time(e, "At")!.Value, e.GetString("Data"));
+
     public static TableEntity MonthEntity(MarketId market, MonthCounter m) => new(market.Key, Month(m.Month))
     {
         ["Month"] = m.Month.ToString(),
@@ -264,6 +279,7 @@ internal static class LedgerRows
         ["Settled"] = a.Settled,
         ["SoldGrams"] = a.Sold.Grams,
         ["ClosedAt"] = Time(a.ClosedAt),
+        ["Notified"] = a.Notified,
     };
 
     public static Auction ToAuction(MarketId market, TableEntity e)
@@ -273,7 +289,8 @@ internal static class LedgerRows
             Time(e, "OpensAt")!.Value, Time(e, "ClosesAt")!.Value);
         return new Auction(e.GetInt64("Number")!.Value, request, Enum.Parse<AuctionStatus>(e.GetString("Status")), Time(e, "CreatedAt")!.Value,
             e.GetString("CreatedBy"), e.GetInt64("Bids") ?? 0, e.GetInt64("BestFen") is { } best ? Money.FromFen(best) : null,
-            e.GetInt32("Settled") ?? 0, Quantity.FromGrams(e.GetInt64("SoldGrams") ?? 0), Time(e, "ClosedAt"));
+            e.GetInt32("Settled") ?? 0, Quantity.FromGrams(e.GetInt64("SoldGrams") ?? 0), Time(e, "ClosedAt"),
+            e.GetInt32("Notified") ?? 0);
     }
 
     public static string Bid(long auction, Holder bidder) => $"bid:{auction:D10}:{bidder.Value}";
@@ -386,6 +403,7 @@ internal static class LedgerRows
     {
         public TableEntity[] Visit(IdempotencyRecord row) => [IdempotencyEntity(market, row)];
         public TableEntity[] Visit(AuditRecord row) => [AuditEntity(row)];
+        public TableEntity[] Visit(EventRecord row) => [EventEntity(row, BookLayout.Plain)];
         public TableEntity[] Visit(MarketHead row) => [HeadEntity(market, row)];
         public TableEntity[] Visit(Core.Ledger.Holding row) => [HoldingEntity(market, row)];
         public TableEntity[] Visit(MonthCounter row) => [MonthEntity(market, row)];

@@ -24,8 +24,8 @@ internal static class LoanRows
     private static string? Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
     private static DateTimeOffset? Time(TableEntity e, string name) => e.GetString(name) is { } s ? DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture) : null;
 
-    public static TableEntity HeadEntity(BankId bank, BankHead h) => new(bank.Value, Head) { ["Applications"] = h.Applications, ["Loans"] = h.Loans, ["AuditCount"] = h.AuditCount };
-    public static BankHead ToHead(TableEntity e) => new(e.GetInt64("Applications") ?? 0, e.GetInt64("Loans") ?? 0, e.GetInt64("AuditCount") ?? 0);
+    public static TableEntity HeadEntity(BankId bank, BankHead h) => new(bank.Value, Head) { ["Applications"] = h.Applications, ["Loans"] = h.Loans, ["AuditCount"] = h.AuditCount, ["EventCount"] = h.EventCount };
+    public static BankHead ToHead(TableEntity e) => new(e.GetInt64("Applications") ?? 0, e.GetInt64("Loans") ?? 0, e.GetInt64("AuditCount") ?? 0, e.GetInt64("EventCount") ?? 0);
 
     public static TableEntity ApplicationEntity(LoanApplication a) => new(a.Bank.Value, Application(a.Number))
     {
@@ -116,6 +116,7 @@ internal static class LoanRows
             ["Fingerprint"] = row.Fingerprint, ["ResourceId"] = row.ResourceId, ["Answer"] = row.Answer,
         };
         public TableEntity Visit(AuditRecord row) => LedgerRows.AuditEntity(row);
+        public TableEntity Visit(EventRecord row) => LedgerRows.EventEntity(row, BookLayout.Plain);
         public TableEntity Visit(BankHead row) => HeadEntity(bank, row);
         public TableEntity Visit(LoanApplication row) => ApplicationEntity(row);
         public TableEntity Visit(Loan row) => LoanEntity(row);

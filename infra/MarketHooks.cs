@@ -13,16 +13,19 @@ namespace Trading.Infra;
 /// What a market write does around its commit. Before: the market in the market list, a new holding in its holder's
 /// list, a new offer in its parties' lists (a commit that then fails leaves an index row pointing at nothing, or at a
 /// row checked again when read, never a committed row that no list shows); a pending rollup mark per month counter it
-/// writes (decision 0005); loan-match dirty marks for the holders (and prices) it changes; a pending audit mark. After:
+/// writes (decision 0005); loan-match dirty marks for the holders (and prices) it changes; a pending audit mark, and a
+/// pending event mark when it sends events. After:
 /// the rollup copy, the match marks touched again, an ended listing out of the book, telemetry.
 /// </summary>
-public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, TimeProvider time) : IWriteHooks
+public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time)
+    : IWriteHooks
 {
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
     private readonly StorageContext _storage = storage;
     private readonly OfferIndex _offers = offers;
     private readonly RegionRollups _rollups = rollups;
     private readonly AuditMarks _auditMarks = auditMarks;
+    private readonly EventMarks _eventMarks = eventMarks;
     private readonly TimeProvider _time = time;
 
     public IDisposable? Trace(string action, string partition)
@@ -49,17 +52,19 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
             _matchMarks = MatchMarks.OfMarketChanges(market, changes.Select(c => c.Row));
             var matchMarking = _matchMarks.Count > 0 ? MatchMarks.MarkAsync(hooks._storage, _matchMarks, ct) : Task.CompletedTask;
             var auditMarking = hooks._auditMarks.MarkAsync(AuditMarks.Ledger, market.Key, ct);
+            var eventMarking = changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(AuditMarks.Ledger, market.Key, ct) : Task.CompletedTask;
             try
             {
                 await IndexAsync(changes, ct);
             }
             finally
             {
-                await Task.WhenAll(marking, matchMarking, auditMarking).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.WhenAll(marking, matchMarking, auditMarking, eventMarking).ContinueWith(_ => { }, TaskScheduler.Default);
             }
             await marking;
             await matchMarking;
             await auditMarking;
+            await eventMarking;
         }
 
         public async Task AfterCommitAsync(string action, IReadOnlyList<RowChange> changes, CancellationToken ct)

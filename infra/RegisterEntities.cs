@@ -35,7 +35,8 @@ internal sealed class RegisterEntities(string partition) : IRowVisitor<TableEnti
         return entity;
     }
 
-    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head(partition)) { ["AuditCount"] = row.AuditCount };
+    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head(partition)) { ["AuditCount"] = row.AuditCount, ["EventCount"] = row.EventCount };
+    public TableEntity Visit(EventRecord row) => LedgerRows.EventEntity(row, Layout);
     public TableEntity Visit(ApiKey row) => ApiKeyStore.Entity(row);
     public TableEntity Visit(RegisteredEnterprise row) => TableEnterpriseStore.ProfileEntity(row.Enterprise);
     public TableEntity Visit(LoanProduct row) => ProductStore.ToEntity(row);

@@ -16,13 +16,15 @@ namespace Trading.Infra;
 /// per chunk instead, around all the chunk's commits (<see cref="EnterpriseRegister"/>): here only the audit mark is
 /// skipped too, since the chunk writes it.
 /// </summary>
-public sealed class RegisterHooks(string book, StorageContext storage, AuditMarks auditMarks, ILogger logger, bool bulk = false) : IWriteHooks
+public sealed class RegisterHooks(string book, StorageContext storage, AuditMarks auditMarks, ILogger logger, bool bulk = false, EventMarks? eventMarks = null)
+    : IWriteHooks
 {
     private readonly string _book = book;
     private readonly StorageContext _storage = storage;
     private readonly AuditMarks _auditMarks = auditMarks;
     private readonly ILogger _logger = logger;
     private readonly bool _bulk = bulk;
+    private readonly EventMarks? _eventMarks = eventMarks;
 
     public IDisposable? Trace(string action, string partition)
     {
@@ -39,6 +41,9 @@ public sealed class RegisterHooks(string book, StorageContext storage, AuditMark
     {
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
+            // No register sends events yet; one that does is given the event marks (its events are never left unmarked).
+            if (changes.Any(c => c.Row is EventRecord))
+                await (hooks._eventMarks ?? throw new InvalidOperationException($"the {hooks._book} register sends events without event marks")).MarkAsync(hooks._book, partition, ct);
             if (hooks._bulk) return;
             var auditMarking = hooks._auditMarks.MarkAsync(hooks._book, partition, ct);
             try

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Trading.Infra;
 
@@ -9,6 +10,7 @@ public sealed class StorageContext
 {
     private readonly TableServiceClient _tables;
     private readonly BlobServiceClient _blobs;
+    private readonly QueueServiceClient _queues;
     private readonly string _prefix;
     private readonly Lock _gate = new();
     private Task? _ready;
@@ -22,13 +24,17 @@ public sealed class StorageContext
         Configure(tableOptions.Retry, options.NetworkTimeout);
         var blobOptions = new BlobClientOptions();
         Configure(blobOptions.Retry, options.NetworkTimeout);
+        var queueOptions = new QueueClientOptions();
+        Configure(queueOptions.Retry, options.NetworkTimeout);
         if (options.Handler is { } handler)
         {
             tableOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(handler);
             blobOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(handler);
+            queueOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(handler);
         }
         _tables = new TableServiceClient(options.ConnectionString, tableOptions);
         _blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
+        _queues = new QueueServiceClient(options.ConnectionString, queueOptions);
         Ledger = Table("ledger");
         Idempotency = Table("idempotency");
         HolderIndex = Table("holderindex");
@@ -48,6 +54,9 @@ public sealed class StorageContext
         RollupMarks = Table("rollupmarks");
         MatchState = Table("matchstate");
         AuditMarks = Table("auditmarks");
+        EventMarks = Table("eventmarks");
+        Inbox = Table("inbox");
+        Events = _queues.GetQueueClient(_prefix + "trading-events");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
         Audit = _blobs.GetBlobContainerClient(_prefix + "audit");
@@ -86,11 +95,20 @@ public sealed class StorageContext
 
     /// <summary>Pending audit marks: the partitions whose audit records the copier has yet to move to blobs.</summary>
     public TableClient AuditMarks { get; }
+
+    /// <summary>Pending event marks: the partitions whose events the copier has yet to send (<see cref="EventMarks"/>).</summary>
+    public TableClient EventMarks { get; }
+
+    /// <summary>Every recipient's events (PartitionKey the recipient, RowKey the event id), as copied from the books.</summary>
+    public TableClient Inbox { get; }
+
+    /// <summary>The queue <c>trading-events</c>: every event as a CloudEvents 1.0 JSON message.</summary>
+    public QueueClient Events { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox];
 
     /// <summary>The table of a book whose partitions take writes through the shell (its rows, audit records and idempotency records).</summary>
     public TableClient BookTable(string book) => book switch
@@ -128,7 +146,7 @@ public sealed class StorageContext
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(AllTables.Select(t => t.CreateIfNotExistsAsync()));
-        await Task.WhenAll(Audit.CreateIfNotExistsAsync(), Reports.CreateIfNotExistsAsync(), Locks.CreateIfNotExistsAsync());
+        await Task.WhenAll(Audit.CreateIfNotExistsAsync(), Reports.CreateIfNotExistsAsync(), Locks.CreateIfNotExistsAsync(), Events.CreateIfNotExistsAsync());
     }
 
     /// <summary>One cheap call that proves storage answers.</summary>

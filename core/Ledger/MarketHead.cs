@@ -6,13 +6,15 @@ namespace Trading.Core.Ledger;
 /// <summary>
 /// A market's head row, written by every change to the market (so changes to one market are serialised): the last trade's
 /// sequence and hash, the counters that number allocations, pledges, proposals, listings, auctions and audit records, how
-/// many listings and auctions are open, and the latest trade's price (by trade date).
+/// many listings and auctions are open, the events it sent, and the latest trade's price (by trade date).
 /// </summary>
 public sealed record MarketHead(long Sequence, string LastHash, long AllocationCount, Quantity Allocated, long PledgeCount = 0,
     long ProposalCount = 0, long AuditCount = 0, long ListingCount = 0, long AuctionCount = 0, long OpenListings = 0, long OpenAuctions = 0,
-    long LastPriceFen = 0, DateTimeOffset? LastTradedAt = null) : IHead
+    long LastPriceFen = 0, DateTimeOffset? LastTradedAt = null, long EventCount = 0) : IHead
 {
     public IHead WithAuditCount(long auditCount) => this with { AuditCount = auditCount };
+
+    public IHead WithEventCount(long eventCount) => this with { EventCount = eventCount };
 
     public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
 

@@ -6,12 +6,14 @@ namespace Trading.Core.Ledger;
 /// Runs a use case on a snapshot, pure. The order is fixed here, once for every use case of every book: idempotency
 /// first (the same key and request replays the first answer, the same key with another request is 422, a fence that does
 /// not admit this request's binding refuses it), then the use case's own rules; then the audit records of what it changed
-/// and its idempotency record join its changes, in the same transaction, and the head counts the audit records. A refusal
+/// and its idempotency record join its changes, in the same transaction, and the head counts the audit records; so do its
+/// events (rows numbered by the head's event count, data rendered by the shell's <see cref="IEventRenderer"/>). A refusal
 /// writes nothing, so the key stays unbound.
 /// </summary>
 public static class UseCaseRunner
 {
-    public static Decision<T> Run<TReads, TSnapshot, T>(IUseCase<TReads, TSnapshot, T> useCase, TSnapshot snapshot, UseCaseContext context)
+    public static Decision<T> Run<TReads, TSnapshot, T>(IUseCase<TReads, TSnapshot, T> useCase, TSnapshot snapshot, UseCaseContext context,
+        IEventRenderer? events = null)
         where TSnapshot : ISnapshot
     {
         var fingerprint = useCase.Fingerprint;
@@ -36,6 +38,19 @@ public static class UseCaseRunner
             changes.Add(RowChange.New(new AuditRecord(useCase.Partition, ++number, entry.Action, entry.Subject, context.Caller.Id, context.Now,
                 context.TraceId, null)));
         head = head.WithAuditCount(number);
+        // Events are rows of the same transaction, numbered by the head: a replay or a decision that writes nothing sends none.
+        if (decision.Events.Count > 0)
+        {
+            if (events is null) throw new InvalidOperationException($"{useCase.Action} sends events, and its shell has no event renderer");
+            var n = head.EventCount;
+            foreach (var e in decision.Events)
+            {
+                n = checked(n + 1);
+                changes.Add(RowChange.New(new EventRecord(useCase.Partition, n, EventRecord.IdOf(context.Now, useCase.Partition, n), e.Type, e.Recipient,
+                    context.Now, events.Render(e))));
+            }
+            head = head.WithEventCount(n);
+        }
         changes.Add(new RowChange(head, snapshot.HeadVersion));
         // A refused request (that still ends something, as an expired offer) leaves its key unbound.
         if (fingerprint is not null && decision.Refusal is null)

@@ -7,7 +7,8 @@ namespace Trading.Core.Market;
 /// <summary>
 /// A reserve auction. While open or closing, its quantity not yet sold is frozen in the reserve's holding. Settling
 /// records each winner's trade with the auction's progress (<see cref="Settled"/> winners, <see cref="Sold"/> quantity)
-/// in one transaction, so a settlement stopped half-way resumes where it stopped and never settles a winner twice.
+/// in one transaction, so a settlement stopped half-way resumes where it stopped and never settles a winner twice; then
+/// it tells its bidders their results (<see cref="Notified"/> of them so far) and closes.
 /// </summary>
 public sealed record Auction(
     long Number,
@@ -19,7 +20,8 @@ public sealed record Auction(
     Money? BestPrice = null,
     int Settled = 0,
     Quantity Sold = default,
-    DateTimeOffset? ClosedAt = null) : IRow
+    DateTimeOffset? ClosedAt = null,
+    int Notified = 0) : IRow
 {
     public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
 

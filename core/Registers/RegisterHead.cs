@@ -6,11 +6,13 @@ namespace Trading.Core.Registers;
 /// The head of one partition of a register (keys, an enterprise, a bank's products, an import job): it numbers the
 /// partition's audit records, and every change writes it (under If-Match), so changes to the partition are serialised.
 /// </summary>
-public sealed record RegisterHead(long AuditCount = 0) : IHead
+public sealed record RegisterHead(long AuditCount = 0, long EventCount = 0) : IHead
 {
     public static RegisterHead Empty { get; } = new();
 
     public IHead WithAuditCount(long auditCount) => this with { AuditCount = auditCount };
+
+    public IHead WithEventCount(long eventCount) => this with { EventCount = eventCount };
 
     public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
 }

@@ -17,6 +17,7 @@ public interface IRowVisitor<out TResult>
     // Every book
     TResult Visit(IdempotencyRecord row);
     TResult Visit(AuditRecord row);
+    TResult Visit(EventRecord row);
 
     // Markets (the ledger)
     TResult Visit(MarketHead row);

@@ -13,7 +13,7 @@ namespace Trading.Core.Writes;
 /// so only other instances race. Depends only on ports: it runs unchanged on an in-memory store in core tests.
 /// </summary>
 public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TReads, TSnapshot> rows, IKeyBindings bindings, IWriteHooks hooks,
-    TimeProvider time)
+    TimeProvider time, IEventRenderer? events = null)
     where TSnapshot : class, ISnapshot
 {
     /// <summary>How many times a write is tried before the caller gets 503 (nothing written).</summary>
@@ -54,7 +54,7 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                     token = binding is { Mine: true } mine ? mine.Token : NewToken();
                     context = context with { BindingToken = token };
                 }
-                decision = UseCaseRunner.Run(useCase, snapshot, context);
+                decision = UseCaseRunner.Run(useCase, snapshot, context, events);
             }
             catch (DomainException) when (boundHere)
             {

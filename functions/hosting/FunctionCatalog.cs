@@ -21,6 +21,7 @@ public static class FunctionCatalog
         .. PledgesApi.Functions,
         .. LoansApi.Functions,
         .. ImportsApi.Functions,
+        .. InboxApi.Functions,
         .. OpenApiApi.Functions,
     ];
 

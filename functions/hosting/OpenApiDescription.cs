@@ -36,6 +36,7 @@ public static partial class OpenApiDescription
         ["method"] = "Only trades of this method: Agreement, Listing, Auction or ReserveSale.",
         ["pageSize"] = "Items per page, 1 to 1000 (default 100).",
         ["continuationToken"] = "The continuationToken of the previous page.",
+        ["after"] = "The id of the last event read: only those after it.",
     };
 
     private static readonly Dictionary<string, string> s_routeValues = new()

@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Trading.Core.Enterprises;
 using Trading.Core.Ledger;
+using Trading.Core.Writes;
 using Trading.Infra;
 
 namespace Trading.Functions.Hosting;
@@ -51,6 +52,9 @@ public static class TradingServices
         services.AddSingleton<TableBankRows>();
         services.AddSingleton<BankHooks>();
         services.AddSingleton<AuditMarks>();
+        services.AddSingleton<EventMarks>();
+        services.AddSingleton<EventOutbox>();
+        services.AddSingleton<IEventRenderer, EventRenderer>();
         services.AddSingleton<OfferIndex>();
         services.AddSingleton<KeyBindings>();
         services.AddSingleton<MarketWriter>();

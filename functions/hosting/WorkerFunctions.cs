@@ -194,6 +194,9 @@ public sealed class WorkerFunctions
     [Function("RecordLoan")]
     public Task<IResult> RecordLoan([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "loans")] HttpRequest request) => Http("RecordLoan", request);
 
+    [Function("ListInbox")]
+    public Task<IResult> ListInbox([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inbox")] HttpRequest request) => Http("ListInbox", request);
+
     [Function("GetLoan")]
     public Task<IResult> GetLoan([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "loans/{id}")] HttpRequest request) => Http("GetLoan", request);
 
@@ -217,6 +220,9 @@ public sealed class WorkerFunctions
 
     [Function("CopyAudit")]
     public Task CopyAudit([TimerTrigger("0 * * * * *")] TimerInfo timer, FunctionContext context) => Timer("CopyAudit", context);
+
+    [Function("CopyEvents")]
+    public Task CopyEvents([TimerTrigger("0 * * * * *")] TimerInfo timer, FunctionContext context) => Timer("CopyEvents", context);
 
     [Function("CloseAuctions")]
     public Task CloseAuctions([TimerTrigger("0 * * * * *")] TimerInfo timer, FunctionContext context) => Timer("CloseAuctions", context);

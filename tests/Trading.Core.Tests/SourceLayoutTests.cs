@@ -44,6 +44,8 @@ public sealed partial class SourceLayoutTests
     [InlineData("Role", "namespace A;\n\npublic enum Role { A }\ninternal static class RoleNames { }", "2 top-level types: Role, RoleNames")]
     [InlineData("Old", "namespace A\n{\n    public class Old { }\n}", "block-scoped namespace (use a file-scoped one)")]
     [InlineData("Empty", "namespace A;\n", "declares no top-level type")]
+    [InlineData("Tests.Events", "namespace A;\n\npublic sealed partial class Tests { }", null)]
+    [InlineData("Tests.Events", "namespace A;\n\npublic sealed class Tests { }", "holds Tests, so it should be named Tests.cs")]
     public void The_check_sees_what_it_must(string fileName, string text, string? problem) =>
         Assert.Equal(problem, Problem(fileName, text.Split('\n')));
 
@@ -59,6 +61,8 @@ public sealed partial class SourceLayoutTests
             0 when lines.Any(l => l.StartsWith("namespace ", StringComparison.Ordinal)) => "declares no top-level type",
             0 => null, // top-level statements or global usings
             1 when types[0] == fileName => null,
+            // A partial type's further parts, NodaTime style: YearMonthTest.Construction.cs.
+            1 when fileName.StartsWith(types[0] + ".", StringComparison.Ordinal) && declared.Any(m => m.Value.Contains("partial ", StringComparison.Ordinal)) => null,
             1 => $"holds {types[0]}, so it should be named {types[0]}.cs",
             _ => $"{types.Count} top-level types: {string.Join(", ", types)}",
         };

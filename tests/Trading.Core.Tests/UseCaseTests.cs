@@ -215,13 +215,13 @@ public sealed class UseCaseTests
         var market = MarketWith(10m);
         var context = Ctx(SellerKey, "k");
         var useCase = new ProposeTrade(Proposal(Seller, 8m));
-        var decision = UseCaseRunner.Run(useCase, market.Snapshot(useCase, context), context);
+        var decision = UseCaseRunner.Run(useCase, market.Snapshot(useCase, context), context, TestEvents.Renderer);
         Assert.NotNull(decision.Answer);
         // Meanwhile another request freezes most of the rights: the first commit loses the race (412)...
         Propose(market, SellerKey, 5m, "other");
         Assert.False(market.TryCommit(decision.Changes));
         // ...and deciding again on fresh rows refuses it: nothing of it is written, its key is free.
-        Assert.Throws<ConflictException>(() => UseCaseRunner.Run(useCase, market.Snapshot(useCase, context), context));
+        Assert.Throws<ConflictException>(() => UseCaseRunner.Run(useCase, market.Snapshot(useCase, context), context, TestEvents.Renderer));
         Assert.Null(market.Get<IdempotencyRecord>("idem:" + context.CallerKeyHash));
         Assert.NotNull(market.Run(new ProposeTrade(Proposal(Seller, 5m)), context).Answer);
     }

@@ -8,7 +8,7 @@ namespace Trading.Tests;
 /// Answers lost after the write: storage commits but its answer never reaches the server (the SDK then retries), or
 /// the server answers but the client never hears it (the client retries). Either way: one effect, one audit record.
 /// </summary>
-public sealed class ExactlyOnceTests : IAsyncLifetime
+public sealed partial class ExactlyOnceTests : IAsyncLifetime
 {
     private readonly ApiFixture _api = new();
     private readonly DropAfterWrite _storageDrop = new();

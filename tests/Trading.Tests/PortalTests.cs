@@ -71,6 +71,27 @@ public sealed class PortalTests(DemoFixture api) : IClassFixture<DemoFixture>
     }
 
     [Fact]
+    public async Task An_enterprise_sees_the_proposal_waiting_for_it_in_its_inbox()
+    {
+        // The demo proposal's event was written with it; CopyEvents (run here as its timer would) puts it into the inbox.
+        await api.Server.Services.GetRequiredService<Trading.Infra.EventOutbox>().CopyAsync(CancellationToken.None);
+        using var client = api.Server.Client("demo-enterprise");
+        var inbox = (await client.GetJsonAsync("/api/inbox?pageSize=1000")).Expect(200).Body["items"]!;
+        var waiting = inbox.Where(e => e["type"]!.Value<string>() == "trade.proposal.received").Select(e => e["data"]!["id"]!.Value<string>()!).ToList();
+        Assert.NotEmpty(waiting);
+
+        var (playwright, browser, page, external) = await OpenAsync("demo-enterprise");
+        using var _ = playwright;
+        await using var __ = browser;
+        await page.WaitForSelectorAsync("#inbox-events tr[data-type='trade.proposal.received']");
+        var shown = await page.GetAttributeAsync("#inbox-events tr[data-type='trade.proposal.received']", "data-id");
+        Assert.Contains(shown!, waiting);
+        Assert.Contains("Proposal waiting for you", await page.InnerTextAsync("#inbox-events"));
+        Assert.Empty(external);
+        await ShotAsync(page, "portal-enterprise-inbox.png");
+    }
+
+    [Fact]
     public async Task A_bank_approves_the_application_waiting_for_it()
     {
         var (playwright, browser, page, external) = await OpenAsync("demo-bank");

@@ -25,13 +25,13 @@ public sealed class StorageDownTests
     [Fact]
     public async Task A_standalone_instance_started_before_storage_keeps_serving_and_is_healthy_once_storage_is_up()
     {
-        var (blob, table) = (Azurite.FreePort(), Azurite.FreePort());
-        await using var server = await TestServer.StartAsync(Azurite.ConnectionStringFor(blob, table), "early", ApiFixture.AdminKey, null,
+        var (blob, table, queue) = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
+        await using var server = await TestServer.StartAsync(Azurite.ConnectionStringFor(blob, table, queue), "early", ApiFixture.AdminKey, null,
             "--Trading:StorageTimeout=00:00:02", "--Trading:Timers=true");
         using var client = server.Client(ApiFixture.AdminKey);
         await Task.Delay(TimeSpan.FromSeconds(3)); // the timers have found no storage by now; the server must still be there
         (await client.GetJsonAsync("/api/health")).Expect(503);
-        await using var azurite = await Azurite.StartAsync(blob, table);
+        await using var azurite = await Azurite.StartAsync(blob, table, queuePort: queue);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         Reply health;
         do health = await client.GetJsonAsync("/api/health");
@@ -42,12 +42,12 @@ public sealed class StorageDownTests
     [Fact]
     public async Task Storage_that_comes_back_is_used_again_without_a_restart()
     {
-        var (blob, table) = (Azurite.FreePort(), Azurite.FreePort());
-        await using var server = await TestServer.StartAsync(Azurite.ConnectionStringFor(blob, table), "back", ApiFixture.AdminKey, null,
+        var (blob, table, queue) = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
+        await using var server = await TestServer.StartAsync(Azurite.ConnectionStringFor(blob, table, queue), "back", ApiFixture.AdminKey, null,
             "--Trading:StorageTimeout=00:00:02");
         using var client = server.Client(ApiFixture.AdminKey);
         (await client.GetJsonAsync("/api/health")).Expect(503);
-        await using var azurite = await Azurite.StartAsync(blob, table);
+        await using var azurite = await Azurite.StartAsync(blob, table, queuePort: queue);
         (await client.GetJsonAsync("/api/health")).Expect(200);
         (await client.PutJsonAsync($"/api/enterprises/{ApiFixture.NewCreditCode()}",
             new { name = "x", region = "131024", industry = "Other", creditRating = "Green" })).Expect(201);

@@ -13,9 +13,10 @@ public sealed class StorageOutageTests
     {
         var blobPort = Azurite.FreePort();
         var tablePort = Azurite.FreePort();
+        var queuePort = Azurite.FreePort();
         var data = Directory.CreateTempSubdirectory("trading-outage-");
-        var azurite = await Azurite.StartAsync(blobPort, tablePort, data.FullName);
-        var connection = Azurite.ConnectionStringFor(blobPort, tablePort);
+        var azurite = await Azurite.StartAsync(blobPort, tablePort, data.FullName, queuePort);
+        var connection = Azurite.ConnectionStringFor(blobPort, tablePort, queuePort);
         var prefix = "o" + Guid.NewGuid().ToString("N")[..10];
         await using var server = await TestServer.StartAsync(connection, prefix, ApiFixture.AdminKey, null, "--Trading:StorageTimeout=00:00:05");
         using var admin = server.Client(ApiFixture.AdminKey);
@@ -42,7 +43,7 @@ public sealed class StorageOutageTests
                 await Task.Delay(700);
                 await azurite.StopAsync();
                 await Task.Delay(2500);
-                azurite = await Azurite.StartAsync(blobPort, tablePort, data.FullName);
+                azurite = await Azurite.StartAsync(blobPort, tablePort, data.FullName, queuePort);
             });
             await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
             {

@@ -33,6 +33,10 @@ public sealed record AcceptPledge(MarketId Market, long Number) : IMarketUseCase
         var holding = snapshot.Holding(p.Request.Holder);
         var active = p with { Status = PledgeStatus.Active, ActivatedAt = context.Now, ActivatedBy = context.Caller.Id };
         return new Decision<Pledge>(active, [RowChange.Of(row, active), RowChange.Of(holding, holding.Value.Pledge(Market, p.Request.Quantity))],
-            null, [new AuditEntry(Action, p.Id)]);
+            null, [new AuditEntry(Action, p.Id)])
+        {
+            Events = Writes.EventTypes.To(Writes.EventTypes.PledgeAccepted, active,
+                p.RequestedBy == PledgeParty.Bank ? Writes.EventRecipient.Of(p.Request.Bank) : Writes.EventRecipient.Of(p.Request.Holder)),
+        };
     }
 }

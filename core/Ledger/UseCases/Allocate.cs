@@ -21,6 +21,10 @@ public sealed record Allocate(AllocationRequest Request) : IMarketUseCase<Alloca
         return new Decision<Allocation>(allocation,
             [RowChange.New(allocation), RowChange.Of(holding, holding.Value with { Held = holding.Value.Held.Add(Request.Quantity) })],
             head with { AllocationCount = number, Allocated = head.Allocated.Add(Request.Quantity) },
-            [new AuditEntry(Action, allocation.Id)]) { ResourceId = allocation.Id };
+            [new AuditEntry(Action, allocation.Id)])
+        {
+            ResourceId = allocation.Id,
+            Events = Writes.EventTypes.To(Writes.EventTypes.AllocationMade, allocation, Writes.EventRecipient.Of(Request.Holder)),
+        };
     }
 }

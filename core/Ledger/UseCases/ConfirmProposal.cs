@@ -40,6 +40,6 @@ public sealed record ConfirmProposal(MarketId Market, long Number) : IMarketUseC
         var done = p with { Status = ProposalStatus.Settled, EndedAt = context.Now, EndedBy = context.Caller.Id, TradeSequence = settled.Trade.Sequence };
         // The seller's holding is written once: Settle already took what this proposal had frozen.
         return new Decision<ProposalOutcome>(new ProposalOutcome(done, settled.Trade), [RowChange.Of(row, done), .. settled.Changes], settled.Head,
-            [new AuditEntry(Action, p.Id), new AuditEntry("trade.recorded", settled.Trade.Id.ToString())]);
+            [new AuditEntry(Action, p.Id), new AuditEntry("trade.recorded", settled.Trade.Id.ToString())]) { Events = settled.Events };
     }
 }

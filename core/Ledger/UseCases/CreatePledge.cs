@@ -37,6 +37,24 @@ public sealed record CreatePledge(PledgeRequest Request, PledgeParty RequestedBy
                 Request.ExpiresAt ?? context.Now + PledgeRequest.DefaultLifetime);
         }
         changes.Insert(0, RowChange.New(pledge));
-        return new Decision<Pledge>(pledge, changes, head with { PledgeCount = number }, [new AuditEntry(Action, pledge.Id)]) { ResourceId = pledge.Id };
+        return new Decision<Pledge>(pledge, changes, head with { PledgeCount = number }, [new AuditEntry(Action, pledge.Id)])
+        {
+            ResourceId = pledge.Id,
+            Events = Events(pledge),
+        };
+    }
+
+    /// <summary>A request to the side that must accept it; a registration by the bureau to both sides; a loan's pledge to nobody (its application tells).</summary>
+    private static IReadOnlyList<Writes.EventEntry> Events(Pledge pledge)
+    {
+        var bank = Writes.EventRecipient.Of(pledge.Request.Bank);
+        var holder = Writes.EventRecipient.Of(pledge.Request.Holder);
+        return pledge.RequestedBy switch
+        {
+            PledgeParty.Bank => Writes.EventTypes.To(Writes.EventTypes.PledgeRequested, pledge, holder),
+            PledgeParty.Holder => Writes.EventTypes.To(Writes.EventTypes.PledgeRequested, pledge, bank),
+            PledgeParty.Bureau => Writes.EventTypes.To(Writes.EventTypes.PledgeAccepted, pledge, holder, bank),
+            _ => [],
+        };
     }
 }

@@ -28,8 +28,11 @@ public sealed record EndPledge(MarketId Market, long Number, PledgeStatus Target
                 if (p.Status != PledgeStatus.Active) throw PledgeRules.State(p, verb);
                 var holding = snapshot.Holding(p.Request.Holder);
                 var released = p with { Status = Target, EndedAt = context.Now, EndedBy = context.Caller.Id };
+                // To the other side: the holder when its bank releases; both when the bureau (an official, admin) does.
+                var releasedEvents = Writes.EventTypes.To(Writes.EventTypes.PledgeReleased, released, Writes.EventRecipient.Of(p.Request.Holder),
+                    side == PledgeParty.Bank ? null : Writes.EventRecipient.Of(p.Request.Bank));
                 return new Decision<Pledge>(released, [RowChange.Of(row, released), RowChange.Of(holding, holding.Value.Unpledge(p.Request.Quantity))],
-                    null, [new AuditEntry(Action, p.Id)]);
+                    null, [new AuditEntry(Action, p.Id)]) { Events = releasedEvents };
             case PledgeStatus.Rejected or PledgeStatus.Cancelled:
                 var allowed = Target == PledgeStatus.Rejected ? p.Acceptor : p.RequestedBy;
                 if (side != allowed && !admin)

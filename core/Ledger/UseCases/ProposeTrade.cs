@@ -30,6 +30,10 @@ public sealed record ProposeTrade(ProposalRequest Request) : IMarketUseCase<Prop
             changes.Add(RowChange.Of(seller, seller.Value.Freeze(Market, Request.Quantity)));
         }
         return new Decision<ProposalOutcome>(new ProposalOutcome(proposal, null), changes, head with { ProposalCount = number },
-            [new AuditEntry(Action, proposal.Id)]) { ResourceId = proposal.Id };
+            [new AuditEntry(Action, proposal.Id)])
+        {
+            ResourceId = proposal.Id,
+            Events = Writes.EventTypes.To(Writes.EventTypes.ProposalReceived, new ProposalOutcome(proposal, null), Writes.EventRecipient.Of(proposal.Counterparty)),
+        };
     }
 }

@@ -18,6 +18,7 @@ public sealed record RecordTrade(TradeRequest Request) : IMarketUseCase<Trade>
         return new Decision<Trade>(settled.Trade, settled.Changes, settled.Head, [new AuditEntry(Action, settled.Trade.Id.ToString())])
         {
             ResourceId = settled.Trade.Id.ToString(),
+            Events = settled.Events,
         };
     }
 }

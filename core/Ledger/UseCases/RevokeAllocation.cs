@@ -41,6 +41,9 @@ public sealed record RevokeAllocation(MarketId Market, long Number, string Reaso
             RowChange.Of(row, revoked),
             RowChange.Of(holderRow, holderRow.Value with { Held = holderRow.Value.Held.Subtract(quantity) }),
             RowChange.Of(reserveRow, reserveRow.Value with { Held = reserveRow.Value.Held.Add(quantity) }),
-        ], null, [new AuditEntry(Action, allocation.Id)]);
+        ], null, [new AuditEntry(Action, allocation.Id)])
+        {
+            Events = Writes.EventTypes.To(Writes.EventTypes.AllocationRevoked, revoked, Writes.EventRecipient.Of(allocation.Request.Holder)),
+        };
     }
 }

@@ -39,7 +39,12 @@ public sealed record AdvanceApplication(Access.BankId Bank, long Number, LoanSte
                     ? a with { Status = ApplicationStatus.Submitted, Offer = a.Offer! with { Pledge = Offer.Number } }
                     : a with { Status = ApplicationStatus.Void, Offer = a.Offer! with { Pledge = Offer.Number }, OfferEnded = true };
                 return new Decision<LoanApplication>(confirmed, [RowChange.Of(row, confirmed)], null,
-                    [new AuditEntry(confirmed.Status == ApplicationStatus.Void ? "application.void" : Action, a.Id)]);
+                    [new AuditEntry(confirmed.Status == ApplicationStatus.Void ? "application.void" : Action, a.Id)])
+                {
+                    Events = confirmed.Status == ApplicationStatus.Submitted
+                        ? Writes.EventTypes.To(Writes.EventTypes.ApplicationSubmitted, new ApplicationOutcome(confirmed, null), Writes.EventRecipient.Of(Bank))
+                        : [],
+                };
             case LoanStep.Expire:
                 var expired = a with { Status = ApplicationStatus.Expired, DecidedAt = context.Now, DecidedBy = context.Caller.Id };
                 return new Decision<LoanApplication>(expired, [RowChange.Of(row, expired)], null, [new AuditEntry(Action, a.Id)]);
@@ -47,7 +52,10 @@ public sealed record AdvanceApplication(Access.BankId Bank, long Number, LoanSte
                 var granted = LoanGrant.Granted(a);
                 var loan = LoanGrant.LoanOf(a, Offer!.Id);
                 return new Decision<LoanApplication>(granted, [RowChange.Of(row, granted), RowChange.New(loan)], null,
-                    [new AuditEntry(Action, a.Id), new AuditEntry("loan.granted", loan.Id)]);
+                    [new AuditEntry(Action, a.Id), new AuditEntry("loan.granted", loan.Id)])
+                {
+                    Events = Writes.EventTypes.To(Writes.EventTypes.ApplicationDecided, new ApplicationOutcome(granted, loan), Writes.EventRecipient.Of(a.Applicant)),
+                };
             default:
                 var noted = a with { OfferEnded = true };
                 return new Decision<LoanApplication>(noted, [RowChange.Of(row, noted)], null, [new AuditEntry(Action, a.Id)]);

@@ -28,7 +28,10 @@ public sealed record DecideApplication(BankId Bank, long Number, ApprovalRequest
             if (application.Status == ApplicationStatus.Declined) return Decision<LoanApplication>.Unchanged(application);
             ApplicationRules.RequireOpen(application, context.Now, "declined");
             var declined = application with { Status = ApplicationStatus.Declined, DecidedAt = context.Now, DecidedBy = context.Caller.Id, Reason = DeclineReason };
-            return new Decision<LoanApplication>(declined, [RowChange.Of(row, declined)], null, [new AuditEntry(Action, application.Id)]);
+            return new Decision<LoanApplication>(declined, [RowChange.Of(row, declined)], null, [new AuditEntry(Action, application.Id)])
+            {
+                Events = Writes.EventTypes.To(Writes.EventTypes.ApplicationDecided, new ApplicationOutcome(declined, null), Writes.EventRecipient.Of(application.Applicant)),
+            };
         }
         var terms = Approval.Terms;
         var take = application.Offer is { } offer ? Approval.Take ?? offer.Quantity : (Quantity?)null;
@@ -58,7 +61,10 @@ public sealed record DecideApplication(BankId Bank, long Number, ApprovalRequest
                 Approval = new LoanApproval(terms, null, loanNumber, Approval.BorrowerRegion, context.Now, context.Caller.Id),
             };
             return new Decision<LoanApplication>(granted, [RowChange.Of(row, granted), RowChange.New(loan), RowChange.Of(head, head.Value with { Loans = loanNumber })],
-                null, [new AuditEntry("application.granted", application.Id), new AuditEntry("loan.granted", loan.Id)]);
+                null, [new AuditEntry("application.granted", application.Id), new AuditEntry("loan.granted", loan.Id)])
+            {
+                Events = Writes.EventTypes.To(Writes.EventTypes.ApplicationDecided, new ApplicationOutcome(granted, loan), Writes.EventRecipient.Of(application.Applicant)),
+            };
         }
         if (Approval.Market is { } named && named != o.Market)
             throw new RuleViolationException($"The firm offered rights in {o.Market}, not in {named}; the bank takes in pledge only what was offered.",

@@ -47,7 +47,14 @@ public sealed record SubmitApplication(LoanProduct Product, CreditCode Applicant
             Offer is null ? ApplicationStatus.Submitted : ApplicationStatus.Submitting, context.Now,
             Offer: Offer is { } o ? new PledgeOffer(o.Market, o.Quantity) : null);
         return new Decision<LoanApplication>(application, [RowChange.New(application), RowChange.Of(head, head.Value with { Applications = number })], null,
-            [new AuditEntry(Action, application.Id)]) { ResourceId = application.Id };
+            [new AuditEntry(Action, application.Id)])
+        {
+            ResourceId = application.Id,
+            // A pledge application is shown to its bank once its offer is frozen (AdvanceApplication), not while it is submitting.
+            Events = application.Status == ApplicationStatus.Submitted
+                ? Writes.EventTypes.To(Writes.EventTypes.ApplicationSubmitted, new ApplicationOutcome(application, null), Writes.EventRecipient.Of(Bank))
+                : [],
+        };
     }
 
     private void CheckOffer(PledgeTerms terms)

@@ -7,13 +7,18 @@ namespace Trading.Core.Market.UseCases;
 /// One step of closing an auction past its <c>closesAt</c>: records the next winners' trades (at most
 /// <see cref="MaxWinnersPerStep"/>; seller the reserve, each winner's own price, dated <c>closesAt</c>, method Auction)
 /// together with the auction's progress and each bid's result, or, when every winner is settled, closes the auction and
-/// returns what was not sold to the reserve. Each step is one transaction, so a settlement stopped at any point resumes
+/// returns what was not sold to the reserve, telling each bidder its result (<c>auction.closed</c>; at most
+/// <see cref="MaxNoticesPerStep"/> per step: an auction with more bidders notifies them over several steps, counted in
+/// <see cref="Auction.Notified"/>, before it closes). Each step is one transaction, so a settlement stopped at any point resumes
 /// at the next winner and never settles one twice; a closed auction answers as it is.
 /// </summary>
 public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCase<Auction>
 {
     /// <summary>Winners per transaction: each writes 6 rows (trade, its index row, holding, bid, two audit records) beside 5 shared ones.</summary>
     public const int MaxWinnersPerStep = 12;
+
+    /// <summary>Bidders told their result per transaction: each is one event row beside the auction, reserve, head and audit rows.</summary>
+    public const int MaxNoticesPerStep = 90;
 
     public string Action => "auction.settled";
 
@@ -47,6 +52,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
             // value written to a row is the one committed.
             var changes = new Dictionary<string, RowChange>(StringComparer.Ordinal);
             var audit = new List<AuditEntry>();
+            var events = new List<Writes.EventEntry>();
             var working = snapshot;
             var progressed = auction;
             foreach (var (bid, quantity) in winners)
@@ -55,6 +61,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
                     r.ClosesAt, Amounts.TradeAmount(quantity, bid.UnitPrice, r.TermYears), auction.Id);
                 var settled = Settlement.Settle(trade, working, head, context.Now, context.Caller.Id, unfreezing: quantity);
                 head = settled.Head;
+                events.AddRange(settled.Events); // trade.settled to the winner (the seller is the reserve)
                 foreach (var change in settled.Changes) changes[Key(change.Row)] = change;
                 working = working.Apply(settled.Changes);
                 var bidRow = snapshot.BidsOf[Number].Single(b => b.Value.Bidder == bid.Bidder);
@@ -63,14 +70,32 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
                 audit.Add(new AuditEntry("auction.won", auction.Id + "/" + bid.Bidder));
                 audit.Add(new AuditEntry("trade.recorded", settled.Trade.Id.ToString()));
             }
-            return new Decision<Auction>(progressed, [RowChange.Of(row, progressed), .. changes.Values], head, audit);
+            return new Decision<Auction>(progressed, [RowChange.Of(row, progressed), .. changes.Values], head, audit) { Events = events };
         }
 
+        var bidders = AuctionBook.Ranked(snapshot.BidsOf[Number].Select(b => b.Value)).ToList();
+        var notices = bidders.Skip(auction.Notified).Take(MaxNoticesPerStep).ToList();
+        if (auction.Notified + notices.Count < bidders.Count)
+        {
+            // More bidders than one transaction holds: tell these, close at a later step.
+            var notifying = auction with { Status = AuctionStatus.Closing, Notified = auction.Notified + notices.Count };
+            return new Decision<Auction>(notifying, [RowChange.Of(row, notifying)], null, [new AuditEntry("auction.notified", auction.Id)])
+            {
+                Events = Notices(notifying, bidders, notices),
+            };
+        }
         var reserve = snapshot.Holding(Holder.Reserve);
-        var closed = auction with { Status = AuctionStatus.Closed, ClosedAt = context.Now };
+        var closed = auction with { Status = AuctionStatus.Closed, ClosedAt = context.Now, Notified = bidders.Count };
         return new Decision<Auction>(closed, [RowChange.Of(row, closed), RowChange.Of(reserve, reserve.Value.Unfreeze(r.Quantity.Subtract(auction.Sold)))],
-            head with { OpenAuctions = head.OpenAuctions - 1 }, [new AuditEntry("auction.closed", auction.Id)]);
+            head with { OpenAuctions = head.OpenAuctions - 1 }, [new AuditEntry("auction.closed", auction.Id)])
+        {
+            Events = Notices(closed, bidders, notices),
+        };
     }
+
+    /// <summary><c>auction.closed</c> to each bidder of <paramref name="notices"/>, with its own result.</summary>
+    private static IReadOnlyList<Writes.EventEntry> Notices(Auction auction, IReadOnlyList<Bid> bids, IEnumerable<Bid> notices) =>
+        notices.SelectMany(b => Writes.EventTypes.To(Writes.EventTypes.AuctionClosed, new AuctionResult(auction, bids, b), Writes.EventRecipient.Of(b.Bidder))).ToList();
 
     private static string Key(object row) => row switch
     {

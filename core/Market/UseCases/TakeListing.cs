@@ -58,6 +58,10 @@ public sealed record TakeListing(MarketId Market, long Number, Holder Buyer, Qua
         };
         var head = filled ? settled.Head with { OpenListings = settled.Head.OpenListings - 1 } : settled.Head;
         return new Decision<Trade>(settled.Trade, [RowChange.Of(row, taken), .. settled.Changes], head,
-            [new AuditEntry(Action, listing.Id), new AuditEntry("trade.recorded", settled.Trade.Id.ToString())]) { ResourceId = settled.Trade.Id.ToString() };
+            [new AuditEntry(Action, listing.Id), new AuditEntry("trade.recorded", settled.Trade.Id.ToString())])
+        {
+            ResourceId = settled.Trade.Id.ToString(),
+            Events = [.. settled.Events, .. Writes.EventTypes.To(Writes.EventTypes.ListingTaken, taken, Writes.EventRecipient.Of(r.Seller))],
+        };
     }
 }

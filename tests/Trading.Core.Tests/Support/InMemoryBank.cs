@@ -30,6 +30,7 @@ public sealed class InMemoryBank(BankId bank) : IPartitionRows<BankReads, BankSn
         Loan l => "loan:" + l.Number,
         IdempotencyRecord r => "idem:" + r.CallerKeyHash,
         AuditRecord a => "audit:" + a.Number,
+        EventRecord e => "event:" + e.Number,
         _ => throw new InvalidOperationException($"a {row.GetType().Name} is not a row of a bank's book"),
     };
 
@@ -77,7 +78,7 @@ public sealed class InMemoryBank(BankId bank) : IPartitionRows<BankReads, BankSn
     /// </summary>
     public Decision<T> Run<T>(IBankUseCase<T> useCase, UseCaseContext context)
     {
-        var shell = new WriteShell<BankReads, BankSnapshot>("loans", this, Bindings, NoHooks.Instance, new FixedTime(context.Now));
+        var shell = new WriteShell<BankReads, BankSnapshot>("loans", this, Bindings, NoHooks.Instance, new FixedTime(context.Now), TestEvents.Renderer);
         _lastCommit = [];
         var outcome = shell.ExecuteAsync(useCase, context.Caller, context.CallerKeyHash, _ => "answer", context.TraceId, CancellationToken.None)
             .GetAwaiter().GetResult();

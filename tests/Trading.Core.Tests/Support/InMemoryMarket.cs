@@ -44,6 +44,7 @@ public sealed class InMemoryMarket(MarketId market) : IPartitionRows<MarketReads
         Auction a => "auction:" + a.Number,
         Bid b => $"bid:{b.Auction}:{b.Bidder}",
         AuditRecord a => "audit:" + a.Number,
+        EventRecord e => "event:" + e.Number,
         _ => throw new InvalidOperationException(row.GetType().Name),
     };
 
@@ -137,7 +138,7 @@ public sealed class InMemoryMarket(MarketId market) : IPartitionRows<MarketReads
     /// </summary>
     public Decision<T> Run<T>(IMarketUseCase<T> useCase, UseCaseContext context)
     {
-        var shell = new WriteShell<MarketReads, MarketSnapshot>("ledger", this, Bindings, NoHooks.Instance, new FixedTime(context.Now));
+        var shell = new WriteShell<MarketReads, MarketSnapshot>("ledger", this, Bindings, NoHooks.Instance, new FixedTime(context.Now), TestEvents.Renderer);
         LastCommit = [];
         var outcome = shell.ExecuteAsync(useCase, context.Caller, context.CallerKeyHash, _ => "answer", context.TraceId, CancellationToken.None)
             .GetAwaiter().GetResult();

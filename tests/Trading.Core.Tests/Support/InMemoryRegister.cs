@@ -67,6 +67,7 @@ public sealed class InMemoryRegister<TItem>(string book, Func<IRow, (string Key,
     {
         RegisterHead => "~head",
         AuditRecord a => "~audit:" + a.Number,
+        EventRecord e => "~event:" + e.Number,
         IdempotencyRecord r => "~idem:" + r.CallerKeyHash,
         _ => itemOf(row)?.Key ?? throw new InvalidOperationException($"a {row.GetType().Name} is not a row of {book}"),
     };
@@ -96,6 +97,6 @@ public sealed class InMemoryRegister<TItem>(string book, Func<IRow, (string Key,
 
     /// <summary>Runs a use case through the real shell on this store.</summary>
     public WriteOutcome<T> Run<T>(IRegisterUseCase<TItem, T> useCase, Principal caller, string? idempotencyKey = null, DateTimeOffset? now = null) =>
-        new WriteShell<RegisterReads, RegisterSnapshot<TItem>>(book, this, Bindings, NoHooks.Instance, new FixedTime(now ?? DateTimeOffset.UnixEpoch))
+        new WriteShell<RegisterReads, RegisterSnapshot<TItem>>(book, this, Bindings, NoHooks.Instance, new FixedTime(now ?? DateTimeOffset.UnixEpoch), TestEvents.Renderer)
             .ExecuteAsync(useCase, caller, idempotencyKey, a => "answer:" + a, null, CancellationToken.None).GetAwaiter().GetResult();
 }

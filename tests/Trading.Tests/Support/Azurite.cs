@@ -13,19 +13,21 @@ public sealed class Azurite : IAsyncDisposable
     private static readonly Lazy<Task<Azurite>> s_shared = new(StartAsync);
     private readonly Process _process;
 
-    private Azurite(Process process, int blobPort, int tablePort)
+    private Azurite(Process process, int blobPort, int tablePort, int queuePort)
     {
         _process = process;
         BlobPort = blobPort;
         TablePort = tablePort;
+        QueuePort = queuePort;
     }
 
     public int BlobPort { get; }
     public int TablePort { get; }
+    public int QueuePort { get; }
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    public string ConnectionString => ConnectionStringFor(BlobPort, TablePort);
+    public string ConnectionString => ConnectionStringFor(BlobPort, TablePort, QueuePort);
 
     public static Task<Azurite> Shared => s_shared.Value;
 
@@ -33,7 +35,7 @@ public sealed class Azurite : IAsyncDisposable
     public static string Unreachable()
     {
         var port = FreePort();
-        return ConnectionStringFor(port, port);
+        return ConnectionStringFor(port, port, port);
     }
 
     public static string RepositoryRoot()
@@ -46,12 +48,12 @@ public sealed class Azurite : IAsyncDisposable
     private static Task<Azurite> StartAsync() => StartAsync(FreePort(), FreePort());
 
     /// <summary>A dedicated Azurite on the given ports (the caller disposes it); in memory, or on disk in <paramref name="location"/>.</summary>
-    public static async Task<Azurite> StartAsync(int blob, int table, string? location = null)
+    public static async Task<Azurite> StartAsync(int blob, int table, string? location = null, int? queuePort = null)
     {
         var root = RepositoryRoot();
         var bin = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(bin)) throw new InvalidOperationException($"{bin} is missing: run `npm ci` (./test.sh does).");
-        var queue = FreePort();
+        var queue = queuePort ?? FreePort();
         var start = new ProcessStartInfo(bin)
         {
             RedirectStandardOutput = true,
@@ -72,7 +74,7 @@ public sealed class Azurite : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
-        var azurite = new Azurite(process, blob, table);
+        var azurite = new Azurite(process, blob, table, queue);
         azurite0 = azurite;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(await Listening(blob) && await Listening(table)))
@@ -107,9 +109,10 @@ public sealed class Azurite : IAsyncDisposable
     }
 
     /// <summary>A connection string to the given ports.</summary>
-    public static string ConnectionStringFor(int blob, int table) =>
+    public static string ConnectionStringFor(int blob, int table, int queue) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;";
 
     private static void Kill(Process process)
     {

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Trading.Infra;
+
+/// <summary>
+/// Pending marks of an outbox: before a write commits, its partition is marked (book and partition key, with the time), so
+/// a copier visits only partitions that took writes, never the idle ones. A mark is renewed before a commit when this
+/// instance wrote it more than <see cref="Renewal"/> ago; the copier deletes a mark (under If-Match) only once it is older
+/// than <see cref="Settled"/> and everything up to the head read after the mark is copied, so a write that committed
+/// after the copier's read always leaves a mark behind. Marks spread over <see cref="Buckets"/> partitions per book.
+/// One table per outbox: <see cref="AuditMarks"/> (audit records to blobs), <see cref="EventMarks"/> (events to the queue and inboxes).
+/// </summary>
+public abstract class PendingMarks(TableClient table, TimeProvider time)
+{
+    public const int Buckets = 16;
+
+    /// <summary>A mark this instance wrote less than this long ago still stands: a write need not write it again.</summary>
+    public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A mark older than this is deleted once its partition is copied: the renewal plus room for the instances' clock skew
+    /// (5 minutes, as elsewhere). A write re-marks after its commit when it committed a renewal or more after the mark it
+    /// relied on, and the copier reads the head again after deleting a mark and marks again what it did not copy.
+    /// </summary>
+    public static readonly TimeSpan Settled = TimeSpan.FromMinutes(6);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
+
+    /// <summary>One pending mark, as the copier read it.</summary>
+    public sealed record Mark(string Book, string Partition, DateTimeOffset At, ETag ETag);
+
+    /// <summary>
+    /// Marks the partition before a commit, and again after it (skipped while this instance's last mark of it is younger than
+    /// <see cref="Renewal"/>; <paramref name="force"/>: always).
+    /// </summary>
+    public async Task MarkAsync(string book, string partition, CancellationToken ct, bool force = false)
+    {
+        var key = book + "|" + partition;
+        var now = time.GetUtcNow();
+        if (!force && _written.TryGetValue(key, out var at) && now - at < Renewal) return;
+        await table.UpsertEntityAsync(new TableEntity(BucketOf(book, partition), partition) { ["Book"] = book, ["At"] = now },
+            TableUpdateMode.Replace, ct);
+        _written[key] = now;
+    }
+
+    /// <summary>Marks many partitions of one book at once (an import's chunk): up to 100 marks per transaction of one bucket.</summary>
+    public async Task MarkManyAsync(string book, IEnumerable<string> partitions, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var due = partitions.Distinct(StringComparer.Ordinal)
+            .Where(p => !(_written.TryGetValue(book + "|" + p, out var at) && now - at < Renewal)).ToList();
+        var batches = due.GroupBy(p => BucketOf(book, p), StringComparer.Ordinal).SelectMany(g => g.Chunk(100).Select(c => (Bucket: g.Key, Partitions: c))).ToList();
+        await Bounded.SelectAsync(batches, async batch =>
+        {
+            await table.SubmitTransactionAsync(batch.Partitions.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(batch.Bucket, p) { ["Book"] = book, ["At"] = now })), ct);
+            return 0;
+        }, Bounded.DefaultConcurrency, ct);
+        foreach (var p in due) _written[book + "|" + p] = now;
+    }
+
+    /// <summary>Every pending mark (a bounded number of partition reads, whatever the number of partitions).</summary>
+    public async Task<List<Mark>> PendingAsync(CancellationToken ct)
+    {
+        var buckets = Books.All.SelectMany(book => Enumerable.Range(0, Buckets).Select(b => Bucket(book, b))).ToList();
+        var found = await Bounded.SelectAsync(buckets, async pk =>
+        {
+            var marks = new List<Mark>();
+            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: ct))
+                marks.Add(new Mark(e.GetString("Book"), e.RowKey, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.ETag));
+            return marks;
+        }, 8, ct);
+        return found.SelectMany(m => m).ToList();
+    }
+
+    /// <summary>
+    /// Copies every marked partition with <paramref name="copy"/> (book, partition), then settles its mark; answers how many
+    /// rows were copied. A commit that landed after the copy read the head, and relied on the mark, is not lost: after a
+    /// mark is deleted, <paramref name="uncopied"/> reads the head again, and what it holds beyond the copy is marked again.
+    /// </summary>
+    public async Task<long> CopyPendingAsync(Func<string, string, Task<long>> copy, Func<string, string, Task<bool>> uncopied, CancellationToken ct)
+    {
+        var pending = await PendingAsync(ct);
+        var copied = await Bounded.SelectAsync(pending, async mark =>
+        {
+            var n = await copy(mark.Book, mark.Partition);
+            if (await SettleAsync(mark, ct) && await uncopied(mark.Book, mark.Partition)) await MarkAsync(mark.Book, mark.Partition, ct, force: true);
+            return n;
+        }, 8, ct);
+        return copied.Sum();
+    }
+
+    /// <summary>Deletes a settled mark whose partition was copied after the mark was read; a mark written again since stays. True when it deleted it.</summary>
+    public async Task<bool> SettleAsync(Mark mark, CancellationToken ct)
+    {
+        if (time.GetUtcNow() - mark.At < Settled) return false;
+        try
+        {
+            await table.DeleteEntityAsync(BucketOf(mark.Book, mark.Partition), mark.Partition, mark.ETag, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { return false; /* written again meanwhile, or settled by another copier */ }
+    }
+
+    private static string BucketOf(string book, string partition) => Bucket(book, (int)(Hashing.Fnv1a(partition) % Buckets));
+
+    private static string Bucket(string book, int bucket) => book + "-" + bucket.ToString("x2", CultureInfo.InvariantCulture);
+}
