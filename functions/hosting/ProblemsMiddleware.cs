@@ -68,7 +68,7 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 Trading.Infra.Telemetry.StorageFaults.Add(1);
                 status = 503;
                 title = "Storage is unavailable.";
-                detail = "The storage service did not answer in time. Nothing was recorded; retry later (with the same Idempotency-Key for a trade).";
+                detail = "The storage service did not answer in time. A write is recorded whole or not at all; retry later (a creating POST with the same Idempotency-Key, a state change as it was) to learn which.";
                 headers["Retry-After"] = "5";
                 logger.LogWarning("Storage fault on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, ex.Message);
                 logger.LogDebug(ex, "Storage fault details");
