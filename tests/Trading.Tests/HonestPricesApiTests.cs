@@ -66,7 +66,9 @@ public sealed class HonestPricesApiTests(DemoFixture api) : IClassFixture<DemoFi
         Assert.Equal((monthBefore?["amount"]?.Value<decimal>() ?? 0m) + recorded["amount"]!.Value<decimal>(), monthAfter["amount"]!.Value<decimal>());
         foreach (var figure in new[] { "vwap", "low", "high" })
             Assert.Equal(monthBefore?[figure]?.ToString(), monthAfter[figure]!.ToString());
-        Assert.Equal(limitBefore.ToString(), (await bank.GetJsonAsync(eligibility)).Expect(200).Body.ToString());
+        var limitAfter = (await bank.GetJsonAsync(eligibility)).Expect(200).Body;
+        Assert.Equal(limitBefore["limit"]!.Value<decimal>(), limitAfter["limit"]!.Value<decimal>());
+        Assert.Equal(limitBefore["reasons"]!.ToString(), limitAfter["reasons"]!.ToString());
         Assert.Equal(pledgePriceBefore, (await ledger.PricesAsync([nox], today, CancellationToken.None))[nox]);
         var verify = (await official.GetJsonAsync("/api/markets/131000-NOx/verify")).Expect(200).Body;
         Assert.True(verify["valid"]!.Value<bool>());
