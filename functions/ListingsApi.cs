@@ -16,7 +16,7 @@ public static class ListingsApi
     public static IEnumerable<FunctionDeclaration> Functions =>
     [
         new HttpFunction("PostListing", "POST", "listings", PostAsync).Accepts<ListingInput>().Returns<ListingView>(201).Idempotent().Problems(409, 422),
-        new HttpFunction("ListListings", "GET", "listings", ListAsync).Summary("List open listings, cheapest first")
+        new HttpFunction("ListListings", "GET", "listings", ListAsync).Summary("List listings by status (default open), cheapest first")
             .Query("region", "pollutant", "status").Paged().Returns<Page<ListingView>>(),
         new HttpFunction("GetListing", "GET", "listings/{id}", GetAsync).Returns<ListingView>(),
         new HttpFunction("TakeListing", "POST", "listings/{id}/take", TakeAsync).Summary("Buy from a listing: the trade is recorded")
@@ -74,21 +74,24 @@ public static class ListingsApi
         return Json.Result(Views.Listing(listing, caller));
     }
 
-    /// <summary>The open book: cheapest first, then oldest; any key.</summary>
+    /// <summary>
+    /// Listings by <c>status</c> (<c>open</c>, the book, by default; <c>filled</c>, <c>withdrawn</c>, <c>expired</c>): cheapest
+    /// first, then oldest; any key. Each status has its own list; each listing is read from its own row and shown only
+    /// when it is in that status now.
+    /// </summary>
     private static async Task<IResult> ListAsync(HttpContext context)
     {
         var caller = await context.CallerAsync();
         var errors = new FieldErrors();
         var region = Scope.AnyRegion(context.Query("region"), errors);
         var pollutant = Scope.Pollutant(context.Query("pollutant"), errors);
-        if (context.Query("status") is { } status && status != "open")
-            errors.Add("status", "the book lists open listings; GET /api/listings/{id} shows any listing");
+        var status = Scope.Status<ListingStatus>(context.Query("status"), errors) ?? ListingStatus.Open;
         var pageSize = Paging.PageSize(context.Query("pageSize"), errors);
         errors.ThrowIfAny();
         var ledger = context.Service<TableLedger>();
-        var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.Listings, null, region, pageSize, context.Query("continuationToken"),
+        var page = await context.Service<OfferIndex>().ListAsync(OfferIndex.ListingsIn(status), null, region, pageSize, context.Query("continuationToken"),
             async id => Listing.TryParseId(id, out var market, out var number)
-                        && await ledger.GetListingAsync(market, number, context.RequestAborted) is { Status: ListingStatus.Open } l
+                        && await ledger.GetListingAsync(market, number, context.RequestAborted) is { } l && l.Status == status
                         && (pollutant is null || l.Market.Pollutant == pollutant) ? l : null,
             context.RequestAborted, pollutant);
         return Json.Result(Views.Page(page, l => Views.Listing(l, caller)));

@@ -61,7 +61,10 @@ public static class MarketsApi
             r.Head.OpenAuctions)).ToList());
     }
 
-    /// <summary>A market's monthly price figures (any key), from its month counters: trades, quantity, amount, vwap, low, high.</summary>
+    /// <summary>
+    /// A market's monthly price figures (any key), from its month counters: trades, quantity and amount of every trade;
+    /// vwap, low and high of its in-band trades only (null when the month has none).
+    /// </summary>
     private static async Task<IResult> PricesAsync(HttpContext context)
     {
         await context.CallerAsync();
@@ -79,9 +82,9 @@ public static class MarketsApi
             m.Trades,
             Quantity.FromGrams(m.Grams).Tonnes,
             Money.FromFen(m.Fen).Yuan,
-            Vwap.Of(m.Fen, m.GramYears)?.Yuan,
-            Money.FromFen(m.LowFen).Yuan,
-            Money.FromFen(m.HighFen).Yuan)).ToList());
+            m.Vwap?.Yuan,
+            m.Low?.Yuan,
+            m.High?.Yuan)).ToList());
     }
 
     private static MarketId ParseMarket(HttpContext context)

@@ -201,11 +201,23 @@ internal static class LedgerRows
         ["GramYears"] = m.GramYears,
         ["LowFen"] = m.LowFen,
         ["HighFen"] = m.HighFen,
+        ["BandTrades"] = m.BandTrades,
+        ["BandFen"] = m.BandFen,
+        ["BandGramYears"] = m.BandGramYears,
     };
 
-    public static MonthCounter ToMonth(ReportingMonth month, TableEntity? e) => e is null ? MonthCounter.Empty(month) :
-        new MonthCounter(month, e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0, e.GetBoolean("Closed") ?? false,
-            e.GetInt64("GramYears") ?? 0, e.GetInt64("LowFen") ?? 0, e.GetInt64("HighFen") ?? 0);
+    /// <summary>
+    /// A month counter; a row written before in-band sums existed (no <c>BandTrades</c>) had no out-of-band trade, so its
+    /// in-band sums are its sums.
+    /// </summary>
+    public static MonthCounter ToMonth(ReportingMonth month, TableEntity? e)
+    {
+        if (e is null) return MonthCounter.Empty(month);
+        var (trades, fen, gramYears) = (e.GetInt64("Trades") ?? 0, e.GetInt64("Fen") ?? 0, e.GetInt64("GramYears") ?? 0);
+        return new MonthCounter(month, trades, e.GetInt64("Grams") ?? 0, fen, e.GetBoolean("Closed") ?? false,
+            gramYears, e.GetInt64("LowFen") ?? 0, e.GetInt64("HighFen") ?? 0,
+            e.GetInt64("BandTrades") ?? trades, e.GetInt64("BandFen") ?? fen, e.GetInt64("BandGramYears") ?? gramYears);
+    }
 
     public static string Day(DateOnly day) => "day:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -214,10 +226,25 @@ internal static class LedgerRows
         ["Trades"] = d.Trades,
         ["Fen"] = d.Fen,
         ["GramYears"] = d.GramYears,
+        ["BandTrades"] = d.BandTrades,
+        ["BandFen"] = d.BandFen,
+        ["BandGramYears"] = d.BandGramYears,
+        ["FirstSeller"] = d.FirstSeller,
+        ["SecondSeller"] = d.SecondSeller,
     };
 
-    public static DayCounter ToDay(DateOnly day, TableEntity? e) => e is null ? DayCounter.Empty(day) :
-        new DayCounter(day, e.GetInt64("Trades") ?? 0, e.GetInt64("Fen") ?? 0, e.GetInt64("GramYears") ?? 0);
+    /// <summary>
+    /// A day counter. A row written before in-band sums existed (no <c>BandTrades</c>) had no out-of-band trade but did not
+    /// keep its sellers: its trades count as in band with no known seller, so they add to a price's sums but a price
+    /// still needs two sellers seen since (the cautious reading).
+    /// </summary>
+    public static DayCounter ToDay(DateOnly day, TableEntity? e)
+    {
+        if (e is null) return DayCounter.Empty(day);
+        var (trades, fen, gramYears) = (e.GetInt64("Trades") ?? 0, e.GetInt64("Fen") ?? 0, e.GetInt64("GramYears") ?? 0);
+        return new DayCounter(day, trades, fen, gramYears, e.GetInt64("BandTrades") ?? trades, e.GetInt64("BandFen") ?? fen,
+            e.GetInt64("BandGramYears") ?? gramYears, e.GetString("FirstSeller"), e.GetString("SecondSeller"));
+    }
 
     public static DateOnly DayOfRow(string rowKey) => DateOnly.ParseExact(rowKey["day:".Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -329,6 +356,7 @@ internal static class LedgerRows
             ["RecordedBy"] = t.RecordedBy,
             ["PreviousHash"] = t.PreviousHash,
             ["Hash"] = t.Hash,
+            ["OutsideBand"] = t.OutsideBand,
         };
     }
 
@@ -343,7 +371,7 @@ internal static class LedgerRows
             Money.FromFen(e.GetInt64("AmountFen")!.Value), e.GetString("Reference"));
         return new Trade(new TradeId(market, e.GetInt64("Sequence")!.Value), request,
             DateTimeOffset.ParseExact(e.GetString("RecordedAt"), "O", CultureInfo.InvariantCulture),
-            e.GetString("RecordedBy"), e.GetString("PreviousHash"), e.GetString("Hash"));
+            e.GetString("RecordedBy"), e.GetString("PreviousHash"), e.GetString("Hash"), e.GetBoolean("OutsideBand") ?? false);
     }
 
     public static TableEntity AllocationEntity(Allocation a) => new(a.Request.Market.Key, Allocation(a.Number))

@@ -14,8 +14,8 @@ namespace Trading.Infra;
 /// list, a new offer in its parties' lists (a commit that then fails leaves an index row pointing at nothing, or at a
 /// row checked again when read, never a committed row that no list shows); a pending rollup mark per month counter it
 /// writes (decision 0005); loan-match dirty marks for the holders (and prices) it changes; a pending audit mark, and a
-/// pending event mark when it sends events. After:
-/// the rollup copy, the match marks touched again, an ended listing out of the book, telemetry.
+/// pending event mark when it sends events. After: the rollup copy, the match marks touched again, an ended listing out
+/// of the book (it is on the list of its status from before the commit), telemetry.
 /// </summary>
 public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time)
     : IWriteHooks
@@ -133,6 +133,10 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
                         break;
                 }
             }
+            // A listing that this change ends goes on the list of its new status (filled, withdrawn, expired) before the commit.
+            foreach (var ended in changes.Select(c => c.Row).OfType<Listing>().Where(l => l.Status != ListingStatus.Open))
+                await hooks._offers.AddAsync(OfferIndex.ListingsIn(ended.Status), ended.Id, market,
+                    OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt), [ended.Request.Seller.Value], ct);
         }
     }
 

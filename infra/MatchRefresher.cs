@@ -458,7 +458,8 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
             if (!MarketId.TryParse(row.RowKey, out var market)) continue;
             known.Add(row.RowKey);
             if (row.GetString("GramYears") is { Length: > 0 } gy)
-                prices[market.Value] = new MarketPrice(row.GetInt64("AmountFen")!.Value, System.Numerics.BigInteger.Parse(gy, CultureInfo.InvariantCulture));
+                prices[market.Value] = new MarketPrice(row["AmountFen"] is string fen ? System.Numerics.BigInteger.Parse(fen, CultureInfo.InvariantCulture)
+                    : row.GetInt64("AmountFen")!.Value, System.Numerics.BigInteger.Parse(gy, CultureInfo.InvariantCulture));
         }
         return (prices, known);
     }
@@ -470,7 +471,7 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
             await storage.MatchState.SubmitTransactionAsync(batch.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                 new TableEntity(PricePartition, m.Key)
                 {
-                    ["AmountFen"] = prices.TryGetValue(m, out var p) ? p.AmountFen : 0L,
+                    ["AmountFen"] = prices.TryGetValue(m, out var p) ? p.AmountFen.ToString(CultureInfo.InvariantCulture) : "0",
                     ["GramYears"] = prices.TryGetValue(m, out var q) ? q.GramYears.ToString(CultureInfo.InvariantCulture) : "",
                 })), ct);
     }

@@ -15,6 +15,14 @@ public sealed class OfferIndex(StorageContext storage)
     public const string Proposals = "proposal";
     public const string Pledges = "pledge";
     public const string Listings = "listing";
+
+    /// <summary>
+    /// The list of listings in <paramref name="status"/>: the open book is <see cref="Listings"/>; each ended status has its
+    /// own list (<c>listing.filled</c>, <c>listing.withdrawn</c>, <c>listing.expired</c>), written before the commit that
+    /// ends the listing, so a committed end is always listed (a failed commit leaves a row the list filters out).
+    /// </summary>
+    public static string ListingsIn(Core.Market.ListingStatus status) =>
+        status == Core.Market.ListingStatus.Open ? Listings : Listings + "." + status.ToString().ToLowerInvariant();
     public const string Auctions = "auction";
 
     /// <summary>Newest first.</summary>

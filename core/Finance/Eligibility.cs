@@ -70,7 +70,7 @@ public static class Eligibility
             anyHeld = true;
             if (!prices.TryGetValue(h.Market, out var price))
             {
-                notes.Add($"no trades in {h.Market.Region} {h.Market.Pollutant} in the last 12 months, so the rights cannot be valued");
+                notes.Add($"no price for {h.Market.Region} {h.Market.Pollutant}: a price needs at least {Trading.Core.Market.PriceWindow.MinTrades} in-band trades by at least {Trading.Core.Market.PriceWindow.MinSellers} different sellers in the last 12 months, so the rights cannot be valued");
                 continue;
             }
             var n = (BigInteger)available * price.AmountFen * product.TermMonths;

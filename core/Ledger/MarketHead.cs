@@ -18,8 +18,11 @@ public sealed record MarketHead(long Sequence, string LastHash, long AllocationC
 
     public TResult Accept<TResult>(IRowVisitor<TResult> visitor) => visitor.Visit(this);
 
-    /// <summary>The head after <paramref name="trade"/>: its sequence and hash, and its price if it is the latest by trade date.</summary>
-    public MarketHead After(Trade trade) => this with
+    /// <summary>
+    /// The head after <paramref name="trade"/>: its sequence and hash, and its price if it is the latest in-band trade by
+    /// trade date (an out-of-band trade is never a market's last price).
+    /// </summary>
+    public MarketHead After(Trade trade) => trade.OutsideBand ? this with { Sequence = trade.Sequence, LastHash = trade.Hash } : this with
     {
         Sequence = trade.Sequence,
         LastHash = trade.Hash,

@@ -62,6 +62,7 @@ public abstract class TradeTermsInput
             throw new RuleViolationException("A ReserveSale is sold by the reserve: seller must be \"reserve\".");
         if (t.Seller.IsReserve && t.Method != TradeMethod.ReserveSale)
             throw new RuleViolationException("A sale by the reserve must use the method ReserveSale.");
+        Settlement.RequireUnitPriceInRange(t.UnitPrice);
         Money computed;
         try { computed = Amounts.TradeAmount(t.Quantity, t.UnitPrice, t.TermYears); }
         catch (OverflowException) { throw TooLarge(); }
@@ -75,9 +76,13 @@ public abstract class TradeTermsInput
         return computed;
     }
 
-    /// <summary>A trade of these terms would stay within the ledger's range (422 otherwise): for offers that trade later.</summary>
+    /// <summary>
+    /// A trade of these terms would stay within the ledger's range (422 otherwise): unit price at most 10,000,000.00 per
+    /// t·a and amount at most 10^13 CNY; for offers that trade later (listings, auctions, bids).
+    /// </summary>
     public static void RequireAmountInRange(Primitives.Quantity quantity, Money unitPrice, int termYears)
     {
+        Settlement.RequireUnitPriceInRange(unitPrice);
         Money amount;
         try { amount = Amounts.TradeAmount(quantity, unitPrice, termYears); }
         catch (OverflowException) { throw TooLarge(); }

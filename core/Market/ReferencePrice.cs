@@ -1,13 +1,14 @@
-using System.Numerics;
 using Trading.Core.Ledger;
 using Trading.Core.Primitives;
 
 namespace Trading.Core.Market;
 
 /// <summary>
-/// A market's reference price: the volume-weighted average unit price of its trades in the 90 days before now (the China
-/// dates from 90 days before today through today), from the ledger's day counters. Listings must be priced within
-/// ±30 % of it, boundaries included; a market without trades in the window has none, and any price goes.
+/// A market's reference price: the volume-weighted average unit price of its in-band trades in the 90 days before now
+/// (the China dates from 90 days before today through today), from the ledger's day counters, when they are at least 3
+/// trades by at least 2 different sellers (<see cref="PriceWindow"/>); otherwise the market has none. Listings and
+/// agreement prices (proposal and confirmation) must lie within ±30 % of it, boundaries included; without one any price
+/// goes. A trade recorded outside the band (<see cref="Trade.OutsideBand"/>) never enters it.
 /// </summary>
 public static class ReferencePrice
 {
@@ -20,28 +21,29 @@ public static class ReferencePrice
         return (today.AddDays(-WindowDays), today);
     }
 
-    public static Money? From(IEnumerable<DayCounter> days, DateTimeOffset now)
+    /// <summary>The reference price at <paramref name="now"/> from the day counters (days outside the window are ignored).</summary>
+    public static Money? From(IEnumerable<DayCounter> days, DateTimeOffset now) => Evidence(days, now).Price;
+
+    /// <summary>The in-band trades of the window, with why they make no price when they do not.</summary>
+    public static PriceWindow Evidence(IEnumerable<DayCounter> days, DateTimeOffset now)
     {
         var (from, to) = Window(now);
-        long fen = 0;
-        BigInteger gramYears = 0;
-        foreach (var d in days.Where(d => d.Day >= from && d.Day <= to))
-        {
-            fen = checked(fen + d.Fen);
-            gramYears += d.GramYears;
-        }
-        return Vwap.Of(fen, gramYears);
+        return PriceWindow.Of(days.Where(d => d.Day >= from && d.Day <= to));
     }
 
     /// <summary>The band around a reference price: exactly ±30 %, as whole fen inside it.</summary>
     public static (Money Low, Money High) Band(Money reference) =>
-        (Money.FromFen((reference.Fen * (100 - BandPercent) + 99) / 100), Money.FromFen(reference.Fen * (100 + BandPercent) / 100));
+        (Money.FromFen((long)(((Int128)reference.Fen * (100 - BandPercent) + 99) / 100)), Money.FromFen((long)((Int128)reference.Fen * (100 + BandPercent) / 100)));
+
+    /// <summary>True when <paramref name="price"/> lies within ±30 % of <paramref name="reference"/> (boundaries included), or there is no reference.</summary>
+    public static bool IsInBand(Money price, Money? reference) => reference is not { } r
+        || ((Int128)price.Fen * 100 >= (Int128)r.Fen * (100 - BandPercent) && (Int128)price.Fen * 100 <= (Int128)r.Fen * (100 + BandPercent));
 
     /// <summary>A price outside the band is refused (422 with <c>referencePrice</c> and <c>band</c>).</summary>
     public static void RequireInBand(Money price, Money? reference)
     {
-        if (reference is not { } r) return;
-        if (price.Fen * 100 >= r.Fen * (100 - BandPercent) && price.Fen * 100 <= r.Fen * (100 + BandPercent)) return;
+        if (IsInBand(price, reference)) return;
+        var r = reference!.Value;
         var (low, high) = Band(r);
         var ex = new RuleViolationException(
             $"unitPrice {price.Yuan:0.00} is outside ±{BandPercent} % of the market's reference price {r.Yuan:0.00} ({low.Yuan:0.00} to {high.Yuan:0.00}).",

@@ -25,7 +25,7 @@ public static class Views
         var r = t.Request;
         return new TradeView(t.Id.ToString(), r.Market.Region.Value, r.Market.Pollutant.ToString(), r.Seller.Value, r.Buyer.Value,
             r.Quantity.Tonnes, r.UnitPrice.Yuan, r.TermYears, r.Method.ToString(), Timestamps.Format(r.TradedAt), r.Amount.Yuan, r.Reference,
-            r.Month.ToString(), t.Sequence, Timestamps.Format(t.RecordedAt), t.RecordedBy, t.Hash, t.PreviousHash);
+            r.Month.ToString(), t.Sequence, Timestamps.Format(t.RecordedAt), t.RecordedBy, t.Hash, t.PreviousHash, t.OutsideBand);
     }
 
     public static AllocationView Allocation(Allocation a) => new(

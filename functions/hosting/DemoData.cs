@@ -338,6 +338,16 @@ public static class DemoData
                 TradeMethod.ReserveSale, tradedAt, Amounts.TradeAmount(quantity, unit, 3), $"demo recent reserve sale {++recent}");
             await writer.ExecuteAsync(new RecordTrade(request), Principal.Admin, $"demo-recent-{recent}", _ => "{}", null, ct);
         }
+        // And recent sales between firms (a price needs at least 3 in-band trades by 2 different sellers; the reserve is one).
+        foreach (var (pollutant, days, seller, price) in new[] { (Pollutant.SO2, 10, 4, 5100m), (Pollutant.NOx, 30, 5, 5900m), (Pollutant.NOx, 15, 5, 6000m) })
+        {
+            var tradedAt = new DateTimeOffset(now.ToOffset(ReportingMonth.ChinaOffset).Date, ReportingMonth.ChinaOffset).AddDays(-days).AddHours(11);
+            var quantity = Quantity.FromGrams(500_000);
+            var unit = Money.TryFromYuan(price, false, out var m, out _) ? m : throw new InvalidOperationException();
+            var request = new TradeRequest(new MarketId(RegionCode.Parse("131000"), pollutant), Holder.Of(plan.Firms[seller].Code), Holder.Of(plan.Firms[2].Code),
+                quantity, unit, 3, TradeMethod.Agreement, tradedAt, Amounts.TradeAmount(quantity, unit, 3), $"demo recent agreement {++recent}");
+            await writer.ExecuteAsync(new RecordTrade(request), Principal.Admin, $"demo-recent-{recent}", _ => "{}", null, ct);
+        }
         // A proposal waiting for the demo enterprise (the seller) to confirm: a buyer asks for part of its rights.
         var held = plan.Allocations.First(a => a.Holder == Holder.Of(plan.Firms[0].Code));
         var proposalQuantity = Quantity.FromGrams(held.Quantity.Grams / 10);

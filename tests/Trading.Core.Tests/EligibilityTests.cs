@@ -110,8 +110,9 @@ public sealed class EligibilityTests
         // SO2 price: (100 t × 5 yr at 6,000) + (1 t × 1 yr at 389.45) → Σ amount / Σ t·yr = (3,000,000 + 389.45) / 501.
         var prices = new Dictionary<MarketId, MarketPrice>
         {
-            [So2] = MarketPrice.From([(100_000_000, 5, 300_000_000, new DateTimeOffset(2025, 1, 10, 10, 0, 0, TimeSpan.FromHours(8))),
-                (1_000_000, 1, 38_945, new DateTimeOffset(2024, 6, 15, 0, 0, 0, TimeSpan.FromHours(8)))], Today)!.Value,
+            [So2] = MarketPrice.From([(50_000_000, 5, 150_000_000, new DateTimeOffset(2025, 1, 10, 10, 0, 0, TimeSpan.FromHours(8)), "A", false),
+                (50_000_000, 5, 150_000_000, new DateTimeOffset(2025, 1, 11, 10, 0, 0, TimeSpan.FromHours(8)), "B", false),
+                (1_000_000, 1, 38_945, new DateTimeOffset(2024, 6, 15, 0, 0, 0, TimeSpan.FromHours(8)), "A", false)], Today)!.Value,
         };
         // 321.123456 t available × (300,038,945 / 501,000,000 fen per g·yr) × 36/12 × 0.7
         var result = Eval(Pledge(min: 0m), Firm(), [Holding(So2, 400_000_000, pledged: 78_876_544)], prices);
@@ -125,9 +126,13 @@ public sealed class EligibilityTests
     public void A_trade_on_the_day_a_year_before_counts_and_one_on_the_evaluation_day_does_not()
     {
         var china = TimeSpan.FromHours(8);
-        Assert.NotNull(MarketPrice.From([(1, 1, 1, new DateTimeOffset(2024, 6, 15, 0, 0, 0, china))], Today));
-        Assert.Null(MarketPrice.From([(1, 1, 1, new DateTimeOffset(2024, 6, 14, 23, 59, 59, china))], Today));
-        Assert.Null(MarketPrice.From([(1, 1, 1, new DateTimeOffset(2025, 6, 15, 0, 0, 0, china))], Today));
+        // Two trades by two sellers inside the window; the third decides whether the window makes a price (3 trades needed).
+        (long, int, long, DateTimeOffset, string, bool)[] two =
+            [(1, 1, 1, new DateTimeOffset(2025, 1, 1, 0, 0, 0, china), "A", false), (1, 1, 1, new DateTimeOffset(2025, 1, 2, 0, 0, 0, china), "B", false)];
+        Assert.NotNull(MarketPrice.From([.. two, (1, 1, 1, new DateTimeOffset(2024, 6, 15, 0, 0, 0, china), "A", false)], Today));
+        Assert.Null(MarketPrice.From([.. two, (1, 1, 1, new DateTimeOffset(2024, 6, 14, 23, 59, 59, china), "A", false)], Today));
+        Assert.Null(MarketPrice.From([.. two, (1, 1, 1, new DateTimeOffset(2025, 6, 15, 0, 0, 0, china), "A", false)], Today));
+        Assert.Null(MarketPrice.From([.. two, (1, 1, 1, new DateTimeOffset(2024, 6, 15, 0, 0, 0, china), "A", true)], Today));
     }
 
     [Fact]
@@ -153,10 +158,10 @@ public sealed class EligibilityTests
         var partly = Eval(Pledge(min: 0m), Firm(), [Holding(So2, 10_000_000), Holding(Nox, 50_000_000)], prices);
         Assert.True(partly.Eligible);
         Assert.Equal(126_000_00, partly.Limit!.Value.Fen);
-        Assert.Contains("no trades in 131000 NOx in the last 12 months, so the rights cannot be valued", partly.Notes);
+        Assert.Contains("no price for 131000 NOx: a price needs at least 3 in-band trades by at least 2 different sellers in the last 12 months, so the rights cannot be valued", partly.Notes);
         var none = Eval(Pledge(min: 0m), Firm(), [Holding(Nox, 50_000_000)], prices);
         Assert.False(none.Eligible);
-        Assert.Contains("no trades in 131000 NOx in the last 12 months, so the rights cannot be valued", none.Reasons);
+        Assert.Contains("no price for 131000 NOx: a price needs at least 3 in-band trades by at least 2 different sellers in the last 12 months, so the rights cannot be valued", none.Reasons);
     }
 
     [Fact]

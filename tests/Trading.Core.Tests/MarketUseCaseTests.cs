@@ -91,9 +91,13 @@ public sealed class MarketUseCaseTests
     {
         var market = MarketWith(Seller, 100m);
         market.Run(new Allocate(new AllocationRequest(Market, Holder.Reserve, T(10m), "permit")), Ctx(Official, "reserve"));
-        var sale = new TradeRequest(Market, Holder.Reserve, Firm(2), T(1m), Y(10_000m), 1, TradeMethod.ReserveSale, Now.AddDays(-3),
-            Amounts.TradeAmount(T(1m), Y(10_000m), 1), null);
-        market.Run(new RecordTrade(sale), Ctx(Official, "sale"));
+        // A reference price needs 3 in-band trades by 2 sellers (the reserve is one).
+        foreach (var (seller, n) in new[] { (Holder.Reserve, 1), (Holder.Reserve, 2), (Seller, 3) })
+        {
+            var sale = new TradeRequest(Market, seller, Firm(2), T(1m), Y(10_000m), 1, seller.IsReserve ? TradeMethod.ReserveSale : TradeMethod.Agreement,
+                Now.AddDays(-3), Amounts.TradeAmount(T(1m), Y(10_000m), 1), null);
+            market.Run(new RecordTrade(sale), Ctx(Official, "sale" + n));
+        }
         Assert.Throws<RuleViolationException>(() => List(market, 1m, 13_000.01m, key: "high"));
         List(market, 1m, 13_000m, key: "edge-high");
         List(market, 1m, 7_000m, key: "edge-low");
@@ -135,7 +139,7 @@ public sealed class MarketUseCaseTests
     {
         var (market, auction) = AuctionOf(10m);
         var ex = Assert.Throws<RuleViolationException>(() => Bid(market, auction, 1, 10m, 21_000m + 500m * 4_000_000_000m));
-        Assert.Contains("range", ex.Message);
+        Assert.Contains("10,000,000.00", ex.Message); // the unit price's ceiling comes before the amount's range
     }
 
     [Fact]

@@ -42,21 +42,26 @@ public sealed class ReferencePriceTests
         var random = new Random(11);
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(8));
         var state = new InMemoryMarket(market);
-        var seller = Holder.Reserve;
-        state.Run(new Allocate(new AllocationRequest(market, seller, Quantity.FromGrams(1_000_000_000_000), "permit")), new UseCaseContext(Principal.Admin, now, "a"));
-        var trades = new List<TradeRequest>();
+        var firm = Holder.Of(CreditCode.FromBody("91131000MA0000001"));
+        state.Run(new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(1_000_000_000_000), "permit")), new UseCaseContext(Principal.Admin, now, "a"));
+        state.Run(new Allocate(new AllocationRequest(market, firm, Quantity.FromGrams(1_000_000_000_000), "permit")), new UseCaseContext(Principal.Admin, now, "b"));
         for (var i = 0; i < 300; i++)
         {
+            var seller = i % 2 == 0 ? Holder.Reserve : firm;
             var at = now.AddMinutes(-random.Next(0, 500 * 24 * 60));
             var q = Quantity.FromGrams(random.Next(1, 50_000_000));
             var price = Money.FromFen(random.Next(100_000, 3_000_000));
             var years = random.Next(1, 6);
             var buyer = Holder.Of(CreditCode.FromBody("91131000MA" + random.Next(1000000, 9999999)));
-            var request = new TradeRequest(market, seller, buyer, q, price, years, TradeMethod.ReserveSale, at, Amounts.TradeAmount(q, price, years), null);
+            var request = new TradeRequest(market, seller, buyer, q, price, years, seller.IsReserve ? TradeMethod.ReserveSale : TradeMethod.Agreement, at,
+                Amounts.TradeAmount(q, price, years), null);
             state.Run(new RecordTrade(request), new UseCaseContext(Principal.Admin, now, "t" + i));
-            trades.Add(request);
         }
         var days = state.All<DayCounter>().ToList();
+        // Out-of-band trades (priced against the reference at their recording) are in no price: the expected figures use the rest.
+        var all = state.All<Trade>().ToList();
+        Assert.Contains(all, t => t.OutsideBand);
+        var trades = all.Where(t => !t.OutsideBand).Select(t => t.Request).ToList();
 
         // The 90-day reference price: China dates from today − 90 through today.
         var today = DayCounter.DayOf(now);
@@ -65,12 +70,14 @@ public sealed class ReferencePriceTests
         var expected = Vwap.Of(window.Sum(t => t.Amount.Fen), window.Aggregate(System.Numerics.BigInteger.Zero, (s, t) => s + (System.Numerics.BigInteger)t.Quantity.Grams * t.TermYears));
         Assert.Equal(expected, ReferencePrice.From(days, now));
         // The pledge valuation's 12-month price: the same from day counters as from the trades themselves.
-        Assert.Equal(MarketPrice.From(trades.Select(t => (t.Quantity.Grams, t.TermYears, t.Amount.Fen, t.TradedAt)), today), MarketPrice.FromDays(days, today));
+        Assert.Equal(MarketPrice.From(all.Select(t => (t.Request.Quantity.Grams, t.Request.TermYears, t.Request.Amount.Fen, t.Request.TradedAt,
+            t.Request.Seller.Value, t.OutsideBand)), today), MarketPrice.FromDays(days, today));
         // Each month's vwap, low and high from its counter equal those of its trades.
         foreach (var month in state.All<MonthCounter>())
         {
             var of = trades.Where(t => t.Month == month.Month).ToList();
-            Assert.Equal(Vwap.Of(of.Sum(t => t.Amount.Fen), of.Sum(t => t.Quantity.Grams * t.TermYears)), Vwap.Of(month.Fen, month.GramYears));
+            Assert.Equal(all.Count(t => t.Request.Month == month.Month), month.Trades);
+            Assert.Equal(Vwap.Of(of.Sum(t => t.Amount.Fen), of.Sum(t => t.Quantity.Grams * t.TermYears)), month.Vwap);
             Assert.Equal(of.Min(t => t.UnitPrice.Fen), month.LowFen);
             Assert.Equal(of.Max(t => t.UnitPrice.Fen), month.HighFen);
         }

@@ -28,6 +28,7 @@ public sealed class SettlementTests
             },
             Months = new Dictionary<ReportingMonth, Versioned<MonthCounter>> { [June] = new(month ?? MonthCounter.Empty(June), "m") },
             Days = new Dictionary<DateOnly, Versioned<DayCounter>> { [new DateOnly(2024, 6, 30)] = new(DayCounter.Empty(new DateOnly(2024, 6, 30)), null) },
+            PriceDays = [],
         };
 
     private static SettlementResult Settle(TradeRequest request, MarketSnapshot state) => Settlement.Settle(request, state, state.Head.Value, Now, "admin");
@@ -96,8 +97,8 @@ public sealed class SettlementTests
     {
         var result = Settle(Request(8_074_000), State(held: 10_000_000));
         // 8.074 t × 5 years = 40,370,000 gram-years at 6,000.00: low = high = 600,000 fen.
-        Assert.Equal(new MonthCounter(June, 1, 8_074_000, 24_222_000, false, 40_370_000, 600_000, 600_000), Month(result));
-        Assert.Equal(new DayCounter(new DateOnly(2024, 6, 30), 1, 24_222_000, 40_370_000), Day(result));
+        Assert.Equal(new MonthCounter(June, 1, 8_074_000, 24_222_000, false, 40_370_000, 600_000, 600_000, 1, 24_222_000, 40_370_000), Month(result));
+        Assert.Equal(new DayCounter(new DateOnly(2024, 6, 30), 1, 24_222_000, 40_370_000, 1, 24_222_000, 40_370_000, SellerId.Value), Day(result));
     }
 
     [Fact]

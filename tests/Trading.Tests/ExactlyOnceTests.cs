@@ -354,6 +354,7 @@ public sealed partial class ExactlyOnceTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
             (await _admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", buyer, 2m, 5200m, 3, "131000", "COD",
                 DateTimeOffset.UtcNow.AddDays(-10 - i).ToString("yyyy-MM-dd'T'HH:mm:ssK"), "ReserveSale"), ApiFixture.Key($"price-{i}"))).Expect(201);
+        await _api.SecondSellerAsync("131000", "COD", 5200m, 3, DateTimeOffset.UtcNow.AddDays(-10).ToString("yyyy-MM-dd'T'HH:mm:ssK"));
         var bankKey = await _api.IssueKeyAsync("bank", "ONCE-LF");
         var firmKey = await _api.IssueKeyAsync("enterprise", firm);
         (await _server.Client(bankKey).PutJsonAsync("/api/banks/ONCE-LF/products/pledge-cod", new

@@ -103,6 +103,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         await api.AllocateAsync("reserve", 50m, "131000", "NOx");
         // The market's price over the last 12 months: 10 t × 5 yr at 6,000 → 6,000 CNY per t·yr.
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", buyer, 10m, 6000m, 5, "131000", "NOx", RecentDay, "ReserveSale"), ApiFixture.Key("price"))).Expect(201);
+        await api.SecondSellerAsync("131000", "NOx", 6000m, 5, RecentDay);
 
         var pledgeProduct = Product("B", ["13"], new { pollutants = new[] { "NOx" }, loanToValue = 0.7m }, minAmount: 100_000m);
         (await bank.PutJsonAsync("/api/banks/ICBC-LF/products/pledge-1", pledgeProduct)).Expect(201);
@@ -148,6 +149,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         var buyer = await FirmAsync("B", "131000");
         await api.AllocateAsync(holder, 30m, "131000", "TN");
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(holder, buyer, 1m, 5000m, 1, "131000", "TN", RecentDay), ApiFixture.Key("tn-price"))).Expect(201);
+        await api.SecondSellerAsync("131000", "TN", 5000m, 1, RecentDay);
         (await bank.PutJsonAsync("/api/banks/HX-LF/products/tn", Product("B", ["1310"], new { pollutants = new[] { "TN" }, loanToValue = 0.8m }, minAmount: 100_000m))).Expect(201);
         Assert.Contains((await bank.GetJsonAsync("/api/banks/HX-LF/products/tn/eligible")).Body["items"]!, i => i["creditCode"]!.Value<string>() == holder);
 
@@ -211,6 +213,7 @@ public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture
         await api.AllocateAsync(firms[1], 60m, region, "SO2");
         await api.AllocateAsync("reserve", 50m, region, "SO2");
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", firms[2], 10m, 4000m, 5, region, "SO2", RecentDay, "ReserveSale"), ApiFixture.Key("inc-price"))).Expect(201);
+        await api.SecondSellerAsync(region, "SO2", 4000m, 5, RecentDay);
         var plain = "/api/banks/INC-LF/products/plain";
         var pledge = "/api/banks/INC-LF/products/pledge";
         (await bank.PutJsonAsync(plain, Product("B", ["1322"]))).Expect(201);

@@ -26,6 +26,7 @@ public sealed class LoanApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         await api.AllocateAsync(firm, 100m, "131000", "PM");
         await api.AllocateAsync("reserve", 10m, "131000", "PM");
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", other, 2m, 3000m, 2, "131000", "PM", Ago(TimeSpan.FromDays(10)), "ReserveSale"), ApiFixture.Key("price"))).Expect(201);
+        await api.SecondSellerAsync("131000", "PM", 3000m, 2, Ago(TimeSpan.FromDays(10)));
         using var bank = api.Server.Client(await api.IssueKeyAsync("bank", "HXB-LF"));
         using var otherBank = api.Server.Client(await api.IssueKeyAsync("bank", "SPDB-LF"));
         using var firmClient = api.Server.Client(await api.IssueKeyAsync("enterprise", firm));

@@ -55,9 +55,10 @@ public sealed class MarketApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var seller = (await api.RegisterEnterpriseAsync("131000")).Value;
         var buyer = (await api.RegisterEnterpriseAsync("131000")).Value;
         await api.AllocateAsync(seller, 50m, "131000", "COD");
-        // 2 t × 1 yr at 1,000 and 2 t × 1 yr at 2,000: reference price 1,500.00.
+        // 2 t × 1 yr at 1,000, 2 t × 1 yr at 2,000 and (by a second seller) 2 t × 1 yr at 1,500: reference price 1,500.00.
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 2m, 1000m, 1, "131000", "COD", Ago(TimeSpan.FromDays(3))), ApiFixture.Key("p1"))).Expect(201);
         (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller, buyer, 2m, 2000m, 1, "131000", "COD", Ago(TimeSpan.FromMinutes(2))), ApiFixture.Key("p2"))).Expect(201);
+        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(buyer, seller, 2m, 1500m, 1, "131000", "COD", Ago(TimeSpan.FromDays(2))), ApiFixture.Key("p3"))).Expect(201);
         using var sellerClient = api.Server.Client(await api.IssueKeyAsync("enterprise", seller));
         var body = (decimal price) => new { region = "131000", pollutant = "COD", seller, quantity = 1m, unitPrice = price, termYears = 1 };
         var refused = (await sellerClient.PostJsonAsync("/api/listings", body(1950.01m), ApiFixture.Key("high"))).Expect(422).Body;
@@ -75,8 +76,42 @@ public sealed class MarketApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(1, market["openListings"]!.Value<long>());
         var month = Trading.Core.Primitives.ReportingMonth.Of(DateTimeOffset.UtcNow);
         var prices = (await anyKey.GetJsonAsync($"/api/markets/131000-COD/prices?from={month.Previous()}&to={month}")).Expect(200).Array;
-        Assert.Equal(2, prices.Sum(p => p["trades"]!.Value<long>()));
+        Assert.Equal(3, prices.Sum(p => p["trades"]!.Value<long>()));
         Assert.All(prices, p => Assert.True(p["low"]!.Value<decimal>() <= p["vwap"]!.Value<decimal>() && p["vwap"]!.Value<decimal>() <= p["high"]!.Value<decimal>()));
+    }
+
+    [Fact]
+    public async Task Listings_are_found_by_each_status()
+    {
+        var seller = (await api.RegisterEnterpriseAsync("131000")).Value;
+        var buyer = (await api.RegisterEnterpriseAsync("131000")).Value;
+        await api.AllocateAsync(seller, 10m, "131000", "TP");
+        using var sellerClient = api.Server.Client(await api.IssueKeyAsync("enterprise", seller));
+        using var buyerClient = api.Server.Client(await api.IssueKeyAsync("enterprise", buyer));
+        async Task<string> List(string key, string? expiresAt = null) => (await sellerClient.PostJsonAsync("/api/listings", expiresAt is null
+                ? new { region = "131000", pollutant = "TP", seller, quantity = 1m, unitPrice = 3000m, termYears = 1, minLot = 1m } as object
+                : new { region = "131000", pollutant = "TP", seller, quantity = 1m, unitPrice = 3000m, termYears = 1, minLot = 1m, expiresAt },
+            ApiFixture.Key(key))).Expect(201).Body["id"]!.Value<string>()!;
+        var open = await List("open");
+        var filled = await List("filled");
+        var withdrawn = await List("withdrawn");
+        var expired = await List("expired", DateTimeOffset.UtcNow.AddSeconds(3).ToString("yyyy-MM-dd'T'HH:mm:ssK"));
+        (await buyerClient.PostJsonAsync($"/api/listings/{filled}/take", new { quantity = 1m }, ApiFixture.Key("take"))).Expect(201);
+        (await sellerClient.PostJsonAsync($"/api/listings/{withdrawn}/withdraw", new { })).Expect(200);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        using var host = api.Server.Client();
+        (await host.PostJsonAsync("/admin/functions/ExpireProposals", Timer)).Expect(202);
+
+        async Task<List<string>> Ids(string? status) => ((JArray)(await buyerClient.GetJsonAsync(
+            "/api/listings?region=131000&pollutant=TP&pageSize=100" + (status is null ? "" : "&status=" + status))).Expect(200).Body["items"]!)
+            .Select(i => i["id"]!.Value<string>()!).ToList();
+        Assert.Equal([open], await Ids(null));
+        Assert.Equal([open], await Ids("open"));
+        Assert.Equal([filled], await Ids("filled"));
+        Assert.Equal([withdrawn], await Ids("withdrawn"));
+        Assert.Equal([expired], await Ids("expired"));
+        var bad = (await buyerClient.GetJsonAsync("/api/listings?status=closed")).Expect(400).Body;
+        Assert.Contains("filled", bad["errors"]!["status"]![0]!.Value<string>());
     }
 
     [Fact]

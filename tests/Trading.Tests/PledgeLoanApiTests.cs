@@ -31,6 +31,7 @@ public sealed class PledgeLoanApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         for (var i = 0; i < 3; i++)
             (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade("reserve", buyer, 2m, 5200m, 3, "131000", "SO2", Ago(TimeSpan.FromDays(10 + i)), "ReserveSale"),
                 ApiFixture.Key($"{bankId}-price-{i}"))).Expect(201);
+        await api.SecondSellerAsync("131000", "SO2", 5200m, 3, Ago(TimeSpan.FromDays(10)));
         var bank = api.Server.Client(await api.IssueKeyAsync("bank", bankId));
         var firmClient = api.Server.Client(await api.IssueKeyAsync("enterprise", firm));
         (await bank.PutJsonAsync($"/api/banks/{bankId}/products/pledge-so2-nox", new

@@ -1,3 +1,4 @@
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 
 namespace Trading.Core.Ledger.UseCases;
@@ -5,7 +6,8 @@ namespace Trading.Core.Ledger.UseCases;
 /// <summary>
 /// The counterparty confirms a proposal: the trade is recorded now, dated now. A seller confirming a buyer's proposal
 /// must have the quantity available then. Confirming again answers the settled proposal; a proposal past its expiry is
-/// ended and the confirmation refused (409 <c>expired</c>).
+/// ended and the confirmation refused (409 <c>expired</c>). The agreed price must still lie within ±30 % of the market's
+/// reference price now (422 with <c>referencePrice</c> and <c>band</c>; nothing is written and the proposal stays open).
 /// </summary>
 public sealed record ConfirmProposal(MarketId Market, long Number) : IMarketUseCase<ProposalOutcome>
 {
@@ -16,7 +18,7 @@ public sealed record ConfirmProposal(MarketId Market, long Number) : IMarketUseC
         var reads = ProposalRules.Reads(Number, loaded);
         if (loaded?.Proposals.GetValueOrDefault(Number) is not { Exists: true } row) return reads;
         var p = row.Value;
-        return reads.Union(Settlement.Reads(p.Request.Seller, p.Request.Buyer, context.Now)) with
+        return reads.Union(Settlement.Reads(p.Request.Seller, p.Request.Buyer, context.Now, context.Now)) with
         {
             Trades = p.TradeSequence is { } seq ? [seq] : [],
         };
@@ -33,6 +35,7 @@ public sealed record ConfirmProposal(MarketId Market, long Number) : IMarketUseC
         if (p.IsPastExpiry(context.Now)) return ProposalRules.ExpireAndRefuse(snapshot, row, context, "confirmed");
 
         var r = p.Request;
+        ReferencePrice.RequireInBand(r.UnitPrice, ReferencePrice.From(snapshot.PriceDays!, context.Now));
         var trade = new TradeRequest(Market, r.Seller, r.Buyer, r.Quantity, r.UnitPrice, r.TermYears, r.Method, context.Now, r.Amount,
             r.Reference ?? p.Id);
         var settled = Settlement.Settle(trade, snapshot, snapshot.Head.Value, context.Now, context.Caller.Id,

@@ -1,10 +1,13 @@
+using Trading.Core.Market;
 using Trading.Core.Primitives;
 
 namespace Trading.Core.Ledger.UseCases;
 
 /// <summary>
 /// An enterprise proposes a trade to its counterparty. Nothing moves until the counterparty confirms; a seller's proposal
-/// freezes its quantity at once (409 with <c>available</c> when it is not available), so it cannot be sold twice.
+/// freezes its quantity at once (409 with <c>available</c> when it is not available), so it cannot be sold twice. The unit
+/// price is at most 10,000,000.00 and, when the market has a reference price, within ±30 % of it (422 with
+/// <c>referencePrice</c> and <c>band</c>); confirmation checks the band again.
 /// </summary>
 public sealed record ProposeTrade(ProposalRequest Request) : IMarketUseCase<ProposalOutcome>
 {
@@ -12,13 +15,15 @@ public sealed record ProposeTrade(ProposalRequest Request) : IMarketUseCase<Prop
     public string Action => "proposal.created";
     public string? Fingerprint => Request.Fingerprint();
 
-    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) => new() { Holders = [Request.Seller] };
+    public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context) => new() { Holders = [Request.Seller], PriceDays = ReferencePrice.Window(context.Now) };
 
     public Decision<ProposalOutcome> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
         var proposer = Access.LedgerAccess.RequireProposer(context.Caller);
         if (proposer != Request.ProposedBy || (proposer != Request.Seller && proposer != Request.Buyer))
             throw new ForbiddenException("An enterprise proposes trades of its own rights only, as seller or buyer.");
+        Settlement.RequireUnitPriceInRange(Request.UnitPrice);
+        ReferencePrice.RequireInBand(Request.UnitPrice, ReferencePrice.From(snapshot.PriceDays!, context.Now));
         var head = snapshot.Head.Value;
         var number = checked(head.ProposalCount + 1);
         var proposal = new TradeProposal(number, Request, ProposalStatus.Proposed, context.Now,

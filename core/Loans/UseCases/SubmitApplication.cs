@@ -65,7 +65,7 @@ public sealed record SubmitApplication(LoanProduct Product, CreditCode Applicant
         if (!terms.Pollutants.Contains(offer.Market.Pollutant))
             throw new RuleViolationException($"{Product.Key} takes pledges of {string.Join(", ", terms.Pollutants)} only, not {offer.Market.Pollutant}.");
         if (offer.Price is not { } price)
-            throw new RuleViolationException($"The rights in {offer.Market} cannot be valued (no price from the last 12 months), so they cannot secure this loan.");
+            throw new RuleViolationException($"The rights in {offer.Market} cannot be valued (no price: a price needs at least 3 in-band trades by at least 2 different sellers in the last 12 months), so they cannot secure this loan.");
         var needed = PledgeSizing.Needed(Amount, price, Product);
         if (offer.Quantity < needed)
         {

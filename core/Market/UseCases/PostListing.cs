@@ -19,6 +19,7 @@ public sealed record PostListing(ListingRequest Request) : IMarketUseCase<Listin
     public Decision<Listing> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
         Access.MarketAccess.RequireMaySell(context.Caller, Request.Seller, Market);
+        Settlement.RequireUnitPriceInRange(Request.UnitPrice);
         ReferencePrice.RequireInBand(Request.UnitPrice, ReferencePrice.From(snapshot.PriceDays!, context.Now));
         var head = snapshot.Head.Value;
         var number = checked(head.ListingCount + 1);

@@ -30,7 +30,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
         var closesAt = row.Value.Request.ClosesAt;
         return next.Count == 0
             ? reads with { Holders = [Holder.Reserve] }
-            : reads.Union(Settlement.Reads(Holder.Reserve, Holder.Reserve, closesAt)) with { Holders = [Holder.Reserve, .. next.Select(w => w.Bid.Bidder)] };
+            : reads.Union(Settlement.Reads(Holder.Reserve, Holder.Reserve, closesAt, context.Now)) with { Holders = [Holder.Reserve, .. next.Select(w => w.Bid.Bidder)] };
     }
 
     private static IReadOnlyList<(Bid Bid, Quantity Quantity)> NextWinners(Auction auction, IReadOnlyList<Versioned<Bid>> bids) =>

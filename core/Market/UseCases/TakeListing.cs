@@ -17,7 +17,7 @@ public sealed record TakeListing(MarketId Market, long Number, Holder Buyer, Qua
     {
         var reads = ListingRules.Reads(Number, loaded);
         return loaded?.Listings.GetValueOrDefault(Number) is { Exists: true } l
-            ? reads.Union(Settlement.Reads(l.Value.Request.Seller, Buyer, context.Now))
+            ? reads.Union(Settlement.Reads(l.Value.Request.Seller, Buyer, context.Now, context.Now))
             : reads;
     }
 

@@ -69,6 +69,21 @@ public class ApiFixture : IAsyncLifetime
         (await Admin.PostJsonAsync("/api/allocations", new { holder, region, pollutant, quantity, reference = "permit test" },
             Key("alloc-" + Guid.NewGuid().ToString("N")))).Expect(201).Body;
 
+    /// <summary>
+    /// Two trades of 1 t at <paramref name="unitPrice"/> by a second seller (a fresh grade-D firm outside Langfang, and a
+    /// fresh buyer), so that with the first seller's sale the market has a price: at least 3 in-band trades by 2 sellers.
+    /// At the same unit price they leave the price as it was.
+    /// </summary>
+    public async Task SecondSellerAsync(string region, string pollutant, decimal unitPrice, int termYears, string tradedAt)
+    {
+        var seller = (await RegisterEnterpriseAsync("130100", "D")).Value;
+        var buyer = (await RegisterEnterpriseAsync("130100", "D")).Value;
+        await AllocateAsync(seller, 2m, region, pollutant);
+        for (var i = 0; i < 2; i++)
+            (await Admin.PostJsonAsync("/api/trades", Trade(seller, buyer, 1m, unitPrice, termYears, region, pollutant, tradedAt),
+                Key("second-seller-" + Guid.NewGuid().ToString("N")))).Expect(201);
+    }
+
     public async Task<string> IssueKeyAsync(string role, string subject) =>
         (await Admin.PostJsonAsync("/api/keys", new { role, subject })).Expect(201).Body["key"]!.Value<string>()!;
 
