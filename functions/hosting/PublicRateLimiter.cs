@@ -10,12 +10,13 @@ namespace Trading.Functions.Hosting;
 /// each clock minute (a fixed window), then 429 with <c>Retry-After</c> (the seconds to the next minute) until it ends.
 /// Configured by <c>Trading:PublicRateLimit</c> (requests per minute, default <see cref="DefaultPerMinute"/>).
 /// <para>
-/// It is called by the public handlers themselves, so it runs the same in both hosts (no ASP.NET Core middleware runs
-/// around a function under the Functions host). The client is <see cref="ConnectionInfo.RemoteIpAddress"/> on the
-/// standalone server; under the Functions host every request reaches the worker from the host on loopback, so the client
-/// is the last address of <c>X-Forwarded-For</c> (the one the platform's front end appended; earlier entries are the
-/// client's own claim and are ignored). Standalone, <c>X-Forwarded-For</c> is never read: anyone could send it. An IPv6
-/// client is counted by its /64 (one subscriber's block), so it cannot escape the limit by changing its low bits.
+/// It is called by the public handlers themselves, so it runs the same in both hosts (no ASP.NET Core middleware of
+/// ours runs around a function under the Functions host). The client is <see cref="ConnectionInfo.RemoteIpAddress"/> in
+/// both: standalone it is the connection's peer (an <c>X-Forwarded-For</c> header is never believed: anyone can send
+/// one); under the Functions host the worker's ASP.NET Core integration applies the host's forwarded headers
+/// (<c>UseForwardedHeaders</c>, the host on loopback being the known proxy), so it is the address the host forwarded, the
+/// last entry of <c>X-Forwarded-For</c>, not the host's own. An IPv6 client is counted by its /64 (one subscriber's
+/// block), so it cannot escape the limit by changing its low bits.
 /// </para>
 /// <para>
 /// The counters live in this instance's memory. With several instances behind the load balancer, each counts only the
@@ -28,7 +29,7 @@ namespace Trading.Functions.Hosting;
 /// by the clients of one minute.
 /// </para>
 /// </summary>
-public sealed class PublicRateLimiter(IConfiguration configuration, TimeProvider time, HostingMode hosting)
+public sealed class PublicRateLimiter(IConfiguration configuration, TimeProvider time)
 {
     public const int DefaultPerMinute = 120;
     public const string Setting = "Trading:PublicRateLimit";
@@ -48,7 +49,7 @@ public sealed class PublicRateLimiter(IConfiguration configuration, TimeProvider
     /// <summary>Counts the request against its client, or throws <see cref="TooManyRequestsException"/> (429) past the limit.</summary>
     public void Admit(HttpContext context)
     {
-        if (!TryAdmit(ClientOf(context, hosting.FunctionsHost), out var retryAfter))
+        if (!TryAdmit(ClientOf(context), out var retryAfter))
             throw new TooManyRequestsException(
                 $"More than {PerMinute} requests a minute from your address to the public routes; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.",
                 retryAfter);
@@ -74,14 +75,9 @@ public sealed class PublicRateLimiter(IConfiguration configuration, TimeProvider
     }
 
     /// <summary>The address a request is counted under (see the class's remarks).</summary>
-    public static string ClientOf(HttpContext context, bool functionsHost)
+    public static string ClientOf(HttpContext context)
     {
-        IPAddress? address = context.Connection.RemoteIpAddress;
-        if (functionsHost && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-        {
-            var last = forwarded.Split(',')[^1].Trim();
-            if (IPEndPoint.TryParse(last, out var endPoint)) address = endPoint.Address;
-        }
+        var address = context.Connection.RemoteIpAddress;
         if (address is null) return "unknown";
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (address.AddressFamily == AddressFamily.InterNetworkV6)

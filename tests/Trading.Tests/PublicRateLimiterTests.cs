@@ -11,9 +11,8 @@ namespace Trading.Tests;
 /// <summary>The public routes' limiter and month window without a server: the default, the window, the client's address.</summary>
 public sealed class PublicRateLimiterTests
 {
-    private static PublicRateLimiter Limiter(FakeTimeProvider time, string? setting = null, bool functionsHost = false) => new(
-        new ConfigurationBuilder().AddInMemoryCollection(setting is null ? [] : [new(PublicRateLimiter.Setting, setting)]).Build(),
-        time, new HostingMode(functionsHost));
+    private static PublicRateLimiter Limiter(FakeTimeProvider time, string? setting = null) => new(
+        new ConfigurationBuilder().AddInMemoryCollection(setting is null ? [] : [new(PublicRateLimiter.Setting, setting)]).Build(), time);
 
     [Fact]
     public void The_default_is_120_requests_a_minute_per_client_then_refused_until_the_minute_ends()
@@ -54,18 +53,16 @@ public sealed class PublicRateLimiterTests
     }
 
     [Theory]
-    [InlineData("198.51.100.7", null, false, "198.51.100.7")]
-    [InlineData("198.51.100.7", "203.0.113.9", false, "198.51.100.7")]        // standalone: the header is anyone's to send
-    [InlineData("127.0.0.1", "203.0.113.9", true, "203.0.113.9")]             // under the Functions host: the front end's entry
-    [InlineData("127.0.0.1", "10.0.0.1, 203.0.113.9:50123", true, "203.0.113.9")] // the last entry, its port dropped
-    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", null, false, "2001:db8:1:2::/64")]
-    [InlineData("::ffff:198.51.100.7", null, false, "198.51.100.7")]
-    public void A_client_is_its_address_IPv6_by_its_64(string remote, string? forwarded, bool functionsHost, string expected)
+    [InlineData("198.51.100.7", null, "198.51.100.7")]
+    [InlineData("198.51.100.7", "203.0.113.9", "198.51.100.7")] // a forwarded-for header is anyone's to send: not believed
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", null, "2001:db8:1:2::/64")]
+    [InlineData("::ffff:198.51.100.7", null, "198.51.100.7")]
+    public void A_client_is_its_address_IPv6_by_its_64(string remote, string? forwarded, string expected)
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(remote);
         if (forwarded is not null) context.Request.Headers["X-Forwarded-For"] = forwarded;
-        Assert.Equal(expected, PublicRateLimiter.ClientOf(context, functionsHost));
+        Assert.Equal(expected, PublicRateLimiter.ClientOf(context));
     }
 
     [Theory]
