@@ -161,6 +161,25 @@ public sealed class TableEnterpriseStore : IEnterpriseStore
         catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* removed or moved already */ }
     }
 
+    /// <summary>
+    /// Point reads of only the <c>Name</c> of each distinct firm, concurrently (each firm is its own partition: one query
+    /// across partitions would scan the table), falling back to the legacy row key like <see cref="GetAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<CreditCode, string>> NamesAsync(IReadOnlyCollection<CreditCode> codes, CancellationToken ct)
+    {
+        var distinct = codes.Distinct().ToList();
+        var names = await Bounded.SelectAsync(distinct, async code =>
+        {
+            var found = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(code.Value, ProfileRow(code.Value), select: ["Name"], cancellationToken: ct);
+            if (!found.HasValue) found = await storage.Enterprises.GetEntityIfExistsAsync<TableEntity>(code.Value, LegacyProfileRow, select: ["Name"], cancellationToken: ct);
+            return found.HasValue && found.Value?.GetString("Name") is { } name ? name : null;
+        }, Bounded.DefaultConcurrency, ct);
+        var result = new Dictionary<CreditCode, string>();
+        for (var i = 0; i < distinct.Count; i++)
+            if (names[i] is { } name) result[distinct[i]] = name;
+        return result;
+    }
+
     /// <summary>A firm's row in its partition.</summary>
     internal static TableEntity ProfileEntity(Enterprise e) => ToEntity(e, e.CreditCode.Value, ProfileRow(e.CreditCode.Value));
 

@@ -23,5 +23,11 @@ public interface IEnterpriseStore
     Task<IReadOnlyList<(PutOutcome Outcome, string? Error)>> PutManyAsync(IReadOnlyList<Enterprise> firms, Principal caller, Func<EnterprisePut, string> render,
         string? traceId, CancellationToken ct);
 
+    /// <summary>
+    /// The registered names of <paramref name="codes"/> (a page of trades' parties), read together rather than one request
+    /// after another; a code that is not registered is absent from the answer.
+    /// </summary>
+    Task<IReadOnlyDictionary<CreditCode, string>> NamesAsync(IReadOnlyCollection<CreditCode> codes, CancellationToken ct);
+
     Task<ListPage<Enterprise>> ListAsync(RegionPrefix region, PerformanceGrade? grade, int pageSize, string? continuationToken, CancellationToken ct);
 }

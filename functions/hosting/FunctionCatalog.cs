@@ -17,6 +17,7 @@ public static class FunctionCatalog
         .. AggregatesApi.Functions,
         .. ReportsApi.Functions,
         .. DashboardApi.Functions,
+        .. PublicApi.Functions,
         .. BanksApi.Functions,
         .. PledgesApi.Functions,
         .. LoansApi.Functions,

@@ -43,6 +43,7 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                     ConflictException => 409,
                     PayloadTooLargeException => 413,
                     RuleViolationException => 422,
+                    TooManyRequestsException => 429,
                     _ => 500,
                 };
                 title = domain.Title;
@@ -50,6 +51,8 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
                 if (domain is ValidationException validation) extensions["errors"] = validation.Errors;
                 foreach (var (key, value) in domain.Extensions) extensions[key] = value;
                 if (status == 401) headers["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"";
+                if (domain is TooManyRequestsException tooMany)
+                    headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(tooMany.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 break;
             case BadHttpRequestException bad:
                 // The request itself could not be read (broken chunking, a body sent too slowly): the client's fault, not storage's.
@@ -122,6 +125,7 @@ public sealed class ProblemsMiddleware(RequestDelegate next, ILogger<ProblemsMid
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
         413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
+        429 => "https://www.rfc-editor.org/rfc/rfc6585#section-4",
         503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
     };

@@ -83,6 +83,7 @@ public static class TradingServices
         // Under the host, the host fires the timers (once across instances); standalone, we do.
         if (!functionsHost && configuration.GetValue("Trading:Timers", true)) services.AddHostedService<TimerScheduler>();
         services.AddSingleton(new HostingMode(functionsHost));
+        services.AddSingleton<PublicRateLimiter>();
         services.ConfigureHttpJsonOptions(OpenApiDescription.ConfigureJson);
     }
 

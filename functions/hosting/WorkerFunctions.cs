@@ -134,6 +134,15 @@ public sealed class WorkerFunctions
     [Function("Dashboard")]
     public Task<IResult> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) => Http("Dashboard", request);
 
+    [Function("PublicTrades")]
+    public Task<IResult> PublicTrades([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "public/trades")] HttpRequest request) => Http("PublicTrades", request);
+
+    [Function("PublicAuctions")]
+    public Task<IResult> PublicAuctions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "public/auctions")] HttpRequest request) => Http("PublicAuctions", request);
+
+    [Function("PublicPage")]
+    public Task<IResult> PublicPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "public")] HttpRequest request) => Http("PublicPage", request);
+
     [Function("PutProduct")]
     public Task<IResult> PutProduct([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "banks/{bankId}/products/{productId}")] HttpRequest request) => Http("PutProduct", request);
 
