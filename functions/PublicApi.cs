@@ -80,11 +80,10 @@ public static class PublicApi
     private static PublicTradeView Trade(Trade t, IReadOnlyDictionary<CreditCode, string> names)
     {
         var r = t.Request;
-        // outsideBand: a trade recorded outside the reference-price band carries it (api.md v3, trades); this branch's Trade
-        // has no such field yet, so every trade here is published as in-band until the trade record brings it.
+        // outsideBand: recorded outside the reference-price band (decision 0011): published, and counted in volumes, never in prices.
         return new PublicTradeView(t.Id.ToString(), r.Market.Region.Value, r.Market.Pollutant.ToString(), r.Method.ToString(), r.Quantity.Tonnes,
             r.UnitPrice.Yuan, r.TermYears, r.Amount.Yuan, Timestamps.Format(r.TradedAt), Party(r.Seller, names), (PublicPartyView)Party(r.Buyer, names),
-            OutsideBand: false);
+            OutsideBand: t.OutsideBand);
     }
 
     /// <summary>The reserve as the string <c>"reserve"</c>; a firm by its registered name (never its code, even when it has none).</summary>
