@@ -58,6 +58,10 @@ public sealed class HonestPricesApiTests(DemoFixture api) : IClassFixture<DemoFi
         Assert.True(recorded["outsideBand"]!.Value<bool>());
         var read = (await official.GetJsonAsync($"/api/trades/{recorded["id"]}")).Expect(200).Body;
         Assert.True(read["outsideBand"]!.Value<bool>());
+        // Disclosed as such (成交公示), with no key.
+        using var anonymous = api.Server.Client();
+        var disclosed = (await anonymous.GetJsonAsync($"/api/public/trades?region=131000&pollutant=NOx&from={month}&to={month}&pageSize=100")).Expect(200).Body;
+        Assert.True(((JArray)disclosed["items"]!).Single(t => t["id"]!.Value<string>() == recorded["id"]!.Value<string>())["outsideBand"]!.Value<bool>());
 
         // No price moved; the volumes and amounts count it.
         Assert.Equal(reference, await ReferencePriceAsync(firm));
