@@ -127,14 +127,20 @@ public sealed partial class ExactlyOnceTests : IAsyncLifetime
         Assert.All(audit.GroupBy(a => (a.GetString("Action"), a.GetString("Subject"))), g => Assert.Single(g));
 
         // Copied to the blob trail exactly once, even when the copier runs twice.
+        var lines = (await CopiedTwiceAsync()).Where(l => l["market"]?.Value<string>() == "131000-NH3N").ToList();
+        Assert.Equal(audit.Count, lines.Count);
+        Assert.Equal(audit.Count, lines.Select(l => l["number"]!.Value<long>()).Distinct().Count());
+    }
+
+    /// <summary>Runs the audit copier twice (a repeat must copy nothing again) and reads the trail of today and yesterday (China time).</summary>
+    private async Task<List<JObject>> CopiedTwiceAsync()
+    {
         var trail = _server.Services.GetRequiredService<AuditTrail>();
         await trail.CopyAsync(CancellationToken.None);
         await trail.CopyAsync(CancellationToken.None);
         var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
-        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
-            .Select(JObject.Parse).Where(l => l["market"]?.Value<string>() == "131000-NH3N").ToList();
-        Assert.Equal(audit.Count, lines.Count);
-        Assert.Equal(audit.Count, lines.Select(l => l["number"]!.Value<long>()).Distinct().Count());
+        return (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
+            .Select(JObject.Parse).ToList();
     }
 
     /// <summary>
@@ -219,12 +225,7 @@ public sealed partial class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(["loan.recorded", "loan.repaid"], bankAudit.Select(a => a.GetString("Action")).Order().ToList());
 
         // Copied to the blob trail exactly once, even when the copier runs twice: the market's and the bank's records.
-        var trail = _server.Services.GetRequiredService<AuditTrail>();
-        await trail.CopyAsync(CancellationToken.None);
-        await trail.CopyAsync(CancellationToken.None);
-        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
-        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
-            .Select(JObject.Parse).ToList();
+        var lines = await CopiedTwiceAsync();
         var marketLines = lines.Where(l => l["market"]?.Value<string>() == market).ToList();
         Assert.Equal(audit.Count, marketLines.Count);
         Assert.Equal(audit.Count, marketLines.Select(l => l["number"]!.Value<long>()).Distinct().Count());
@@ -318,12 +319,7 @@ public sealed partial class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(["enterprise.created"], (await RegisterAuditAsync(storage.Enterprises, imported)).Select(a => a.GetString("Action")));
 
         // Copied to the blob trail exactly once, even when the copier runs twice.
-        var trail = _server.Services.GetRequiredService<AuditTrail>();
-        await trail.CopyAsync(CancellationToken.None);
-        await trail.CopyAsync(CancellationToken.None);
-        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
-        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
-            .Select(JObject.Parse).ToList();
+        var lines = await CopiedTwiceAsync();
         foreach (var (partition, table, key) in new[] { ("keys-key", storage.Keys, "key"), ($"enterprises-{code}", storage.Enterprises, code),
                      ("products-CCB-LF", storage.Products, "CCB-LF"), ($"imports-{importId}", storage.Imports, importId), ($"enterprises-{imported}", storage.Enterprises, imported) })
         {
@@ -392,12 +388,7 @@ public sealed partial class ExactlyOnceTests : IAsyncLifetime
         Assert.Contains(book, a => a.GetString("Action") == "application.approved");
         var market = (await _api.MarketRowsAsync("131000-COD")).Where(r => r.RowKey.StartsWith("audit:", StringComparison.Ordinal)).ToList();
         Assert.All(market.GroupBy(a => (a.GetString("Action"), a.GetString("Subject"))), g => Assert.Single(g));
-        var trail = _server.Services.GetRequiredService<AuditTrail>();
-        await trail.CopyAsync(CancellationToken.None);
-        await trail.CopyAsync(CancellationToken.None);
-        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
-        var lines = (await trail.ReadDayAsync(today, CancellationToken.None)).Concat(await trail.ReadDayAsync(today.AddDays(-1), CancellationToken.None))
-            .Select(JObject.Parse).ToList();
+        var lines = await CopiedTwiceAsync();
         Assert.Equal(book.Count, lines.Count(l => l["partition"]?.Value<string>() == "loans-ONCE-LF"));
         Assert.Equal(market.Count, lines.Count(l => l["market"]?.Value<string>() == "131000-COD"));
         Assert.Equal(market.Count, lines.Where(l => l["market"]?.Value<string>() == "131000-COD").Select(l => l["number"]!.Value<long>()).Distinct().Count());
