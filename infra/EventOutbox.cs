@@ -9,11 +9,14 @@ namespace Trading.Infra;
 /// The events outbox (api.md "Events and inbox"). Every change written through the shell writes its events in its own
 /// transaction (rows <c>event:{n}</c> of its partition, numbered by the head's <c>EventCount</c>) and marks its partition
 /// pending (<see cref="EventMarks"/>); <see cref="CopyAsync"/> (timer <c>CopyEvents</c>) then sends the events of marked
-/// partitions, each as a CloudEvents 1.0 JSON message on the queue <c>trading-events</c> and into its recipient's inbox
-/// (table <c>inbox</c>: PartitionKey the recipient, RowKey the event id), with the partition's <c>eventcursor</c> claiming
-/// each range before it is sent (<see cref="OutboxCursor"/>). A copier that dies between sending and moving the cursor
-/// sends that range again: the inbox row is the same row (an upsert), the queue may carry a repeat (consumers drop repeats
-/// by <c>id</c>: delivery is at least once, as api.md says). The JSON is written here by hand (eight members; the data is
+/// partitions, each as a CloudEvents 1.0 JSON message on the queue <c>trading-events</c> and into its recipient's inbox,
+/// with the partition's <c>eventcursor</c> claiming each range before it is sent (<see cref="OutboxCursor"/>). The inbox
+/// (table <c>inbox</c>, one partition per recipient) numbers events in the order they are delivered: a row
+/// <c>seq:{n}</c> with the event, a row <c>id:{event id}</c> naming its number, and the count row, written in one
+/// transaction under If-Match on the count. So a reader paging with <c>after</c> never misses an event that was copied
+/// after it read on, even one dated earlier (partitions are copied separately); and a copier that dies between delivering
+/// and moving the cursor delivers that range again into nothing (the <c>id:</c> row is there). The queue may carry a
+/// repeat (consumers drop repeats by <c>id</c>: delivery is at least once, as api.md says). The JSON is written here by hand (eight members; the data is
 /// already the rendered JSON of the resource), not with CloudNative.CloudEvents, whose JSON formatters need another JSON stack.
 /// </summary>
 public sealed class EventOutbox(StorageContext storage, EventMarks marks)
@@ -43,7 +46,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
             foreach (var e in rows.Select(row => LedgerRows.ToEvent(partition, row)))
             {
                 var json = CloudEvent(e, book);
-                await storage.Inbox.UpsertEntityAsync(new TableEntity(e.Recipient, e.Id) { ["Type"] = e.Type, ["Event"] = json }, TableUpdateMode.Replace, ct);
+                await DeliverAsync(e, json, ct);
                 await storage.Events.SendMessageAsync(json, ct);
             }
         }, ct);
@@ -62,19 +65,61 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
         ["data"] = TradingJson.Deserialize<JToken>(e.Data), // dates stay text, numbers decimal
     });
 
-    /// <summary>One page of an inbox: the events after <paramref name="after"/> (an event id), oldest first, and the id to read on from (null: none left).</summary>
+    private static string SeqRow(long n) => "seq:" + n.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+    private static string IdRow(string eventId) => "id:" + eventId;
+    private static string CountRow(string recipient) => "~count:" + recipient;
+
+    /// <summary>Appends the event to its recipient's inbox once, numbered after every event delivered before it.</summary>
+    private async Task DeliverAsync(EventRecord e, string json, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var seen = storage.Inbox.GetEntityIfExistsAsync<TableEntity>(e.Recipient, IdRow(e.Id), select: ["Seq"], cancellationToken: ct);
+            var counted = storage.Inbox.GetEntityIfExistsAsync<TableEntity>(e.Recipient, CountRow(e.Recipient), cancellationToken: ct);
+            if ((await seen).HasValue) return; // delivered before (a copy that died before its cursor moved)
+            var count = (await counted).HasValue ? (await counted).Value! : null;
+            var n = checked((count?.GetInt64("Count") ?? 0) + 1);
+            var head = new TableEntity(e.Recipient, CountRow(e.Recipient)) { ["Count"] = n };
+            TableTransactionAction[] actions =
+            [
+                new(TableTransactionActionType.Add, new TableEntity(e.Recipient, IdRow(e.Id)) { ["Seq"] = n }),
+                new(TableTransactionActionType.Add, new TableEntity(e.Recipient, SeqRow(n)) { ["EventId"] = e.Id, ["Type"] = e.Type, ["Event"] = json }),
+                count is null ? new(TableTransactionActionType.Add, head) : new(TableTransactionActionType.UpdateReplace, head, count.ETag),
+            ];
+            try
+            {
+                await storage.Inbox.SubmitTransactionAsync(actions, ct);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 40)
+            {
+                // Another copier delivered to this recipient meanwhile: read the count again.
+                await Task.Delay(Random.Shared.Next(2, 20), ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One page of an inbox: the events delivered after the one with id <paramref name="after"/>, in delivery order (oldest
+    /// first), and the id to read on from (null: none left). An id that was never delivered to this recipient: 400.
+    /// </summary>
     public async Task<(IReadOnlyList<string> Events, string? Next)> InboxAsync(string recipient, string? after, int pageSize, CancellationToken ct)
     {
-        var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {recipient}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {recipient} and RowKey gt {after}");
+        long from = 0;
+        if (after is not null)
+        {
+            var seen = await storage.Inbox.GetEntityIfExistsAsync<TableEntity>(recipient, IdRow(after), select: ["Seq"], cancellationToken: ct);
+            if (!seen.HasValue) throw Core.ValidationException.For("after", "is no event of your inbox: give the id of an event you read");
+            from = seen.Value!.GetInt64("Seq") ?? 0;
+        }
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {recipient} and RowKey gt {SeqRow(from)} and RowKey lt {"seq;"}");
         var rows = new List<TableEntity>();
-        await foreach (var row in storage.Inbox.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, pageSize + 1), select: ["RowKey", "Event"], cancellationToken: ct))
+        await foreach (var row in storage.Inbox.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, pageSize + 1), select: ["EventId", "Event"], cancellationToken: ct))
         {
             rows.Add(row);
             if (rows.Count > pageSize) break;
         }
         var page = rows.Take(pageSize).ToList();
-        return (page.Select(r => r.GetString("Event")).ToList(), rows.Count > pageSize ? page[^1].RowKey : null);
+        return (page.Select(r => r.GetString("Event")).ToList(), rows.Count > pageSize ? page[^1].GetString("EventId") : null);
     }
 }

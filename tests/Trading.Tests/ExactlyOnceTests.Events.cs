@@ -187,4 +187,32 @@ public sealed partial class ExactlyOnceTests
         Assert.Empty((await _admin.GetJsonAsync("/api/inbox")).Expect(200).Body["items"]!);
         (await client.GetJsonAsync("/api/inbox?pageSize=0")).Expect(400);
     }
+
+    [Fact]
+    public async Task An_event_dated_earlier_but_delivered_later_is_not_missed_by_a_reader_paging_with_after()
+    {
+        var firm = (await _api.RegisterEnterpriseAsync("131000")).Value;
+        var firmKey = await _api.IssueKeyAsync("enterprise", firm);
+        // Two markets, each with an event for the firm: the one in COD is dated first, the one in TN second.
+        (await _admin.PostJsonAsync("/api/allocations", new { holder = firm, region = "131000", pollutant = "COD", quantity = 1m, reference = "first" },
+            ApiFixture.Key("early"))).Expect(201);
+        (await _admin.PostJsonAsync("/api/allocations", new { holder = firm, region = "131000", pollutant = "TN", quantity = 2m, reference = "second" },
+            ApiFixture.Key("late"))).Expect(201);
+        // The copier reaches the TN market first (partitions are copied separately), and the firm reads its inbox.
+        var outbox = _server.Services.GetRequiredService<EventOutbox>();
+        await outbox.CopyPartitionAsync(Books.Ledger, "131000-TN", CancellationToken.None);
+        using var client = _server.Client(firmKey);
+        var first = (await client.GetJsonAsync("/api/inbox")).Expect(200).Body["items"]!;
+        var read = Assert.Single(first);
+        Assert.Equal(2m, read["data"]!["quantity"]!.Value<decimal>());
+        // Then the COD market's earlier event is delivered: reading on after the last id read finds it.
+        await outbox.CopyPartitionAsync(Books.Ledger, "131000-COD", CancellationToken.None);
+        var later = (await client.GetJsonAsync($"/api/inbox?after={Uri.EscapeDataString(read["id"]!.Value<string>()!)}")).Expect(200).Body["items"]!;
+        Assert.Equal(1m, Assert.Single(later)["data"]!["quantity"]!.Value<decimal>());
+        Assert.True(string.CompareOrdinal(later.Single()["id"]!.Value<string>(), read["id"]!.Value<string>()) < 0); // dated earlier
+        // Delivered once: copying both again adds nothing; an id never delivered to the firm is 400.
+        await CopyEventsTwiceAsync();
+        Assert.Equal(2, (await client.GetJsonAsync("/api/inbox")).Expect(200).Body["items"]!.Count());
+        (await client.GetJsonAsync("/api/inbox?after=nope")).Expect(400);
+    }
 }
