@@ -77,7 +77,7 @@ public sealed class Azurite : IAsyncDisposable
         var azurite = new Azurite(process, blob, table, queue);
         azurite0 = azurite;
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await Listening(blob) && await Listening(table)))
+        while (!(await Listening(blob) && await Listening(table) && await Listening(queue)))
         {
             if (process.HasExited) throw new InvalidOperationException($"azurite exited with {process.ExitCode}");
             if (DateTime.UtcNow > deadline) { Kill(process); throw new TimeoutException("azurite did not listen within 60 s"); }
