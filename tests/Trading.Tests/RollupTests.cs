@@ -124,7 +124,7 @@ public sealed class RollupTests(RollupFixture api) : IClassFixture<RollupFixture
         Assert.Contains("Rollups built from 3 market(s), 3 market-month(s).", run["logs"]![0]!.Value<string>());
         Assert.Equal(8, await TradesAsync("13"));
         Assert.Equal(5, await TradesAsync("131024"));
-        Assert.Equal(15, (await server.Services.GetRequiredService<RegionRollups>().ReadAsync(RegionPrefix.All, From, To, default))!.Sum(r => r.Totals.Trades));
+        Assert.Equal(15, (await server.Services.GetRequiredService<RegionRollups>().ReadAsync(RegionPrefix.All, From, To, default))!.Aggregate(Int128.Zero, (s, r) => s + r.Totals.Trades));
     }
 
     /// <summary>Waits for the background copies of every commit so far (they follow commits within milliseconds).</summary>
