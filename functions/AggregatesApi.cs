@@ -54,12 +54,12 @@ public static class AggregatesApi
         var previous = LoanTotals.Of(ReportingMonth.Shift(from, to, -12) is (var pf, var pt)
             ? await store.ReadAsync(region, pf, pt, context.RequestAborted) : []);
         var current = LoanTotals.Of(await currentTask);
-        return Json.Result(new LoanFiguresView(region.Value, from.ToString(), to.ToString(), current.Firms, current.Loans, current.Amount.Yuan,
-            current.ByBank.Select(b => new BankLoansView(b.Bank.Value, b.Firms, b.Loans, b.Amount.Yuan)).ToList(),
-            new LoanTotalsView(previous.Firms, previous.Loans, previous.Amount.Yuan),
+        return Json.Result(new LoanFiguresView(region.Value, from.ToString(), to.ToString(), current.Firms, current.Loans, current.Yuan,
+            current.ByBank.Select(b => new BankLoansView(b.Bank.Value, b.Firms, b.Loans, Wide.Yuan(b.Fen))).ToList(),
+            new LoanTotalsView(previous.Firms, previous.Loans, previous.Yuan),
             new LoanChangeView(current.Firms - previous.Firms, Figures.Percent(current.Firms - previous.Firms, previous.Firms),
                 current.Loans - previous.Loans, Figures.Percent(current.Loans - previous.Loans, previous.Loans),
-                (current.Amount.Fen - previous.Amount.Fen) / 100m + 0.00m, Figures.Percent(current.Amount.Fen - previous.Amount.Fen, previous.Amount.Fen)),
+                Wide.Yuan(current.Fen - previous.Fen), Figures.Percent(current.Fen - previous.Fen, previous.Fen)),
             current.Sentence()));
     }
 
@@ -98,17 +98,17 @@ public static class AggregatesApi
         return default;
     }
 
-    private static FiguresTotalsView TotalsView(Totals t) => new(t.Trades, t.Quantity.Tonnes, t.Amount.Yuan);
+    private static FiguresTotalsView TotalsView(Totals t) => new(t.Trades, t.Tonnes, t.Yuan);
 
-    private static FiguresChangeView ChangeView(Change c) => new(c.TradesDelta, c.TradesPct, c.AmountDelta.Fen / 100m + 0.00m, c.AmountPct);
+    private static FiguresChangeView ChangeView(Change c) => new(c.TradesDelta, c.TradesPct, c.AmountDelta, c.AmountPct);
 
     private static FiguresView View(PeriodFigures f, ReportingMonth? month) => new(
         f.Region.Value, month?.ToString(), f.From.ToString(), f.To.ToString(), f.Closed,
-        f.Current.Trades, f.Current.Quantity.Tonnes, f.Current.Amount.Yuan,
-        f.ByPollutant.Select(p => new PollutantFiguresView(p.Pollutant.ToString(), p.Totals.Trades, p.Totals.Quantity.Tonnes, p.Totals.Amount.Yuan)).ToList(),
+        f.Current.Trades, f.Current.Tonnes, f.Current.Yuan,
+        f.ByPollutant.Select(p => new PollutantFiguresView(p.Pollutant.ToString(), p.Totals.Trades, p.Totals.Tonnes, p.Totals.Yuan)).ToList(),
         TotalsView(f.PreviousYear), ChangeView(f.YearOverYear),
         f.PreviousMonth is { } pm ? TotalsView(pm) : null, f.MonthOverMonth is { } mom ? ChangeView(mom) : null,
         // Month by month, with the same month a year before: what the dashboard charts.
-        f.Months.Select(m => new MonthFiguresView(m.Month.ToString(), m.Current.Trades, m.Current.Amount.Yuan, TotalsView(m.PreviousYear), ChangeView(m.YearOverYear))).ToList(),
+        f.Months.Select(m => new MonthFiguresView(m.Month.ToString(), m.Current.Trades, m.Current.Yuan, TotalsView(m.PreviousYear), ChangeView(m.YearOverYear))).ToList(),
         f.Sentence);
 }

@@ -67,7 +67,7 @@ public sealed class MonthCloser(StorageContext storage, TableLedger ledger, Mont
         var report = MonthReport.Build(month, RegionPrefix.All, lines.Where(l => l.Item2.Trades > 0));
         await reports.WriteAsync(report, ct);
         await figures.MarkClosedAsync(month, time.GetUtcNow(), ct);
-        logs.Add($"Closed {month}: {report.Total.Trades} trades, {report.Total.Amount.Yuan:0.00} CNY in {report.Markets.Count} market(s).");
+        logs.Add($"Closed {month}: {report.Total.Trades} trades, {report.Total.Yuan:0.00} CNY in {report.Markets.Count} market(s).");
     }
 
     private async Task<Totals> CloseMarketMonthAsync(MarketId market, ReportingMonth month, List<string> logs, CancellationToken ct)

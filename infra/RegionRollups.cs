@@ -415,28 +415,34 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     private static string MarkRow(ReportingMonth month, MarketId market) => $"m|{month}|{market.Key}";
     private static ReportingMonth MonthOf(string totalsRow) => ReportingMonth.Parse(totalsRow[(totalsRow.LastIndexOf('|') + 1)..]);
 
-    private static TableEntity MarkEntity(string partition, ReportingMonth month, MarketId market, Totals counter) => new(partition, MarkRow(month, market))
+    private static TableEntity MarkEntity(string partition, ReportingMonth month, MarketId market, Totals counter)
     {
-        ["Trades"] = counter.Trades,
-        ["Grams"] = counter.Grams,
-        ["Fen"] = counter.Fen,
-    };
-
-    private static Totals ToTotals(TableEntity e) => new(e.GetInt64("Trades") ?? 0, e.GetInt64("Grams") ?? 0, e.GetInt64("Fen") ?? 0);
-
-    private static TableEntity TotalsEntity(string partition, RegionMonth rollup)
-    {
-        var entity = new TableEntity(partition, TotalsRow(rollup.Region, rollup.Month));
-        foreach (var (pollutant, totals) in rollup.ByPollutant)
-        {
-            entity[$"{pollutant}Trades"] = totals.Trades;
-            entity[$"{pollutant}Grams"] = totals.Grams;
-            entity[$"{pollutant}Fen"] = totals.Fen;
-        }
+        var entity = new TableEntity(partition, MarkRow(month, market));
+        Put(entity, "", counter);
         return entity;
     }
 
-    private static RegionMonth ToRegionMonth(RegionPrefix region, ReportingMonth month, TableEntity e) => new(region, month,
+    private static Totals ToTotals(TableEntity e) => Get(e, "");
+
+    /// <summary>Trades, grams and fen as <c>{prefix}Trades</c>, <c>{prefix}Grams</c>, <c>{prefix}Fen</c> (see <see cref="WideColumns"/>).</summary>
+    internal static void Put(TableEntity entity, string prefix, Totals totals)
+    {
+        WideColumns.Put(entity, $"{prefix}Trades", totals.Trades);
+        WideColumns.Put(entity, $"{prefix}Grams", totals.Grams);
+        WideColumns.Put(entity, $"{prefix}Fen", totals.Fen);
+    }
+
+    internal static Totals Get(TableEntity e, string prefix) =>
+        new(WideColumns.Get(e, $"{prefix}Trades"), WideColumns.Get(e, $"{prefix}Grams"), WideColumns.Get(e, $"{prefix}Fen"));
+
+    internal static TableEntity TotalsEntity(string partition, RegionMonth rollup)
+    {
+        var entity = new TableEntity(partition, TotalsRow(rollup.Region, rollup.Month));
+        foreach (var (pollutant, totals) in rollup.ByPollutant) Put(entity, pollutant.ToString(), totals);
+        return entity;
+    }
+
+    internal static RegionMonth ToRegionMonth(RegionPrefix region, ReportingMonth month, TableEntity e) => new(region, month,
         Pollutants.All.Where(p => e.ContainsKey($"{p}Trades"))
-            .ToDictionary(p => p, p => new Totals(e.GetInt64($"{p}Trades") ?? 0, e.GetInt64($"{p}Grams") ?? 0, e.GetInt64($"{p}Fen") ?? 0)));
+            .ToDictionary(p => p, p => Get(e, p.ToString())));
 }

@@ -11,16 +11,16 @@ public static class ReportJson
         month = r.Month.ToString(),
         region = r.Region.Value,
         trades = r.Total.Trades,
-        quantity = r.Total.Quantity.Tonnes,
-        amount = r.Total.Amount.Yuan,
-        byPollutant = r.ByPollutant.Select(p => new { pollutant = p.Pollutant.ToString(), trades = p.Totals.Trades, quantity = p.Totals.Quantity.Tonnes, amount = p.Totals.Amount.Yuan }),
+        quantity = r.Total.Tonnes,
+        amount = r.Total.Yuan,
+        byPollutant = r.ByPollutant.Select(p => new { pollutant = p.Pollutant.ToString(), trades = p.Totals.Trades, quantity = p.Totals.Tonnes, amount = p.Totals.Yuan }),
         markets = r.Markets.Select(m => new
         {
             region = m.Market.Region.Value,
             pollutant = m.Market.Pollutant.ToString(),
             trades = m.Totals.Trades,
-            quantity = m.Totals.Quantity.Tonnes,
-            amount = m.Totals.Amount.Yuan,
+            quantity = m.Totals.Tonnes,
+            amount = m.Totals.Yuan,
         }),
     };
 
@@ -33,7 +33,7 @@ public static class ReportJson
     {
         public string Region { get; set; } = "";
         public string Pollutant { get; set; } = "";
-        public long Trades { get; set; }
+        public decimal Trades { get; set; }
         public decimal Quantity { get; set; }
         public decimal Amount { get; set; }
     }
@@ -43,6 +43,6 @@ public static class ReportJson
         var settings = new Newtonsoft.Json.JsonSerializerSettings { FloatParseHandling = Newtonsoft.Json.FloatParseHandling.Decimal, MissingMemberHandling = Newtonsoft.Json.MissingMemberHandling.Ignore };
         var stored = Newtonsoft.Json.JsonConvert.DeserializeObject<Stored>(json, settings) ?? throw new InvalidOperationException("empty report blob");
         return stored.Markets.Select(l => (new MarketId(RegionCode.Parse(l.Region), Enum.Parse<Pollutant>(l.Pollutant)),
-            new Totals(l.Trades, checked((long)(l.Quantity * Quantity.GramsPerTonne)), checked((long)(l.Amount * 100)))));
+            new Totals((Int128)l.Trades, (Int128)(l.Quantity * Quantity.GramsPerTonne), (Int128)(l.Amount * 100))));
     }
 }

@@ -36,6 +36,7 @@ public static class TradingJson
             MaxDepth = 32,
         };
         settings.Converters.Add(new StringEnumConverter());
+        settings.Converters.Add(new Int128Converter());
         return settings;
     }
 

@@ -1,4 +1,4 @@
-using Trading.Core.Primitives;
+using System.Numerics;
 
 namespace Trading.Core.Reporting;
 
@@ -8,19 +8,21 @@ public static class Figures
     /// delta / base × 100 rounded to one decimal half away from zero, computed exactly in integers; null when base is 0.
     /// 75 / 43 → 174.4; 1,622,400.00 / 1,985,800.00 → 81.7.
     /// </summary>
-    public static decimal? Percent(long delta, long @base)
+    /// Exact for any wide sums (BigInteger), so no read overflows.
+    public static decimal? Percent(Int128 delta, Int128 @base)
     {
         if (@base == 0) return null;
-        var numerator = (Int128)delta * 1000;
-        var (q, r) = Int128.DivRem(Int128.Abs(numerator), Int128.Abs(@base));
-        if (r * 2 >= Int128.Abs(@base)) q++;
-        var tenths = (long)q * (Int128.Sign(numerator) * Int128.Sign(@base) < 0 ? -1 : 1);
-        return tenths / 10m + 0.0m;
+        var numerator = (BigInteger)delta * 1000;
+        var divisor = BigInteger.Abs(@base);
+        var q = BigInteger.DivRem(BigInteger.Abs(numerator), divisor, out var r);
+        if (r * 2 >= divisor) q++;
+        var tenths = numerator.Sign * ((BigInteger)@base).Sign < 0 ? -q : q;
+        return (decimal)tenths / 10m + 0.0m;
     }
 
     public static Change Compare(Totals current, Totals @base) => new(
-        checked(current.Trades - @base.Trades), Percent(checked(current.Trades - @base.Trades), @base.Trades),
-        Money.FromFen(checked(current.Fen - @base.Fen)), Percent(checked(current.Fen - @base.Fen), @base.Fen));
+        current.Trades - @base.Trades, Percent(current.Trades - @base.Trades, @base.Trades),
+        current.Fen - @base.Fen, Percent(current.Fen - @base.Fen, @base.Fen));
 
     /// <summary>
     /// The sentence an official reports for a period, e.g. "完成排污权交易118笔，同比增加75笔；交易金额360.82万元，同比增长81.7%".
@@ -29,7 +31,7 @@ public static class Figures
     public static string Sentence(Totals current, Totals previousYear)
     {
         var change = Compare(current, previousYear);
-        var trades = change.TradesDelta switch
+        var trades = Int128.Sign(change.TradesDelta) switch
         {
             > 0 => $"同比增加{change.TradesDelta}笔",
             < 0 => $"同比减少{-change.TradesDelta}笔",
@@ -46,9 +48,9 @@ public static class Figures
     }
 
     /// <summary>Fen as 万元 with two decimals: 360,820,000 fen → "360.82".</summary>
-    public static string TenThousandYuan(long fen)
+    public static string TenThousandYuan(Int128 fen)
     {
-        var (q, r) = Math.DivRem(Math.Abs(fen), 10_000L);
+        var (q, r) = Int128.DivRem(Int128.Abs(fen), 10_000);
         if (r * 2 >= 10_000) q++;
         var sign = fen < 0 ? "-" : "";
         return $"{sign}{q / 100}.{q % 100:D2}";

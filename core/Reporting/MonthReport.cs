@@ -35,5 +35,5 @@ public sealed record MonthReport(ReportingMonth Month, RegionPrefix Region, Tota
     }
 
     private void Line(StringBuilder csv, string region, string pollutant, Totals totals) =>
-        csv.Append(CultureInfo.InvariantCulture, $"{Month},{region},{pollutant},{totals.Trades},{totals.Quantity.Tonnes},{totals.Amount.Yuan:0.00}\r\n");
+        csv.Append(CultureInfo.InvariantCulture, $"{Month},{region},{pollutant},{totals.Trades},{totals.Tonnes},{totals.Yuan:0.00}\r\n");
 }

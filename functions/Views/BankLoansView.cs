@@ -1,3 +1,3 @@
 namespace Trading.Functions;
 
-public sealed record BankLoansView(string BankId, long Firms, long Loans, decimal Amount);
+public sealed record BankLoansView(string BankId, long Firms, Int128 Loans, decimal Amount);

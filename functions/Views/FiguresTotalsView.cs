@@ -1,4 +1,4 @@
 namespace Trading.Functions;
 
 /// <summary>Trades, quantity (t/a) and amount (CNY) of some period.</summary>
-public sealed record FiguresTotalsView(long Trades, decimal Quantity, decimal Amount);
+public sealed record FiguresTotalsView(Int128 Trades, decimal Quantity, decimal Amount);

@@ -7,7 +7,7 @@ namespace Trading.Functions;
 public sealed record FiguresView(
     string Region,
     [property: Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)] string? Month,
-    string From, string To, bool Closed, long Trades, decimal Quantity, decimal Amount, IReadOnlyList<PollutantFiguresView> ByPollutant,
+    string From, string To, bool Closed, Int128 Trades, decimal Quantity, decimal Amount, IReadOnlyList<PollutantFiguresView> ByPollutant,
     FiguresTotalsView PreviousYear, FiguresChangeView Yoy,
     [property: Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)] FiguresTotalsView? PreviousMonth,
     [property: Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)] FiguresChangeView? Mom,

@@ -1,3 +1,3 @@
 namespace Trading.Functions;
 
-public sealed record LoanChangeView(long FirmsDelta, decimal? FirmsPct, long LoansDelta, decimal? LoansPct, decimal AmountDelta, decimal? AmountPct);
+public sealed record LoanChangeView(long FirmsDelta, decimal? FirmsPct, Int128 LoansDelta, decimal? LoansPct, decimal AmountDelta, decimal? AmountPct);

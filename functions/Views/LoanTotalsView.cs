@@ -1,3 +1,3 @@
 namespace Trading.Functions;
 
-public sealed record LoanTotalsView(long Firms, long Loans, decimal Amount);
+public sealed record LoanTotalsView(long Firms, Int128 Loans, decimal Amount);

@@ -1,3 +1,3 @@
 namespace Trading.Functions;
 
-public sealed record MonthFiguresView(string Month, long Trades, decimal Amount, FiguresTotalsView PreviousYear, FiguresChangeView Yoy);
+public sealed record MonthFiguresView(string Month, Int128 Trades, decimal Amount, FiguresTotalsView PreviousYear, FiguresChangeView Yoy);

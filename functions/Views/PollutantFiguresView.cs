@@ -1,3 +1,3 @@
 namespace Trading.Functions;
 
-public sealed record PollutantFiguresView(string Pollutant, long Trades, decimal Quantity, decimal Amount);
+public sealed record PollutantFiguresView(string Pollutant, Int128 Trades, decimal Quantity, decimal Amount);

@@ -142,6 +142,8 @@ public static partial class OpenApiDescription
         {
             // Money and quantities are decimals: a client must not read them as binary floating point.
             if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?)) schema.Format = "decimal";
+            // Wide sums (trades, loans over many counters) are plain JSON integers that may pass the int64 range.
+            if (context.JsonTypeInfo.Type == typeof(Int128)) (schema.Type, schema.Format, schema.Pattern) = (JsonSchemaType.Integer, null, null);
             if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(SchemaFormatAttribute), inherit: false) is [SchemaFormatAttribute format, ..])
                 schema.Format = format.Format;
             // A member the answer leaves out when null (Newtonsoft's NullValueHandling.Ignore) is not required.

@@ -30,7 +30,8 @@ public sealed class FiguresTests
         var change = Figures.Compare(current, previous);
         Assert.Equal(75, change.TradesDelta);
         Assert.Equal(174.4m, change.TradesPct);
-        Assert.Equal(162_240_000, change.AmountDelta.Fen);
+        Assert.Equal(162_240_000, change.AmountDeltaFen);
+        Assert.Equal(1_622_400.00m, change.AmountDelta);
         Assert.Equal(81.7m, change.AmountPct);
     }
 

@@ -20,8 +20,9 @@ public sealed class LoanFiguresTests
             new LoanCounter(region, new ReportingMonth(2024, 3), Bank("BOC-LF"), firm, 1, 50_000_000),
         };
         var totals = LoanTotals.Of(counters);
-        Assert.Equal((1, 4, 450_000_000L), (totals.Firms, totals.Loans, totals.Amount.Fen));
-        Assert.Equal([("BOC-LF", 1L, 1L), ("ICBC-LF", 1L, 3L)], totals.ByBank.Select(b => (b.Bank.Value, b.Firms, b.Loans)));
+        Assert.Equal((1L, (Int128)4, (Int128)450_000_000), (totals.Firms, totals.Loans, totals.Fen));
+        Assert.Equal(4_500_000.00m, totals.Yuan);
+        Assert.Equal([("BOC-LF", 1L, (Int128)1), ("ICBC-LF", 1L, (Int128)3)], totals.ByBank.Select(b => (b.Bank.Value, b.Firms, b.Loans)));
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class LoanFiguresTests
                 var actual = LoanTotals.Of(counters.Where(c => c.Region.Value.StartsWith(prefix, StringComparison.Ordinal) && c.Month >= from && c.Month <= to));
                 Assert.Equal(expected.Select(l => l.Code).Distinct().Count(), actual.Firms);
                 Assert.Equal(expected.Count, actual.Loans);
-                Assert.Equal(expected.Sum(l => l.Fen), actual.Amount.Fen);
+                Assert.Equal(expected.Sum(l => l.Fen), actual.Fen);
             }
     }
 }

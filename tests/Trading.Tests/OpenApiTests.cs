@@ -90,6 +90,10 @@ public sealed class OpenApiTests(ApiFixture api, ITestOutputHelper log) : IClass
         Assert.Equal("date-time", trade["properties"]!["tradedAt"]!["format"]!.Value<string>());
         Assert.Equal("date-time", trade["properties"]!["recordedAt"]!["format"]!.Value<string>());
         Assert.Contains("hash", trade["required"]!.Values<string>());
+        // Wide sums: integers with no int64 bound (a region's totals over many markets may pass it).
+        Assert.Equal("integer", schemas["FiguresTotalsView"]!["properties"]!["trades"]!["type"]!.Value<string>());
+        Assert.Null(schemas["FiguresTotalsView"]!["properties"]!["trades"]!["format"]);
+        Assert.Equal("integer", schemas["FiguresChangeView"]!["properties"]!["tradesDelta"]!["type"]!.Value<string>());
         var problem = (JObject)schemas["ProblemView"]!;
         Assert.Equal(["type", "title", "status", "detail", "instance", "errors", "traceId"], ((JObject)problem["properties"]!).Properties().Select(p => p.Name).ToList());
 
