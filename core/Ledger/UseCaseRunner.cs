@@ -26,7 +26,18 @@ public static class UseCaseRunner
                 return seen.Fingerprint == fingerprint ? Decision<T>.Replay(seen) : throw KeyReused();
         }
 
-        var decision = useCase.Decide(snapshot, context);
+        Decision<T> decision;
+        try
+        {
+            decision = useCase.Decide(snapshot, context);
+        }
+        catch (OverflowException)
+        {
+            // Checked arithmetic in a rule (a holding, a head's count, a sum) would pass what a long holds: the write is
+            // refused whole, never answered 500 (api.md: 422 on the write that would overflow, nothing written).
+            throw new RuleViolationException($"{useCase.Action} would take a quantity, count or sum past what the ledger can hold; nothing was written.",
+                "Too large for the ledger.");
+        }
         if (decision.WritesNothing) return decision;
         if (decision.Audit.Count == 0) throw new InvalidOperationException($"{useCase.Action} changes its book without an audit record");
 

@@ -78,4 +78,21 @@ public sealed class WriteShellTests
         Assert.Single(market.All<Trade>());
         Assert.Equal(audit, market.All<AuditRecord>().Count());
     }
+
+    [Fact]
+    public void A_write_that_would_overflow_a_holding_is_422_and_writes_nothing()
+    {
+        var market = MarketWith(10m);
+        // A holding near what a long holds (9,200 maximal allocations would reach it): one more allocation is refused whole.
+        market.Overwrite(market.Holding(Seller) with { Held = Quantity.FromGrams(long.MaxValue - 1) });
+        var audit = market.All<AuditRecord>().Count();
+        var head = market.Head;
+        var refused = Assert.Throws<RuleViolationException>(() =>
+            market.Run(new Allocate(new AllocationRequest(Market, Seller, Quantity.MaxPerRequest, "permit")), Ctx("more")));
+        Assert.Contains("past what the ledger can hold", refused.Message);
+        Assert.Equal(long.MaxValue - 1, market.Holding(Seller).Held.Grams);
+        Assert.Equal((audit, head), (market.All<AuditRecord>().Count(), market.Head));
+        var fingerprint = new Allocate(new AllocationRequest(Market, Seller, Quantity.MaxPerRequest, "permit")).Fingerprint;
+        Assert.DoesNotContain(market.Bindings.Bound, b => b.Fingerprint == fingerprint); // refused in decide: the key was never bound
+    }
 }
