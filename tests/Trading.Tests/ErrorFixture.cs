@@ -2,7 +2,7 @@ using Trading.Tests.Support;
 
 namespace Trading.Tests;
 
-/// <summary>A seller with 10 t of SO2 in 131000 and a registered buyer, shared by the error cases.</summary>
+/// <summary>A seller with 10 t of SO2 in 131000, a registered buyer and a reserve, shared by the error and bad-input cases.</summary>
 public sealed class ErrorFixture : ApiFixture
 {
     public string Seller { get; private set; } = "";

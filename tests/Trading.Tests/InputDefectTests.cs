@@ -8,7 +8,7 @@ namespace Trading.Tests;
 /// Bad input that used to pass or fail with 500 (issue 14): each is 400 or 422 with a problem document, records nothing,
 /// never 500. Against the real server and Azurite.
 /// </summary>
-public sealed class InputDefectTests(InputDefectFixture api) : IClassFixture<InputDefectFixture>
+public sealed class InputDefectTests(ErrorFixture api) : IClassFixture<ErrorFixture>
 {
     private string Allocation(string quantityMembers) =>
         $$"""{"holder":"{{api.Seller}}","region":"131000","pollutant":"SO2",{{quantityMembers}},"reference":"permit dup"}""";

@@ -48,30 +48,15 @@ public sealed class KeyFencingTests
     [InlineData("131000", "131024")]
     public async Task A_request_delayed_past_the_takeover_of_its_key_never_takes_effect(string firstRegion, string secondRegion)
     {
-        var azurite = await Azurite.Shared;
-        var storage = new StorageContext(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = "fence" + Guid.NewGuid().ToString("N")[..8] });
-        await storage.EnsureCreatedAsync();
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var bindings = new KeyBindings(storage, clock);
-        var rows = new TableMarketRows(storage, clock);
-        var hooks = new HeldHooks();
-        // Two instances: each its own shell (the in-process lock serialises only one instance's writes).
-        var first = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock);
-        var second = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock);
-        var official = Principal.Official(RegionPrefix.Parse("13"));
+        var (storage, clock, _, hooks, first, second) = await TwoInstancesAsync();
         var firstMarket = new MarketId(RegionCode.Parse(firstRegion), Pollutant.SO2);
         var secondMarket = new MarketId(RegionCode.Parse(secondRegion), Pollutant.SO2);
         var one = new Allocate(new AllocationRequest(firstMarket, Holder.Reserve, Quantity.FromGrams(1_000_000), "permit A"));
         var other = new Allocate(new AllocationRequest(secondMarket, Holder.Reserve, Quantity.FromGrams(2_000_000), "permit B"));
 
-        var held = first.ExecuteAsync(one, official, "same-key", a => a.Id, null, CancellationToken.None);
-        await hooks.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // The key is bound while the hooks run: wait for the binding row before the clock moves past its window.
-        for (var i = 0; i < 300 && !(await storage.Idempotency.QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync()).Values.Any(); i++)
-            await Task.Delay(10);
         // The first request bound the key and is about to commit; it stalls past the takeover window.
-        clock.Now += KeyBindings.Abandoned + TimeSpan.FromSeconds(1);
-        var taken = await second.ExecuteAsync(other, official, "same-key", a => a.Id, null, CancellationToken.None);
+        var held = await HeldPastTakeoverAsync(first, one, storage, clock, hooks);
+        var taken = await second.ExecuteAsync(other, Official, "same-key", a => a.Id, null, CancellationToken.None);
         Assert.False(taken.Replayed);
         hooks.Gate.SetResult();
         // In the same market the first request finds the second's idempotency record (422: the key was used for another
@@ -84,49 +69,68 @@ public sealed class KeyFencingTests
         Assert.Equal(2_000_000, await AllocatedAsync(storage, secondMarket));
         if (firstMarket != secondMarket) Assert.Equal(0, await AllocatedAsync(storage, firstMarket));
         // A retry of the second request replays it; the first request's body under the key is now a reuse (422).
-        var replay = await second.ExecuteAsync(other, official, "same-key", a => a.Id, null, CancellationToken.None);
+        var replay = await second.ExecuteAsync(other, Official, "same-key", a => a.Id, null, CancellationToken.None);
         Assert.True(replay.Replayed);
         Assert.Equal(taken.ResourceId, replay.ResourceId);
-        await Assert.ThrowsAsync<RuleViolationException>(() => first.ExecuteAsync(one, official, "same-key", a => a.Id, null, CancellationToken.None));
+        await Assert.ThrowsAsync<RuleViolationException>(() => first.ExecuteAsync(one, Official, "same-key", a => a.Id, null, CancellationToken.None));
         Assert.Equal(2_000_000, await AllocatedAsync(storage, secondMarket));
     }
 
     [Fact]
     public async Task A_takeover_that_is_itself_refused_leaves_no_wedge_the_next_request_under_the_key_commits()
     {
-        var azurite = await Azurite.Shared;
-        var storage = new StorageContext(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = "wedge" + Guid.NewGuid().ToString("N")[..8] });
-        await storage.EnsureCreatedAsync();
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var bindings = new KeyBindings(storage, clock);
-        var rows = new TableMarketRows(storage, clock);
-        var hooks = new HeldHooks();
-        var first = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock);
-        var later = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock);
-        var official = Principal.Official(RegionPrefix.Parse("13"));
+        var (storage, clock, bindings, hooks, first, later) = await TwoInstancesAsync();
         var market = new MarketId(RegionCode.Parse("131000"), Pollutant.NOx);
         var one = new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(1_000_000), "permit A"));
-        var held = first.ExecuteAsync(one, official, "same-key", a => a.Id, null, CancellationToken.None);
-        await hooks.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        for (var i = 0; i < 300 && !(await storage.Idempotency.QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync()).Values.Any(); i++)
-            await Task.Delay(10);
-        clock.Now += KeyBindings.Abandoned + TimeSpan.FromSeconds(1);
+        var held = await HeldPastTakeoverAsync(first, one, storage, clock, hooks);
 
         // A second request takes the key over (its fence shuts the first one out), then is refused and releases the key.
-        var callerKeyHash = Core.Hashing.Sha256Hex(official.Id + "\n" + "same-key");
+        var callerKeyHash = Core.Hashing.Sha256Hex(Official.Id + "\n" + "same-key");
         var abandoned = await bindings.FindAsync(callerKeyHash, "another request", CancellationToken.None);
         Assert.NotNull(abandoned);
-        var (taken, made) = await bindings.BindAsync(official, callerKeyHash, "another request", Books.Ledger, market.Key, "token-B", abandoned, CancellationToken.None);
+        var (taken, made) = await bindings.BindAsync(Official, callerKeyHash, "another request", Books.Ledger, market.Key, "token-B", abandoned, CancellationToken.None);
         Assert.True(made);
         await bindings.UnbindAsync(taken, CancellationToken.None);
 
         // A third request under the key, in the same market: it commits (the fence shuts out only the taken-over requests).
         var third = new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(3_000_000), "permit C"));
-        var committed = await later.ExecuteAsync(third, official, "same-key", a => a.Id, null, CancellationToken.None);
+        var committed = await later.ExecuteAsync(third, Official, "same-key", a => a.Id, null, CancellationToken.None);
         Assert.False(committed.Replayed);
         hooks.Gate.SetResult();
         Assert.IsType<RuleViolationException>(await Record.ExceptionAsync(() => held));
         Assert.Equal(3_000_000, await AllocatedAsync(storage, market));
+    }
+
+    private static readonly Principal Official = Principal.Official(RegionPrefix.Parse("13"));
+
+    /// <summary>Storage of its own, a clock the test moves, and two instances: each its own shell (the in-process lock serialises only one instance's writes).</summary>
+    private static async Task<(StorageContext Storage, ManualClock Clock, KeyBindings Bindings, HeldHooks Hooks, WriteShell<MarketReads, MarketSnapshot> First,
+        WriteShell<MarketReads, MarketSnapshot> Second)> TwoInstancesAsync()
+    {
+        var azurite = await Azurite.Shared;
+        var storage = new StorageContext(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = "fence" + Guid.NewGuid().ToString("N")[..8] });
+        await storage.EnsureCreatedAsync();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var bindings = new KeyBindings(storage, clock);
+        var rows = new TableMarketRows(storage, clock);
+        var hooks = new HeldHooks();
+        return (storage, clock, bindings, hooks, new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock),
+            new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, rows, bindings, hooks, clock));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="write"/> under the key <c>same-key</c>, holds it just before its commit, waits for the key's
+    /// binding (made while the hooks run), then moves the clock past the takeover window.
+    /// </summary>
+    private static async Task<Task<WriteOutcome<Allocation>>> HeldPastTakeoverAsync(WriteShell<MarketReads, MarketSnapshot> shell, Allocate write,
+        StorageContext storage, ManualClock clock, HeldHooks hooks)
+    {
+        var held = shell.ExecuteAsync(write, Official, "same-key", a => a.Id, null, CancellationToken.None);
+        await hooks.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 300 && !(await storage.Idempotency.QueryAsync<TableEntity>(maxPerPage: 1).AsPages().FirstAsync()).Values.Any(); i++)
+            await Task.Delay(10);
+        clock.Now += KeyBindings.Abandoned + TimeSpan.FromSeconds(1);
+        return held;
     }
 
     private static async Task<long> AllocatedAsync(StorageContext storage, MarketId market)

@@ -78,13 +78,7 @@ public sealed class InMemoryBank(BankId bank) : IPartitionRows<BankReads, BankSn
     /// </summary>
     public Decision<T> Run<T>(IBankUseCase<T> useCase, UseCaseContext context)
     {
-        var shell = new WriteShell<BankReads, BankSnapshot>("loans", this, Bindings, NoHooks.Instance, new FixedTime(context.Now), TestEvents.Renderer);
         _lastCommit = [];
-        var outcome = shell.ExecuteAsync(useCase, context.Caller, context.CallerKeyHash, _ => "answer", context.TraceId, CancellationToken.None)
-            .GetAwaiter().GetResult();
-        if (outcome.Replayed)
-            return Decision<T>.Replay(All<IdempotencyRecord>().Single(r => r.ResourceId == outcome.ResourceId && !r.IsFence));
-        if (_lastCommit.Count == 0) return Decision<T>.Unchanged(outcome.Answer!);
-        return new Decision<T>(outcome.Answer, _lastCommit, _lastCommit.Select(c => c.Row).OfType<BankHead>().Single(), []) { ResourceId = outcome.ResourceId };
+        return ShellRun.Run("loans", this, Bindings, useCase, context, () => _lastCommit, All<IdempotencyRecord>);
     }
 }

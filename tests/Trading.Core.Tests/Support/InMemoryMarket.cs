@@ -138,13 +138,7 @@ public sealed class InMemoryMarket(MarketId market) : IPartitionRows<MarketReads
     /// </summary>
     public Decision<T> Run<T>(IMarketUseCase<T> useCase, UseCaseContext context)
     {
-        var shell = new WriteShell<MarketReads, MarketSnapshot>("ledger", this, Bindings, NoHooks.Instance, new FixedTime(context.Now), TestEvents.Renderer);
         LastCommit = [];
-        var outcome = shell.ExecuteAsync(useCase, context.Caller, context.CallerKeyHash, _ => "answer", context.TraceId, CancellationToken.None)
-            .GetAwaiter().GetResult();
-        if (outcome.Replayed)
-            return Decision<T>.Replay(All<IdempotencyRecord>().Single(r => r.ResourceId == outcome.ResourceId && !r.IsFence));
-        if (LastCommit.Count == 0) return Decision<T>.Unchanged(outcome.Answer!);
-        return new Decision<T>(outcome.Answer, LastCommit, LastCommit.Select(c => c.Row).OfType<MarketHead>().Single(), []) { ResourceId = outcome.ResourceId };
+        return ShellRun.Run("ledger", this, Bindings, useCase, context, () => LastCommit, All<IdempotencyRecord>);
     }
 }
