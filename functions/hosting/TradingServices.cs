@@ -42,6 +42,9 @@ public static class TradingServices
             storage.NetworkTimeout = timeout;
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
+        var budget = TimeSpan.TryParse(configuration["Trading:TimerBudget"], System.Globalization.CultureInfo.InvariantCulture, out var b) ? b : TimerBudgets.DefaultDuration;
+        var stepLimit = long.TryParse(configuration["Trading:TimerStepLimit"], System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : (long?)null;
+        services.AddSingleton(sp => new TimerBudgets(sp.GetRequiredService<TimeProvider>(), budget, stepLimit));
         services.AddSingleton<StorageContext>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<IEnterpriseStore, TableEnterpriseStore>();
