@@ -39,12 +39,12 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         return new Random(seed ^ timer.GetHashCode(StringComparison.Ordinal) & 0x7FFFFFFF);
     }
 
-    private Task<TestServer> ServerAsync(string prefix, StorageFaults? faults = null, long? stepLimit = null) =>
+    /// <summary>A server on the prefix with its clock <see cref="TimerDataFixture.Shift"/> ahead; its storage requests go through <paramref name="faults"/>.</summary>
+    private Task<TestServer> ServerAsync(string prefix, StorageFaults faults, long? stepLimit = null) =>
         TestServer.StartAsync(data.Azurite.ConnectionString, prefix, ApiFixture.AdminKey, builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(new Shifted(TimerDataFixture.Shift));
-            if (faults is not null)
-                builder.Services.AddSingleton(new StorageOptions { ConnectionString = data.Azurite.ConnectionString, Prefix = prefix, Handler = faults });
+            builder.Services.AddSingleton(new StorageOptions { ConnectionString = data.Azurite.ConnectionString, Prefix = prefix, Handler = faults });
         }, stepLimit is { } k ? [$"--Trading:TimerStepLimit={k}"] : []);
 
     private static Task<IReadOnlyList<string>> RunAsync(TestServer server, string timer, CancellationToken ct = default) =>
@@ -57,17 +57,40 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         return reply.Body["logs"]!.Values<string>().Select(l => l!).ToList();
     }
 
+    /// <summary>Waits until the servers' background work after a run (rollup copies, match marks) is over: no storage write for a moment.</summary>
+    private static async Task QuietAsync(params StorageFaults[] servers)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var writes = servers.Sum(s => s.Writes);
+            await Task.Delay(150);
+            if (servers.Sum(s => s.Writes) == writes) return;
+        }
+    }
+
     private static bool StoppedForBudget(IEnumerable<string> logs) => logs.Any(l => l.Contains("Stopped at the time budget", StringComparison.Ordinal));
 
-    /// <summary>Runs until a run leaves the state as it found it and did not stop for its budget; answers how many runs.</summary>
-    private async Task<int> RunUntilDoneAsync(Func<Task<IReadOnlyList<string>>> run, StorageContext storage, string prefix, StorageState? start = null)
+    /// <summary>
+    /// Runs until a run did no more: it did not stop for its budget, and it wrote nothing (no storage request but reads,
+    /// the lease's container aside) or left the state as it found it (normalised: a run that only records its own time).
+    /// Answers how many runs.
+    /// </summary>
+    private async Task<int> RunUntilDoneAsync(Func<Task<IReadOnlyList<string>>> run, StorageFaults faults, StorageContext storage, string prefix, StorageState? start = null)
     {
-        var before = Normalizer.Lines(start ?? await StorageState.SettledAsync(storage, prefix, Normalizer));
+        var before = start is null ? null : Normalizer.Lines(start);
         for (var runs = 1; runs <= MaxRuns; runs++)
         {
+            var writes = faults.Writes;
             var logs = await run();
-            var after = Normalizer.Lines(await StorageState.SettledAsync(storage, prefix, Normalizer));
-            if (!StoppedForBudget(logs) && after.SequenceEqual(before)) return runs;
+            if (StoppedForBudget(logs))
+            {
+                before = null;
+                continue;
+            }
+            if (faults.Writes == writes) return runs;
+            await QuietAsync(faults);
+            var after = Normalizer.Lines(await StorageState.ReadAsync(storage, prefix, drainQueue: false));
+            if (before is not null && after.SequenceEqual(before)) return runs;
             before = after;
         }
         throw new Xunit.Sdk.XunitException($"still working after {MaxRuns} runs");
@@ -81,9 +104,8 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         counter.Reset();
         var logs = await RunAsync(server, t);
         var requests = counter.Requests;
-        var again = await RunAsync(server, t);
-        var end = await EndAsync(storage, prefix, t);
-        log.WriteLine($"uninterrupted {t}: {requests} storage request(s); logs: {string.Join(" | ", logs)}; a second run: {string.Join(" | ", again)}");
+        var end = await EndAsync(storage, prefix, t, counter);
+        log.WriteLine($"uninterrupted {t}: {requests} storage request(s); logs: {string.Join(" | ", logs)}");
         using var admin = server.Client(ApiFixture.AdminKey);
         await TimerChecks.CheckAsync(t, data, storage, end, admin);
         return new Uninterrupted(Normalizer.Lines(end), requests);
@@ -95,23 +117,18 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
     /// CopyRollups sweep once its mark is older than <see cref="RegionRollups.Grace"/>. So, for every timer but CopyRollups
     /// itself, CopyRollups runs once more on a server whose clock is past that grace, on both sides of a comparison.
     /// </summary>
-    private async Task<StorageState> EndAsync(StorageContext storage, string prefix, string timer)
+    private static async Task<StorageState> EndAsync(StorageContext storage, string prefix, string timer, params StorageFaults[] servers)
     {
+        await QuietAsync(servers);
         if (timer != "CopyRollups")
-        {
-            await StorageState.SettledAsync(storage, prefix, Normalizer);
-            await using var late = await TestServer.StartAsync(data.Azurite.ConnectionString, prefix, ApiFixture.AdminKey,
-                builder => builder.Services.AddSingleton<TimeProvider>(new Shifted(TimerDataFixture.Shift + RegionRollups.Grace + TimeSpan.FromMinutes(5))));
-            await RunAsync(late, "CopyRollups");
-        }
-        await StorageState.SettledAsync(storage, prefix, Normalizer);
+            await new RegionRollups(storage, new TableLedger(storage), new Shifted(TimerDataFixture.Shift + RegionRollups.Grace + TimeSpan.FromMinutes(5))).CatchUpAsync(default);
         return await StorageState.ReadAsync(storage, prefix, drainQueue: true);
     }
 
-    private async Task SameAsUninterruptedAsync(string timer, StorageContext storage, string prefix, TestServer server)
+    private async Task SameAsUninterruptedAsync(string timer, StorageContext storage, string prefix, TestServer server, params StorageFaults[] servers)
     {
         var expected = await UninterruptedAsync(timer);
-        var end = await EndAsync(storage, prefix, timer);
+        var end = await EndAsync(storage, prefix, timer, servers);
         var diff = StorageState.Diff(expected.Lines, Normalizer.Lines(end));
         log.WriteLine("normalised: " + string.Join(", ", Normalizer.Replaced.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} ×{r.Value}")));
         Assert.True(diff.Length == 0, $"{timer} ended in another state than one uninterrupted run:\n{diff}");
@@ -126,10 +143,11 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         var random = Seeded(timer, "step limit");
         var limit = random.Next(1, 4);
         var (prefix, storage) = await data.CopyAsync();
-        await using var server = await ServerAsync(prefix, stepLimit: limit);
-        var runs = await RunUntilDoneAsync(() => RunThroughRouteAsync(server, timer), storage, prefix, data.Start);
+        var faults = new StorageFaults();
+        await using var server = await ServerAsync(prefix, faults, limit);
+        var runs = await RunUntilDoneAsync(() => RunThroughRouteAsync(server, timer), faults, storage, prefix, data.Start);
         log.WriteLine($"step limit {timer}: {limit} step(s) a run, {runs} run(s) until one did nothing");
-        await SameAsUninterruptedAsync(timer, storage, prefix, server);
+        await SameAsUninterruptedAsync(timer, storage, prefix, server, faults);
     }
 
     [Theory]
@@ -149,10 +167,11 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
             log.WriteLine($"killed {timer}: at storage request {killAt} of {total} ({died?.GetType().Name ?? "the run ended without an error"})");
             Assert.True(faults.Tripped, $"the run made fewer than {killAt} storage requests");
         }
-        await using var server = await ServerAsync(prefix);
-        var runs = await RunUntilDoneAsync(() => RunAsync(server, timer), storage, prefix);
+        var again = new StorageFaults();
+        await using var server = await ServerAsync(prefix, again);
+        var runs = await RunUntilDoneAsync(() => RunAsync(server, timer), again, storage, prefix);
         log.WriteLine($"killed {timer}: {runs} run(s) after it until one did nothing");
-        await SameAsUninterruptedAsync(timer, storage, prefix, server);
+        await SameAsUninterruptedAsync(timer, storage, prefix, server, again);
     }
 
     [Theory]
@@ -160,8 +179,10 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
     public async Task Two_instances_running_it_at_once_do_each_piece_of_work_once(string timer)
     {
         var (prefix, storage) = await data.CopyAsync();
-        await using var first = await ServerAsync(prefix);
-        await using var second = await ServerAsync(prefix);
+        var firstStorage = new StorageFaults();
+        await using var first = await ServerAsync(prefix, firstStorage);
+        var secondStorage = new StorageFaults();
+        await using var second = await ServerAsync(prefix, secondStorage);
         using var go = new SemaphoreSlim(0, 2);
         async Task<IReadOnlyList<string>> At(TestServer s)
         {
@@ -171,10 +192,11 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         var both = Task.WhenAll(Task.Run(() => At(first)), Task.Run(() => At(second)));
         go.Release(2);
         var logs = await both;
+        await QuietAsync(firstStorage, secondStorage);
         log.WriteLine($"two instances {timer}: {string.Join(" | ", logs[0])} || {string.Join(" | ", logs[1])}");
-        var runs = await RunUntilDoneAsync(() => RunAsync(first, timer), storage, prefix);
+        var runs = await RunUntilDoneAsync(() => RunAsync(first, timer), firstStorage, storage, prefix);
         log.WriteLine($"two instances {timer}: {runs} run(s) after them until one did nothing");
-        await SameAsUninterruptedAsync(timer, storage, prefix, first);
+        await SameAsUninterruptedAsync(timer, storage, prefix, first, firstStorage, secondStorage);
     }
 
     private sealed class Shifted(TimeSpan by) : TimeProvider

@@ -8,12 +8,16 @@ namespace Trading.Tests.Support;
 public sealed class StorageFaults() : DelegatingHandler(new HttpClientHandler())
 {
     private long _requests;
+    private long _writes;
     private long _tripAt = long.MaxValue;
     private Action? _onTrip;
     private int _tripped;
 
     /// <summary>Storage requests sent so far (failed ones included).</summary>
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests that may change something (all but GET and HEAD), leaving out the timer leases' container (<c>locks</c>).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
 
     /// <summary>Requests this handler answers 503 always (null: none); e.g. the rollups table during a set-up.</summary>
     public Func<HttpRequestMessage, bool>? FailWhen { get; init; }
@@ -35,6 +39,8 @@ public sealed class StorageFaults() : DelegatingHandler(new HttpClientHandler())
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var n = Interlocked.Increment(ref _requests);
+        if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head && !request.RequestUri!.AbsolutePath.Contains("locks/", StringComparison.Ordinal))
+            Interlocked.Increment(ref _writes);
         if (n >= Interlocked.Read(ref _tripAt))
         {
             if (Interlocked.Exchange(ref _tripped, 1) == 0) _onTrip?.Invoke();
