@@ -125,15 +125,27 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         return await StorageState.ReadAsync(storage, prefix, drainQueue: true);
     }
 
-    private async Task SameAsUninterruptedAsync(string timer, StorageContext storage, string prefix, TestServer server, params StorageFaults[] servers)
+    /// <param name="queueAtLeastOnce">
+    /// After a kill: the queue is compared as a set. A copier that dies after sending a range and before moving its cursor
+    /// sends that range again at the next run, by design (api.md: events are delivered to the queue at least once,
+    /// consumers drop repeats by id; the inbox takes each once). The repeats are counted in the log.
+    /// </param>
+    private async Task SameAsUninterruptedAsync(string timer, StorageContext storage, string prefix, TestServer server, bool queueAtLeastOnce, params StorageFaults[] servers)
     {
         var expected = await UninterruptedAsync(timer);
         var end = await EndAsync(storage, prefix, timer, servers);
-        var diff = StorageState.Diff(expected.Lines, Normalizer.Lines(end));
+        var lines = Normalizer.Lines(end);
+        if (queueAtLeastOnce)
+        {
+            var distinct = lines.Where((l, i) => !l.StartsWith("queue|", StringComparison.Ordinal) || i == 0 || lines[i - 1] != l).ToList();
+            log.WriteLine($"queue: {lines.Count - distinct.Count} repeated message(s) (at least once after a kill)");
+            lines = distinct;
+        }
+        var diff = StorageState.Diff(expected.Lines, lines);
         log.WriteLine("normalised: " + string.Join(", ", Normalizer.Replaced.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} ×{r.Value}")));
         Assert.True(diff.Length == 0, $"{timer} ended in another state than one uninterrupted run:\n{diff}");
         using var admin = server.Client(ApiFixture.AdminKey);
-        await TimerChecks.CheckAsync(timer, data, storage, end, admin);
+        await TimerChecks.CheckAsync(timer, data, storage, end, admin, queueAtLeastOnce);
     }
 
     [Theory]
@@ -147,7 +159,7 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         await using var server = await ServerAsync(prefix, faults, limit);
         var runs = await RunUntilDoneAsync(() => RunThroughRouteAsync(server, timer), faults, storage, prefix, data.Start);
         log.WriteLine($"step limit {timer}: {limit} step(s) a run, {runs} run(s) until one did nothing");
-        await SameAsUninterruptedAsync(timer, storage, prefix, server, faults);
+        await SameAsUninterruptedAsync(timer, storage, prefix, server, false, faults);
     }
 
     [Theory]
@@ -171,7 +183,7 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         await using var server = await ServerAsync(prefix, again);
         var runs = await RunUntilDoneAsync(() => RunAsync(server, timer), again, storage, prefix);
         log.WriteLine($"killed {timer}: {runs} run(s) after it until one did nothing");
-        await SameAsUninterruptedAsync(timer, storage, prefix, server, again);
+        await SameAsUninterruptedAsync(timer, storage, prefix, server, true, again);
     }
 
     [Theory]
@@ -196,7 +208,7 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
         log.WriteLine($"two instances {timer}: {string.Join(" | ", logs[0])} || {string.Join(" | ", logs[1])}");
         var runs = await RunUntilDoneAsync(() => RunAsync(first, timer), firstStorage, storage, prefix);
         log.WriteLine($"two instances {timer}: {runs} run(s) after them until one did nothing");
-        await SameAsUninterruptedAsync(timer, storage, prefix, first, firstStorage, secondStorage);
+        await SameAsUninterruptedAsync(timer, storage, prefix, first, false, firstStorage, secondStorage);
     }
 
     private sealed class Shifted(TimeSpan by) : TimeProvider
