@@ -10,7 +10,7 @@ namespace Trading.Infra;
 /// pending audit mark, the pending event mark of a step that tells firms), and, before a commit that leaves an alert with
 /// firms still to tell (declared, or lifted), the alert's notice mark (table <c>alertnotices</c>), so the notifier finds it.
 /// The mark is an upsert: a lift renews the mark of an alert whose declaration the notifier is finishing, whose delete
-/// under If-Match then fails.
+/// under If-Match then fails. The notifier's own steps do not touch it.
 /// </summary>
 public sealed class AlertHooks(RegisterHooks inner, StorageContext storage) : IWriteHooks
 {
@@ -29,7 +29,9 @@ public sealed class AlertHooks(RegisterHooks inner, StorageContext storage) : IW
     {
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
-            var marks = changes.Select(c => c.Row).OfType<Alert>().Where(Pending)
+            // A notifier's step leaves the mark as it is (the notifier holds it, and deletes it under If-Match when done).
+            var step = changes.Any(c => c.Row is AuditRecord { Action: NotifyAlert.StepAction });
+            var marks = changes.Select(c => c.Row).OfType<Alert>().Where(a => !step && Pending(a))
                 .Select(a => storage.AlertNotices.UpsertEntityAsync(new TableEntity(PendingPartition, a.Id), TableUpdateMode.Replace, ct));
             await Task.WhenAll(marks.Append(inner.BeforeCommitAsync(changes, ct)));
         }

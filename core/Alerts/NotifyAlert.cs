@@ -19,7 +19,10 @@ public sealed record NotifyAlert(Primitives.RegionPrefix Region, long Number, bo
     public const int MaxPerStep = 90;
 
     public string Partition => Region.Value;
-    public string Action => "alert.notified";
+    /// <summary>The audit action of a step (its hooks tell a step from a declaration or a lift by it).</summary>
+    public const string StepAction = "alert.notified";
+
+    public string Action => StepAction;
     public string? Fingerprint => null;
     public IReadOnlyCollection<string> Ids => [Alert.RowIdOf(Number)];
 

@@ -58,6 +58,10 @@ public sealed class AlertEventsTests(ApiFixture api) : IClassFixture<ApiFixture>
         await notifier.RunAsync(CancellationToken.None);
         await notifier.RunAsync(CancellationToken.None);
         Assert.Equal(185, (await api.Admin.GetJsonAsync($"/api/alerts/{id}")).Expect(200).Body["notified"]!["lifted"]!.Value<long>());
+        // Every firm told of both: the alert's notice mark is gone, so the timer visits it no more.
+        var marks = new List<TableEntity>();
+        await foreach (var mark in api.Storage.AlertNotices.QueryAsync<TableEntity>()) marks.Add(mark);
+        Assert.Empty(marks);
 
         var outbox = api.Server.Services.GetRequiredService<EventOutbox>();
         while (await outbox.CopyAsync(CancellationToken.None) > 0) { }
