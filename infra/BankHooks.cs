@@ -11,7 +11,7 @@ namespace Trading.Infra;
 
 /// <summary>
 /// What a write to a bank's book does around its commit. Before: the bank in the list of banks, a new application or loan
-/// in its parties' lists, the pending audit mark (and event mark, when it sends events). After: the loan figures count a new loan (the CountLoans timer catches
+/// in its parties' lists, the pending audit mark (and event mark, when it sends events; and the loan-counter mark, when it creates a loan). After: the loan figures count a new loan (the CountLoans timer catches
 /// up if this fails).
 /// </summary>
 public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFigures figures, AuditMarks auditMarks, EventMarks eventMarks, ILogger<BankHooks> logger)
@@ -45,7 +45,8 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
             var marking = Task.WhenAll(hooks._auditMarks.MarkAsync(Books.Loans, bank.Value, ct),
-                changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(Books.Loans, bank.Value, ct) : Task.CompletedTask);
+                changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(Books.Loans, bank.Value, ct) : Task.CompletedTask,
+                changes.Any(c => c.Row is Loan && c.IfMatch is null) ? hooks._figures.MarkAsync(bank, ct) : Task.CompletedTask);
             try
             {
                 if (hooks._indexed.TryAdd(bank.Value, true))

@@ -56,6 +56,8 @@ public sealed class StorageContext
         AuditMarks = Table("auditmarks");
         EventMarks = Table("eventmarks");
         Inbox = Table("inbox");
+        DueIndex = Table("dueindex");
+        LoanMarks = Table("loanmarks");
         Events = _queues.GetQueueClient(_prefix + "trading-events");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
@@ -102,13 +104,19 @@ public sealed class StorageContext
     /// <summary>Every recipient's events (PartitionKey the recipient, RowKey the event id), as copied from the books.</summary>
     public TableClient Inbox { get; }
 
+    /// <summary>Due work by the minute it falls due: offers' expiries and auctions' closes (<see cref="Infra.DueIndex"/>).</summary>
+    public TableClient DueIndex { get; }
+
+    /// <summary>Pending loan-counter marks: the banks whose new loans <see cref="Infra.LoanFigures"/> has yet to count (<see cref="Infra.LoanMarks"/>).</summary>
+    public TableClient LoanMarks { get; }
+
     /// <summary>The queue <c>trading-events</c>: every event as a CloudEvents 1.0 JSON message.</summary>
     public QueueClient Events { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox, DueIndex, LoanMarks];
 
     /// <summary>The table of a book whose partitions take writes through the shell (its rows, audit records and idempotency records).</summary>
     public TableClient BookTable(string book) => book switch
