@@ -84,7 +84,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
             {
                 foreach (var ended in changes.Select(c => c.Row).OfType<Listing>().Where(l => l.Status != ListingStatus.Open))
                     await hooks._offers.RemoveAsync(OfferIndex.Listings, ended.Id, OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt),
-                        [ended.Request.Seller.Value], ct);
+                        [ended.Request.Seller.Value], ct, market.Region);
             }
             catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
             {
