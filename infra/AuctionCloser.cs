@@ -29,7 +29,7 @@ public sealed class AuctionCloser(StorageContext storage, TableLedger ledger, Ma
         {
             var (line, state) = await CloseAsync(entry.Market, entry.Item.Number, budget, ct);
             if (state is null or { Status: AuctionStatus.Closed })
-                await index.DropDoneAsync([entry], _ => Task.FromResult((state is not null, false)), ct);
+                await index.DropDoneAsync([entry], _ => Task.FromResult<Core.Writes.IRow?>(state), ct);
             return line;
         }, 8, ct);
         lines.AddRange(closed.OfType<string>());

@@ -8,7 +8,8 @@ namespace Trading.Infra;
 
 /// <summary>
 /// Once, for storage written before the due index existed (decision 0012): lists the markets once, in key order, and
-/// indexes each market's open proposals, pledge requests, listings and auctions not closed (<see cref="DueIndex"/>).
+/// indexes each market's open proposals, pledge requests, listings and auctions not closed (<see cref="DueIndex"/>);
+/// then the banks, indexing their applications and loans with a step left and their submitted applications.
 /// Budgeted and resumable: it asks the run's <see cref="TimerBudget"/> before each market and saves the last market it
 /// finished (row <c>~meta/backfill</c>), so a run stopped at its budget goes on at the next market next time; once every
 /// market is indexed it writes <c>Done</c> and never lists the markets again. A market indexed twice (two instances, or a
@@ -40,38 +41,63 @@ public sealed class DueBackfill(StorageContext storage, DueIndex index, TimeProv
         return _done = row.HasValue && row.Value!.GetBoolean("Done") == true;
     }
 
-    /// <summary>Indexes the markets not yet indexed, within the budget; answers a log line when it did something (null: done before).</summary>
+    /// <summary>Indexes the markets, then the banks, not yet indexed, within the budget; answers a log line when it did something (null: done before).</summary>
     public async Task<string?> RunAsync(TimerBudget budget, CancellationToken ct)
     {
         if (_done) return null;
         var row = await storage.DueIndex.GetEntityIfExistsAsync<TableEntity>(MetaPartition, Row, cancellationToken: ct);
         if (row.HasValue && row.Value!.GetBoolean("Done") == true) { _done = true; return null; }
+        // Progress: "1:{market}" or "2:{bank}", the last one indexed (markets first, then banks, each in key order).
         var after = row.HasValue ? row.Value!.GetString("After") : null;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableLedger.MarketsPartition}");
-        if (after is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
-        var markets = new List<MarketId>();
-        await foreach (var e in storage.Markets.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
-            if (MarketId.TryParse(e.RowKey, out var m)) markets.Add(m.Value);
         var indexed = 0;
         var items = 0;
-        string? last = after;
-        foreach (var market in markets)
+        var last = after;
+        foreach (var (phase, partition) in new[] { ("1", TableLedger.MarketsPartition), ("2", BankHooks.BanksPartition) })
         {
-            if (!budget.TrySpend())
+            if (after is not null && string.CompareOrdinal(after, phase + ";") > 0) continue; // this phase is done
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+            if (after is not null && after.StartsWith(phase + ":", StringComparison.Ordinal))
+                filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after[2..]}");
+            var owners = new List<string>();
+            await foreach (var e in storage.Markets.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct)) owners.Add(e.RowKey);
+            foreach (var owner in owners)
             {
-                await SaveAsync(last, done: false, ct);
-                return $"Due index backfill: {indexed} market(s) indexed ({items} item(s)), stopped at the budget after {last}; it goes on at the next run.";
+                if (!budget.TrySpend())
+                {
+                    await SaveAsync(last, done: false, ct);
+                    return $"Due index backfill: {indexed} market(s) or bank(s) indexed ({items} item(s)), stopped at the budget after {last}; it goes on at the next run.";
+                }
+                var due = phase == "1"
+                    ? MarketId.TryParse(owner, out var market) ? await OpenItemsAsync(market.Value, ct) : []
+                    : await BankItemsAsync(owner, ct);
+                if (due.Count > 0) await index.AddAsync(owner, due, ct);
+                items += due.Count;
+                indexed++;
+                last = phase + ":" + owner;
+                if (indexed % SaveEvery == 0) await SaveAsync(last, done: false, ct);
             }
-            var due = await OpenItemsAsync(market, ct);
-            if (due.Count > 0) await index.AddAsync(market, due, ct);
-            items += due.Count;
-            indexed++;
-            last = market.Key;
-            if (indexed % SaveEvery == 0) await SaveAsync(last, done: false, ct);
         }
         await SaveAsync(last, done: true, ct);
         _done = true;
-        return $"Due index backfill done: {indexed} market(s) indexed ({items} item(s)).";
+        return $"Due index backfill done: {indexed} market(s) or bank(s) indexed ({items} item(s)).";
+    }
+
+    /// <summary>A bank's applications and loans with a step left, and its submitted applications (one query of its partition).</summary>
+    private async Task<List<DueItem>> BankItemsAsync(string bank, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bank} and (Pending eq true or Status eq {nameof(Core.Loans.ApplicationStatus.Submitted)})");
+        var items = new List<DueItem>();
+        var now = time.GetUtcNow();
+        if (!Core.Access.BankId.TryParse(bank, out var id, out _)) return items;
+        await foreach (var e in storage.Loans.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            if (e.RowKey.StartsWith(LoanRows.LoanFirst, StringComparison.Ordinal))
+                items.AddRange(DueWork.OfBank([new RowChange(LoanRows.ToLoan(id, e), "backfill")], now));
+            else if (e.RowKey.StartsWith(LoanRows.ApplicationFirst, StringComparison.Ordinal))
+                items.AddRange(DueWork.OfBank([RowChange.New(LoanRows.ToApplication(id, e))], now)
+                    .Where(i => i.Kind != DueKind.ApplicationExpiry || e.GetString("Status") == nameof(Core.Loans.ApplicationStatus.Submitted)));
+        }
+        return items;
     }
 
     /// <summary>A market's open offers and auctions not closed, as due items (one query of its partition).</summary>

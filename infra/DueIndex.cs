@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Trading.Core.Ledger;
 using Trading.Core.Market;
 using Trading.Core.Primitives;
+using Trading.Core.Writes;
 
 namespace Trading.Infra;
 
@@ -25,31 +26,44 @@ public sealed class DueIndex(StorageContext storage, TimeProvider time)
     /// <summary>The partitions' letter of auctions' closes (<c>CloseAuctions</c>).</summary>
     public const string Closes = "a";
 
+    /// <summary>The partitions' letter of loan processes' steps and applications' 30 days (the finisher of <c>ExpireProposals</c>).</summary>
+    public const string LoanSteps = "l";
+
     /// <summary>At most this many due entries per run; the rest are read by the next run.</summary>
     public const int MaxPerRun = 5000;
 
-    /// <summary>One due entry as a timer read it.</summary>
-    public sealed record Entry(MarketId Market, DueItem Item, DateTimeOffset At, string PartitionKey, string RowKey, ETag ETag);
+    /// <summary>One due entry as a timer read it: <paramref name="Owner"/> is the market's key or the bank's id.</summary>
+    public sealed record Entry(string Owner, DueItem Item, DateTimeOffset At, string PartitionKey, string RowKey, ETag ETag)
+    {
+        public MarketId Market => MarketId.TryParse(Owner, out var market) ? market.Value : throw new InvalidOperationException($"{Owner} is not a market");
+    }
 
     /// <summary>The timer letter of an item.</summary>
-    public static string TimerOf(DueItem item) => item.IsClose ? Closes : Expiries;
+    public static string TimerOf(DueItem item) => item.IsClose ? Closes : item.InBank ? LoanSteps : Expiries;
 
-    /// <summary>Indexes the due work a change creates (nothing to write: no request), before the change commits.</summary>
+    /// <summary>Indexes the due work a change to a market creates (nothing to write: no request), before the change commits.</summary>
     public Task MarkAsync(MarketId market, IReadOnlyList<RowChange> changes, CancellationToken ct)
     {
         var items = DueWork.Created(changes);
-        return items.Count == 0 ? Task.CompletedTask : AddAsync(market, items, ct);
+        return items.Count == 0 ? Task.CompletedTask : AddAsync(market.Key, items, ct);
     }
 
-    /// <summary>Indexes due items of one market (upserts: writing one twice leaves one entry).</summary>
-    public async Task AddAsync(MarketId market, IReadOnlyList<DueItem> items, CancellationToken ct)
+    /// <summary>Indexes the due work a change to a bank's book leaves (a step to do, a new application's 30 days), before the change commits.</summary>
+    public Task MarkBankAsync(Trading.Core.Access.BankId bank, IReadOnlyList<RowChange> changes, CancellationToken ct)
+    {
+        var items = DueWork.OfBank(changes, time.GetUtcNow());
+        return items.Count == 0 ? Task.CompletedTask : AddAsync(bank.Value, items, ct);
+    }
+
+    /// <summary>Indexes due items of one market or bank (upserts: writing one twice leaves one entry).</summary>
+    public async Task AddAsync(string owner, IReadOnlyList<DueItem> items, CancellationToken ct)
     {
         var at = time.GetUtcNow();
         foreach (var batch in items.GroupBy(i => TimerOf(i) + DueWork.Bucket(i.DueAt)).SelectMany(g => g.Chunk(100).Select(c => (Partition: g.Key, Items: c))))
         {
-            var entities = batch.Items.Select(i => new TableEntity(batch.Partition, RowKeyOf(market, i))
+            var entities = batch.Items.Select(i => new TableEntity(batch.Partition, RowKeyOf(owner, i))
             {
-                ["Market"] = market.Key,
+                ["Market"] = owner,
                 ["Kind"] = i.Kind.ToString(),
                 ["Number"] = i.Number,
                 ["DueAt"] = i.DueAt,
@@ -70,11 +84,11 @@ public sealed class DueIndex(StorageContext storage, TimeProvider time)
         var entries = new List<Entry>();
         await foreach (var e in storage.DueIndex.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
         {
-            if (!MarketId.TryParse(e.GetString("Market"), out var market) || !Enum.TryParse<DueKind>(e.GetString("Kind"), out var kind)
+            if (e.GetString("Market") is not { } owner || !Enum.TryParse<DueKind>(e.GetString("Kind"), out var kind)
                 || e.GetInt64("Number") is not { } number || e.GetDateTimeOffset("DueAt") is not { } dueAt)
                 continue;
             if (dueAt > now) continue; // later in the current minute
-            entries.Add(new Entry(market.Value, new DueItem(kind, number, dueAt), e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.PartitionKey, e.RowKey, e.ETag));
+            entries.Add(new Entry(owner, new DueItem(kind, number, dueAt), e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.PartitionKey, e.RowKey, e.ETag));
             if (entries.Count >= MaxPerRun) break;
         }
         return entries;
@@ -88,23 +102,25 @@ public sealed class DueIndex(StorageContext storage, TimeProvider time)
     }
 
     /// <summary>
-    /// Drops the entries of a market whose run committed: an entry old enough goes (its open offer was just ended, or its
-    /// row never committed); a young one only when <paramref name="stillOpen"/> reads its row there and no longer open.
+    /// Drops the entries whose run committed, by <see cref="DueWork.CanDrop"/>: <paramref name="read"/> reads the row an
+    /// entry is about (null: absent); an offer's or auction's entry old enough goes unread (its open offer was just ended,
+    /// or its row never committed).
     /// </summary>
-    public async Task<int> DropDoneAsync(IEnumerable<Entry> entries, Func<Entry, Task<(bool Exists, bool StillOpen)>> stillOpen, CancellationToken ct)
+    public async Task<int> DropDoneAsync(IEnumerable<Entry> entries, Func<Entry, Task<IRow?>> read, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var dropped = 0;
         foreach (var entry in entries)
         {
-            var state = DueWork.CanDrop(false, true, entry.At, now) ? (Exists: false, StillOpen: true) : await stillOpen(entry);
-            if (!DueWork.CanDrop(state.Exists, state.StillOpen, entry.At, now)) continue;
+            var unread = entry.Item.OnNewRow && !entry.Item.InBank && DueWork.CanDrop(entry.Item, false, true, entry.At, now);
+            var row = unread ? null : await read(entry);
+            if (!unread && !DueWork.CanDrop(entry.Item, row is not null, row is not null && DueWork.StillDue(entry.Item, row), entry.At, now)) continue;
             await DropAsync(entry, ct);
             dropped++;
         }
         return dropped;
     }
 
-    private static string RowKeyOf(MarketId market, DueItem item) =>
-        item.Kind.ToString().ToLowerInvariant() + "|" + market.Key + "|" + item.Number.ToString("D10", CultureInfo.InvariantCulture);
+    private static string RowKeyOf(string owner, DueItem item) =>
+        item.Kind.ToString().ToLowerInvariant() + "|" + owner + "|" + item.Number.ToString("D10", CultureInfo.InvariantCulture);
 }

@@ -11,12 +11,10 @@ namespace Trading.Infra;
 /// what they froze), found through the due index (<see cref="DueIndex"/>: only the markets with an expiry due now are
 /// visited), in batches, each one use case through the writer; then drops the index entries whose work committed.
 /// Budgeted: it asks the run's <see cref="TimerBudget"/> before each market's expiries and stops cleanly; what it did not
-/// reach stays indexed for the next run. Idempotent: a second run ends nothing.
+/// reach stays indexed for the next run (the timer logs the stop). Idempotent: a second run ends nothing.
 /// </summary>
-public sealed class OfferExpiry(TableLedger ledger, MarketWriter writer, DueIndex index, DueBackfill backfill, TimerBudgets budgets, TimeProvider time)
+public sealed class OfferExpiry(TableLedger ledger, MarketWriter writer, DueIndex index, DueBackfill backfill, TimeProvider time)
 {
-    public Task<IReadOnlyList<string>> ExpireAllAsync(CancellationToken ct) => ExpireDueAsync(budgets.Start(), ct);
-
     public async Task<IReadOnlyList<string>> ExpireDueAsync(TimerBudget budget, CancellationToken ct)
     {
         var lines = new List<string>();
@@ -26,7 +24,6 @@ public sealed class OfferExpiry(TableLedger ledger, MarketWriter writer, DueInde
             budget.TrySpend() ? await ExpireEntriesAsync(g.Key, g.ToList(), ct) : -1, 8, ct);
         var total = ended.Where(n => n > 0).Sum();
         lines.Add(total == 0 ? "No offer had expired." : $"Ended {total} expired offer(s) in {ended.Count(n => n > 0)} market(s).");
-        if (budget.Stopped) lines.Add(budget.StoppedLine("ExpireProposals"));
         return lines;
     }
 
@@ -35,21 +32,17 @@ public sealed class OfferExpiry(TableLedger ledger, MarketWriter writer, DueInde
     {
         List<long> Of(DueKind kind) => entries.Where(e => e.Item.Kind == kind).Select(e => e.Item.Number).Distinct().ToList();
         var total = await ExpireAsync(market, Of(DueKind.Proposal), Of(DueKind.Pledge), Of(DueKind.Listing), ct);
-        await index.DropDoneAsync(entries, e => StateAsync(market, e.Item, ct), ct);
+        await index.DropDoneAsync(entries, e => RowAsync(market, e.Item, ct), ct);
         return total;
     }
 
-    /// <summary>Whether an offer's row is there and still open (read only for an entry written moments ago).</summary>
-    private async Task<(bool Exists, bool StillOpen)> StateAsync(MarketId market, DueItem item, CancellationToken ct)
+    /// <summary>An offer's row (read only for an entry written moments ago).</summary>
+    private async Task<Core.Writes.IRow?> RowAsync(MarketId market, DueItem item, CancellationToken ct) => item.Kind switch
     {
-        Core.Writes.IRow? row = item.Kind switch
-        {
-            DueKind.Proposal => await ledger.GetProposalAsync(market, item.Number, ct),
-            DueKind.Pledge => await ledger.GetPledgeAsync(market, item.Number, ct),
-            _ => await ledger.GetListingAsync(market, item.Number, ct),
-        };
-        return (row is not null, row is not null && DueWork.Of(row) is not null);
-    }
+        DueKind.Proposal => await ledger.GetProposalAsync(market, item.Number, ct),
+        DueKind.Pledge => await ledger.GetPledgeAsync(market, item.Number, ct),
+        _ => await ledger.GetListingAsync(market, item.Number, ct),
+    };
 
     private async Task<int> ExpireAsync(MarketId market, List<long> proposals, List<long> pledges, List<long> listings, CancellationToken ct)
     {

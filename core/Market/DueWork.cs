@@ -37,10 +37,47 @@ public static class DueWork
     public static string Bucket(DateTimeOffset dueAt) => dueAt.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Whether an entry written at <paramref name="writtenAt"/> may go, once the work of its run committed: its row
-    /// is there and no longer open (<paramref name="stillOpen"/> false), or its row is absent (<paramref name="exists"/>
-    /// false) and the write that indexed it has had time to commit (its commit failed, or it was refused).
+    /// The due items of a change to a bank's book at <paramref name="now"/>: each application or loan it leaves with a
+    /// step to do (due at once), and each application it submits (due at the end of its 30 days).
     /// </summary>
-    public static bool CanDrop(bool exists, bool stillOpen, DateTimeOffset writtenAt, DateTimeOffset now) =>
-        exists ? !stillOpen : now - writtenAt >= Settled;
+    public static IReadOnlyList<DueItem> OfBank(IEnumerable<RowChange> changes, DateTimeOffset now)
+    {
+        var items = new List<DueItem>();
+        foreach (var change in changes)
+        {
+            switch (change.Row)
+            {
+                case Loans.LoanApplication a:
+                    if (a.Pending) items.Add(new DueItem(DueKind.ApplicationStep, a.Number, now));
+                    if (change.IfMatch is null && a.Status is Loans.ApplicationStatus.Submitted or Loans.ApplicationStatus.Submitting)
+                        items.Add(new DueItem(DueKind.ApplicationExpiry, a.Number, a.ExpiresAt));
+                    break;
+                case Loans.Loan { Pending: true } l:
+                    items.Add(new DueItem(DueKind.LoanStep, l.Number, now));
+                    break;
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Whether a row is still what <paramref name="item"/> waits on: the offer open, the auction not closed, the step left, the application submitted.</summary>
+    public static bool StillDue(DueItem item, IRow row) => item.Kind switch
+    {
+        DueKind.ApplicationStep => row is Loans.LoanApplication { Pending: true },
+        DueKind.ApplicationExpiry => row is Loans.LoanApplication { Status: Loans.ApplicationStatus.Submitted or Loans.ApplicationStatus.Submitting },
+        DueKind.LoanStep => row is Loans.Loan { Pending: true },
+        _ => Of(row) is not null,
+    };
+
+    /// <summary>
+    /// Whether an entry written at <paramref name="writtenAt"/> may go, once the work of its run committed: its row is there
+    /// and no longer waits on it (<paramref name="stillDue"/> false; for a step, only once the change that indexed it has had
+    /// time to commit, since its row was there before), or its row is absent (<paramref name="exists"/> false) and the
+    /// change that indexed it has had time to commit (its commit failed, or it was refused).
+    /// </summary>
+    public static bool CanDrop(DueItem item, bool exists, bool stillDue, DateTimeOffset writtenAt, DateTimeOffset now)
+    {
+        var settled = now - writtenAt >= Settled;
+        return exists ? !stillDue && (item.OnNewRow || settled) : settled;
+    }
 }

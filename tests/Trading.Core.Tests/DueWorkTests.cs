@@ -59,10 +59,29 @@ public sealed class DueWorkTests
     }
 
     [Theory]
-    [InlineData(true, false, 0, true)]     // ended (taken, withdrawn, expired): goes at once
-    [InlineData(true, true, 60, false)]    // still open: stays
-    [InlineData(false, false, 60, false)]  // absent, written a minute ago: its commit may still land
-    [InlineData(false, false, 360, true)]  // absent after the settling time: its commit failed
-    public void An_entry_goes_once_its_row_is_no_longer_open_or_never_came(bool exists, bool stillOpen, int ageSeconds, bool drop) =>
-        Assert.Equal(drop, DueWork.CanDrop(exists, stillOpen, Now.AddSeconds(-ageSeconds), Now));
+    [InlineData(DueKind.Proposal, true, false, 0, true)]         // ended (taken, withdrawn, expired): goes at once
+    [InlineData(DueKind.Listing, true, true, 60, false)]         // still open: stays
+    [InlineData(DueKind.Auction, false, false, 60, false)]       // absent, written a minute ago: its commit may still land
+    [InlineData(DueKind.Pledge, false, false, 360, true)]        // absent after the settling time: its commit failed
+    [InlineData(DueKind.ApplicationStep, true, false, 60, false)] // a step's row was there before the change: it waits for the change to land
+    [InlineData(DueKind.ApplicationStep, true, false, 360, true)]
+    [InlineData(DueKind.LoanStep, true, true, 3600, false)]      // a step still left: stays, however old
+    public void An_entry_goes_once_its_row_no_longer_waits_on_it_or_never_came(DueKind kind, bool exists, bool stillDue, int ageSeconds, bool drop) =>
+        Assert.Equal(drop, DueWork.CanDrop(new DueItem(kind, 1, Now), exists, stillDue, Now.AddSeconds(-ageSeconds), Now));
+
+    [Fact]
+    public void A_bank_change_leaves_due_each_step_at_once_and_each_new_application_at_its_30_days()
+    {
+        var bank = Access.BankId.TryParse("ICBC-LF", out var b, out _) ? b : default;
+        var application = new Loans.LoanApplication(bank, 7, "p1", CreditCode.FromBody("91131000MA0000001"), Money.FromFen(100_000_00), null,
+            Loans.ApplicationStatus.Submitted, Now);
+        Assert.Equal([new DueItem(DueKind.ApplicationExpiry, 7, Now + Loans.LoanApplication.Lifetime)],
+            DueWork.OfBank([RowChange.New(application)], Now.AddMinutes(1)));
+        var approving = application with { Status = Loans.ApplicationStatus.Approving };
+        Assert.Equal([new DueItem(DueKind.ApplicationStep, 7, Now.AddMinutes(1))],
+            DueWork.OfBank([new RowChange(approving, "v1")], Now.AddMinutes(1)));
+        Assert.Empty(DueWork.OfBank([new RowChange(application with { Status = Loans.ApplicationStatus.Granted }, "v2")], Now));
+        Assert.True(DueWork.StillDue(new DueItem(DueKind.ApplicationStep, 7, Now), approving));
+        Assert.False(DueWork.StillDue(new DueItem(DueKind.ApplicationExpiry, 7, Now), approving));
+    }
 }
