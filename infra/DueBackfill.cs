@@ -23,13 +23,13 @@ public sealed class DueBackfill(StorageContext storage, DueIndex index, TimeProv
     private const int SaveEvery = 25;
     private volatile bool _done;
 
-    /// <summary>Once per process at start: on storage with no market yet, marks the backfill done.</summary>
+    /// <summary>Once per process at start: on storage with no market and no bank yet, marks the backfill done.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
         if (await IsDoneAsync(ct)) return;
-        await foreach (var _ in storage.Markets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableLedger.MarketsPartition}"),
-            maxPerPage: 1, select: ["RowKey"], cancellationToken: ct))
-            return; // a market exists: the first timer run indexes what it holds
+        await foreach (var _ in storage.Markets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TableLedger.MarketsPartition} or PartitionKey eq {BankHooks.BanksPartition}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: ct))
+            return; // a market or bank exists: the first timer run indexes what it holds
         await SaveAsync(null, done: true, ct);
     }
 
@@ -103,13 +103,14 @@ public sealed class DueBackfill(StorageContext storage, DueIndex index, TimeProv
     /// <summary>A market's open offers and auctions not closed, as due items (one query of its partition).</summary>
     private async Task<List<DueItem>> OpenItemsAsync(MarketId market, CancellationToken ct)
     {
-        string Range(string first, string last, string status) =>
-            TableClient.CreateQueryFilter($"(RowKey ge {first} and RowKey lt {last} and Status {status})");
+        static string Range(string first, string last, bool open, string status) => open
+            ? TableClient.CreateQueryFilter($"(RowKey ge {first} and RowKey lt {last} and Status eq {status})")
+            : TableClient.CreateQueryFilter($"(RowKey ge {first} and RowKey lt {last} and Status ne {status})");
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {market.Key}") + " and (" + string.Join(" or ",
-            Range(LedgerRows.ProposalFirst, LedgerRows.ProposalLast, "eq " + Quote(nameof(ProposalStatus.Proposed))),
-            Range(LedgerRows.PledgeFirst, LedgerRows.PledgeLast, "eq " + Quote(nameof(PledgeStatus.Requested))),
-            Range(LedgerRows.ListingFirst, LedgerRows.ListingLast, "eq " + Quote(nameof(ListingStatus.Open))),
-            Range(LedgerRows.AuctionFirst, LedgerRows.AuctionLast, "ne " + Quote(nameof(AuctionStatus.Closed)))) + ")";
+            Range(LedgerRows.ProposalFirst, LedgerRows.ProposalLast, true, nameof(ProposalStatus.Proposed)),
+            Range(LedgerRows.PledgeFirst, LedgerRows.PledgeLast, true, nameof(PledgeStatus.Requested)),
+            Range(LedgerRows.ListingFirst, LedgerRows.ListingLast, true, nameof(ListingStatus.Open)),
+            Range(LedgerRows.AuctionFirst, LedgerRows.AuctionLast, false, nameof(AuctionStatus.Closed))) + ")";
         var items = new List<DueItem>();
         await foreach (var e in storage.Ledger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
@@ -124,8 +125,6 @@ public sealed class DueBackfill(StorageContext storage, DueIndex index, TimeProv
         }
         return items;
     }
-
-    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private Task SaveAsync(string? after, bool done, CancellationToken ct) =>
         storage.DueIndex.UpsertEntityAsync(new TableEntity(MetaPartition, Row) { ["After"] = after, ["Done"] = done, ["At"] = time.GetUtcNow() }, TableUpdateMode.Replace, ct);
