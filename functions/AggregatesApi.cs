@@ -18,7 +18,7 @@ public static class AggregatesApi
             .Summary("A region's trades over a range of months, month by month, against the year before").Query("region", "from", "to").Returns<FiguresView>(),
         new HttpFunction("LoanAggregates", "GET", "aggregates/loans", LoansAsync)
             .Summary("Green loans granted to a region's firms over a range of months, against the year before").Query("region", "from", "to").Returns<LoanFiguresView>(),
-        new TimerFunction("CopyRollups", "30 * * * * *", (services, ct) => services.GetRequiredService<RegionRollups>().CatchUpAsync(ct)),
+        new TimerFunction("CopyRollups", "30 * * * * *", (services, ct) => services.GetRequiredService<RegionRollups>().CatchUpAsync(ct, services.GetRequiredService<TimerBudgets>().Start())),
     ];
 
     private static async Task<IResult> MonthlyAsync(HttpContext context)

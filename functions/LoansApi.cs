@@ -39,11 +39,9 @@ public static class LoansApi
         new HttpFunction("ListLoans", "GET", "loans", ListAsync).Query("bankId", "borrower", "from", "to", "region").Paged().Returns<Page<LoanView>>(),
         new TimerFunction("CountLoans", "0 * * * * *", async (services, ct) =>
         {
-            var writer = services.GetRequiredService<BankWriter>();
-            var figures = services.GetRequiredService<LoanFigures>();
-            var banks = await writer.BanksAsync(ct);
-            await Bounded.SelectAsync(banks, b => figures.CountAsync(b, ct), 8, ct);
-            return [$"Loan figures counted for {banks.Count} bank(s)."];
+            var budget = services.GetRequiredService<TimerBudgets>().Start();
+            var banks = await services.GetRequiredService<LoanFigures>().CountPendingAsync(budget, ct);
+            return [$"Loan figures counted for {banks} marked bank(s).", .. budget.Stopped ? [budget.StoppedLine("CountLoans")] : Array.Empty<string>()];
         }),
     ];
 

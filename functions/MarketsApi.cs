@@ -19,13 +19,15 @@ public static class MarketsApi
             .Returns<ChainCheckView>(),
         new TimerFunction("CopyAudit", "0 * * * * *", async (services, ct) =>
         {
-            var copied = await services.GetRequiredService<AuditTrail>().CopyAsync(ct);
-            return [copied == 0 ? "No new audit record." : $"Copied {copied} audit record(s) to the trail."];
+            var budget = services.GetRequiredService<TimerBudgets>().Start();
+            var copied = await services.GetRequiredService<AuditTrail>().CopyAsync(ct, budget);
+            return [copied == 0 ? "No new audit record." : $"Copied {copied} audit record(s) to the trail.", .. budget.Stopped ? [budget.StoppedLine("CopyAudit")] : Array.Empty<string>()];
         }),
         new TimerFunction("CopyEvents", "0 * * * * *", async (services, ct) =>
         {
-            var sent = await services.GetRequiredService<EventOutbox>().CopyAsync(ct);
-            return [sent == 0 ? "No new event." : $"Sent {sent} event(s) to the queue and the inboxes."];
+            var budget = services.GetRequiredService<TimerBudgets>().Start();
+            var sent = await services.GetRequiredService<EventOutbox>().CopyAsync(ct, budget);
+            return [sent == 0 ? "No new event." : $"Sent {sent} event(s) to the queue and the inboxes.", .. budget.Stopped ? [budget.StoppedLine("CopyEvents")] : Array.Empty<string>()];
         }),
     ];
 

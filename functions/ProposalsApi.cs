@@ -27,7 +27,11 @@ public static class ProposalsApi
             .AcceptsNothing().Returns<ProposalView>().Problems(409),
         // Ends expired offers, then drives every loan application or repaid loan with a step left to rest (expiring applications past 30 days).
         new TimerFunction("ExpireProposals", "0 */5 * * * *", async (services, ct) =>
-            [.. await services.GetRequiredService<OfferExpiry>().ExpireAllAsync(ct), .. await services.GetRequiredService<LoanSteps>().FinishAllAsync(ct)]),
+        {
+            var budget = services.GetRequiredService<TimerBudgets>().Start();
+            return [.. await services.GetRequiredService<OfferExpiry>().ExpireDueAsync(budget, ct), .. await services.GetRequiredService<LoanSteps>().FinishDueAsync(budget, ct),
+                .. budget.Stopped ? [budget.StoppedLine("ExpireProposals")] : Array.Empty<string>()];
+        }),
     ];
 
     private static async Task<IResult> ProposeAsync(HttpContext context)

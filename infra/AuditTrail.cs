@@ -29,12 +29,12 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     /// <summary>
     /// Copies the new audit records of every partition with a pending mark (<see cref="AuditMarks"/>), never visiting an
     /// idle one; answers how many records it copied. The first run on storage written before the marks existed marks every
-    /// market and bank once.
+    /// market and bank once. With a <paramref name="budget"/>, one marked partition copied per step; the marks not reached stay for the next run.
     /// </summary>
-    public async Task<long> CopyAsync(CancellationToken ct)
+    public async Task<long> CopyAsync(CancellationToken ct, TimerBudget? budget = null)
     {
         await SweepOnceAsync(ct);
-        return await marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct);
+        return await marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct, budget);
     }
 
     /// <summary>True when the partition's head counts audit records beyond its cursor.</summary>

@@ -11,10 +11,11 @@ namespace Trading.Infra;
 
 /// <summary>
 /// What a write to a bank's book does around its commit. Before: the bank in the list of banks, a new application or loan
-/// in its parties' lists, the pending audit mark (and event mark, when it sends events). After: the loan figures count a new loan (the CountLoans timer catches
+/// in its parties' lists, the pending audit mark (and event mark, when it sends events; and the loan-counter mark, when it creates a loan; the due index entries of a step left or a new application's 30 days). After: the loan figures count a new loan (the CountLoans timer catches
 /// up if this fails).
 /// </summary>
-public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFigures figures, AuditMarks auditMarks, EventMarks eventMarks, ILogger<BankHooks> logger)
+public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFigures figures, AuditMarks auditMarks, EventMarks eventMarks, ILogger<BankHooks> logger,
+    DueIndex due)
     : IWriteHooks
 {
     /// <summary>The partition of the markets table that lists every bank with a book.</summary>
@@ -27,6 +28,7 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
     private readonly AuditMarks _auditMarks = auditMarks;
     private readonly EventMarks _eventMarks = eventMarks;
     private readonly ILogger<BankHooks> _logger = logger;
+    private readonly DueIndex _due = due;
 
     public IDisposable? Trace(string action, string partition)
     {
@@ -45,7 +47,9 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
             var marking = Task.WhenAll(hooks._auditMarks.MarkAsync(Books.Loans, bank.Value, ct),
-                changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(Books.Loans, bank.Value, ct) : Task.CompletedTask);
+                changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(Books.Loans, bank.Value, ct) : Task.CompletedTask,
+                changes.Any(c => c.Row is Loan && c.IfMatch is null) ? hooks._figures.MarkAsync(bank, ct) : Task.CompletedTask,
+                hooks._due.MarkBankAsync(bank, changes, ct));
             try
             {
                 if (hooks._indexed.TryAdd(bank.Value, true))

@@ -24,9 +24,9 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     /// <summary>Events per claimed range.</summary>
     public const int BatchSize = 100;
 
-    /// <summary>Sends the new events of every partition with a pending mark; answers how many it sent.</summary>
-    public Task<long> CopyAsync(CancellationToken ct) =>
-        marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct);
+    /// <summary>Sends the new events of every partition with a pending mark (with a <paramref name="budget"/>: one partition per step); answers how many it sent.</summary>
+    public Task<long> CopyAsync(CancellationToken ct, TimerBudget? budget = null) =>
+        marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct, budget);
 
     /// <summary>True when the partition's head counts events beyond its cursor.</summary>
     private Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)

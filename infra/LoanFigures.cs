@@ -10,11 +10,75 @@ namespace Trading.Infra;
 /// Loan counters per region and month: one row per (month, bank, borrower) in the borrower's region's partition, with
 /// the number and amount of its loans. <see cref="CountAsync"/> brings a bank's loans into them exactly once: each row
 /// remembers the last loan of its bank it counted (a bank's loans are counted in order), and the bank's cursor says how
-/// far counting got; run twice, or after a crash, nothing counts twice.
+/// far counting got; run twice, or after a crash, nothing counts twice. The <c>CountLoans</c> timer
+/// (<see cref="CountPendingAsync"/>) visits only the banks with a pending mark (<see cref="LoanMarks"/>, written before a
+/// commit that creates a loan), never every bank.
 /// </summary>
-public sealed class LoanFigures(StorageContext storage)
+public sealed class LoanFigures(StorageContext storage, LoanMarks marks)
 {
     private const string Cursor = "figurescursor";
+    private const string SweptRow = "swept";
+    private volatile bool _swept;
+
+    /// <summary>Marks a bank before a commit that creates a loan, so the counter visits it (decision 0012).</summary>
+    public Task MarkAsync(BankId bank, CancellationToken ct) => marks.MarkAsync(Books.Loans, bank.Value, ct);
+
+    /// <summary>
+    /// The <c>CountLoans</c> run: counts the new loans of every marked bank (one bank per budget step; the marks not
+    /// reached stay for the next run), then settles their marks. The first run on storage written before the marks
+    /// existed marks every bank once. Answers how many banks it visited.
+    /// </summary>
+    public async Task<int> CountPendingAsync(TimerBudget budget, CancellationToken ct)
+    {
+        await SweepOnceAsync(ct);
+        var visited = 0;
+        await marks.CopyPendingAsync(async (_, partition) =>
+        {
+            Interlocked.Increment(ref visited);
+            if (!BankId.TryParse(partition, out var bank, out var _)) return 0L;
+            return await CountAsync(bank, ct);
+        }, (_, partition) => UncountedAsync(partition, ct), ct, budget);
+        return visited;
+    }
+
+    /// <summary>On storage with no bank yet, at start: nothing to sweep, ever.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (await IsSweptAsync(ct)) return;
+        await foreach (var _ in storage.Markets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BankHooks.BanksPartition}"),
+            maxPerPage: 1, select: ["RowKey"], cancellationToken: ct))
+            return;
+        await storage.LoanMarks.UpsertEntityAsync(new TableEntity(SweptRow, SweptRow), TableUpdateMode.Replace, ct);
+        _swept = true;
+    }
+
+    private async Task<bool> IsSweptAsync(CancellationToken ct)
+    {
+        if (_swept) return true;
+        var row = await storage.LoanMarks.GetEntityIfExistsAsync<TableEntity>(SweptRow, SweptRow, select: ["RowKey"], cancellationToken: ct);
+        return _swept = row.HasValue;
+    }
+
+    /// <summary>Marks every bank once, for loans granted before the marks existed (then never again).</summary>
+    private async Task SweepOnceAsync(CancellationToken ct)
+    {
+        if (await IsSweptAsync(ct)) return;
+        var banks = new List<string>();
+        await foreach (var e in storage.Markets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BankHooks.BanksPartition}"),
+            select: ["RowKey"], cancellationToken: ct))
+            banks.Add(e.RowKey);
+        await marks.MarkManyAsync(Books.Loans, banks, ct);
+        await storage.LoanMarks.UpsertEntityAsync(new TableEntity(SweptRow, SweptRow), TableUpdateMode.Replace, ct);
+        _swept = true;
+    }
+
+    /// <summary>True when the bank's head numbers loans beyond its counting cursor.</summary>
+    private async Task<bool> UncountedAsync(string bank, CancellationToken ct)
+    {
+        var head = await storage.Loans.GetEntityIfExistsAsync<TableEntity>(bank, LoanRows.Head, cancellationToken: ct);
+        var cursor = await storage.Loans.GetEntityIfExistsAsync<TableEntity>(bank, Cursor, cancellationToken: ct);
+        return (head.HasValue ? LoanRows.ToHead(head.Value!).Loans : 0) > (cursor.HasValue ? cursor.Value!.GetInt64("Counted") ?? 0 : 0);
+    }
 
     public async Task<long> CountAsync(BankId bank, CancellationToken ct)
     {

@@ -11,10 +11,11 @@ namespace Trading.Infra;
 /// <summary>
 /// The loan process's port on storage: its steps run through the writers (one partition transaction each), its reads
 /// are point reads. Also the finisher that the <c>ExpireProposals</c> timer runs (every application or repaid loan with a
-/// step left, found by its <c>Pending</c> column, plus submitted applications past their 30 days), and the readers'
+/// step left, plus submitted applications past their 30 days, found through the due index: <see cref="FinishDueAsync"/>), and the readers'
 /// resolution of the states in between (<see cref="LoanGrant.Resolve"/>).
 /// </summary>
-public sealed class LoanSteps(MarketWriter markets, BankWriter banks, TableLedger ledger, StorageContext storage, OfferIndex offers, TimeProvider time) : ILoanSteps
+public sealed class LoanSteps(MarketWriter markets, BankWriter banks, TableLedger ledger, StorageContext storage, OfferIndex offers, DueIndex index, TimeProvider time)
+    : ILoanSteps
 {
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -71,33 +72,34 @@ public sealed class LoanSteps(MarketWriter markets, BankWriter banks, TableLedge
         return null;
     }
 
-    /// <summary>The finisher: every bank's applications and loans with a step left, and submitted applications past their 30 days, driven to rest.</summary>
-    public async Task<IReadOnlyList<string>> FinishAllAsync(CancellationToken ct)
+    /// <summary>
+    /// The finisher: the applications and loans with a step left, and submitted applications past their 30 days, found
+    /// through the due index (<see cref="DueIndex.LoanSteps"/>: no bank is visited unless something of it is due), each
+    /// driven to rest; an entry goes once its row no longer waits on it. One budget step per application or loan.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FinishDueAsync(TimerBudget budget, CancellationToken ct)
     {
-        var due = new List<(BankId Bank, long Number, bool IsLoan)>();
-        var cutoff = (Now - LoanApplication.Lifetime).ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var bank in await banks.BanksAsync(ct))
-        {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bank.Value} and (Pending eq true or (Status eq {nameof(ApplicationStatus.Submitted)} and CreatedAt le {cutoff}))");
-            await foreach (var e in storage.Loans.QueryAsync<TableEntity>(filter, select: ["RowKey", "Number"], cancellationToken: ct))
-                due.Add((bank, e.GetInt64("Number")!.Value, e.RowKey.StartsWith(LoanRows.LoanFirst, StringComparison.Ordinal)));
-        }
+        var due = budget.Stopped ? [] : await index.DueAsync(DueIndex.LoanSteps, Now, ct);
         var done = await Bounded.SelectAsync(due, async d =>
         {
+            if (!BankId.TryParse(d.Owner, out var bank, out _) || !budget.TrySpend()) return ((string?)null, false);
+            var isLoan = d.Item.Kind == Core.Market.DueKind.LoanStep;
             try
             {
-                if (d.IsLoan) await SettleLoanAsync(d.Bank, d.Number, ct);
-                else await SettleAsync(d.Bank, d.Number, ct);
-                return (string?)null;
+                if (isLoan) await SettleLoanAsync(bank, d.Item.Number, ct);
+                else await SettleAsync(bank, d.Item.Number, ct);
+                await index.DropDoneAsync([d], async e => isLoan ? await banks.GetLoanAsync(bank, e.Item.Number, ct) : await banks.GetApplicationAsync(bank, e.Item.Number, ct), ct);
+                return (null, true);
             }
             catch (Exception ex) when (ex is DomainException or UnavailableException or InvalidOperationException or Azure.RequestFailedException)
             {
-                // The next run tries again; the others are not held up.
-                return $"{(d.IsLoan ? Loan.IdOf(d.Bank, d.Number) : LoanApplication.IdOf(d.Bank, d.Number))}: {ex.Message}";
+                // The next run tries again (the entry stays); the others are not held up.
+                return ($"{(isLoan ? Loan.IdOf(bank, d.Item.Number) : LoanApplication.IdOf(bank, d.Item.Number))}: {ex.Message}", true);
             }
         }, 4, ct);
-        var failed = done.OfType<string>().ToList();
-        return [due.Count == 0 ? "No loan application had a step left." : $"Loan process: {due.Count - failed.Count} application(s) or loan(s) brought to rest.",
+        var failed = done.Select(d => d.Item1).OfType<string>().ToList();
+        var visited = done.Count(d => d.Item2);
+        return [visited == 0 ? "No loan application had a step left." : $"Loan process: {visited - failed.Count} application(s) or loan(s) brought to rest.",
             .. failed.Select(f => "Not yet at rest: " + f)];
     }
 }

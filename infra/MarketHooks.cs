@@ -17,7 +17,8 @@ namespace Trading.Infra;
 /// pending event mark when it sends events. After: the rollup copy, the match marks touched again, an ended listing out
 /// of the book (it is on the list of its status from before the commit), telemetry.
 /// </summary>
-public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time)
+public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time,
+    DueIndex due)
     : IWriteHooks
 {
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
@@ -27,6 +28,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
     private readonly AuditMarks _auditMarks = auditMarks;
     private readonly EventMarks _eventMarks = eventMarks;
     private readonly TimeProvider _time = time;
+    private readonly DueIndex _due = due;
 
     public IDisposable? Trace(string action, string partition)
     {
@@ -53,6 +55,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
             var matchMarking = _matchMarks.Count > 0 ? MatchMarks.MarkAsync(hooks._storage, _matchMarks, ct) : Task.CompletedTask;
             var auditMarking = hooks._auditMarks.MarkAsync(AuditMarks.Ledger, market.Key, ct);
             var eventMarking = changes.Any(c => c.Row is EventRecord) ? hooks._eventMarks.MarkAsync(AuditMarks.Ledger, market.Key, ct) : Task.CompletedTask;
+            eventMarking = Task.WhenAll(eventMarking, hooks._due.MarkAsync(market, changes, ct)); // due work indexed before the commit (decision 0012)
             try
             {
                 await IndexAsync(changes, ct);
@@ -81,7 +84,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
             {
                 foreach (var ended in changes.Select(c => c.Row).OfType<Listing>().Where(l => l.Status != ListingStatus.Open))
                     await hooks._offers.RemoveAsync(OfferIndex.Listings, ended.Id, OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt),
-                        [ended.Request.Seller.Value], ct);
+                        [ended.Request.Seller.Value], ct, market.Region);
             }
             catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
             {

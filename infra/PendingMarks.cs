@@ -62,10 +62,13 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
         foreach (var p in due) _written[book + "|" + p] = now;
     }
 
+    /// <summary>The books whose partitions this outbox marks (all of them, unless an outbox says otherwise).</summary>
+    protected virtual IReadOnlyList<string> MarkedBooks => Books.All;
+
     /// <summary>Every pending mark (a bounded number of partition reads, whatever the number of partitions).</summary>
     public async Task<List<Mark>> PendingAsync(CancellationToken ct)
     {
-        var buckets = Books.All.SelectMany(book => Enumerable.Range(0, Buckets).Select(b => Bucket(book, b))).ToList();
+        var buckets = MarkedBooks.SelectMany(book => Enumerable.Range(0, Buckets).Select(b => Bucket(book, b))).ToList();
         var found = await Bounded.SelectAsync(buckets, async pk =>
         {
             var marks = new List<Mark>();
@@ -81,11 +84,13 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     /// rows were copied. A commit that landed after the copy read the head, and relied on the mark, is not lost: after a
     /// mark is deleted, <paramref name="uncopied"/> reads the head again, and what it holds beyond the copy is marked again.
     /// </summary>
-    public async Task<long> CopyPendingAsync(Func<string, string, Task<long>> copy, Func<string, string, Task<bool>> uncopied, CancellationToken ct)
+    public async Task<long> CopyPendingAsync(Func<string, string, Task<long>> copy, Func<string, string, Task<bool>> uncopied, CancellationToken ct,
+        TimerBudget? budget = null)
     {
         var pending = await PendingAsync(ct);
         var copied = await Bounded.SelectAsync(pending, async mark =>
         {
+            if (budget?.TrySpend() == false) return 0; // the mark stays: the next run copies it
             var n = await copy(mark.Book, mark.Partition);
             if (await SettleAsync(mark, ct) && await uncopied(mark.Book, mark.Partition)) await MarkAsync(mark.Book, mark.Partition, ct, force: true);
             return n;

@@ -100,12 +100,18 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
         }
     }
 
+    /// <summary>Pending marks copied and cleared per budget step of <see cref="CatchUpAsync"/>.</summary>
+    public const int CatchUpChunk = 200;
+
     /// <summary>
     /// The CopyRollups timer: builds the rollups from every market's month rows once (a cold start, or storage written
-    /// before rollups existed), then copies and removes pending marks older than <see cref="Grace"/>.
+    /// before rollups existed), then copies and removes pending marks older than <see cref="Grace"/>, a chunk per step of
+    /// <paramref name="budget"/>.
     /// </summary>
-    public async Task<IReadOnlyList<string>> CatchUpAsync(CancellationToken ct)
+
+    public async Task<IReadOnlyList<string>> CatchUpAsync(CancellationToken ct, TimerBudget? budget = null)
     {
+        budget ??= TimerBudget.Unbounded(time);
         var logs = new List<string>();
         if (!await IsReadyAsync(ct)) logs.Add(await BuildAsync(ct));
         var cutoff = time.GetUtcNow() - Grace;
@@ -115,12 +121,17 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             if ((row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue) >= cutoff || ParseMark(row.RowKey) is not { } parsed) continue;
             stale.Add((parsed.Market, parsed.Month, row.PartitionKey, row.RowKey, row.ETag));
         }
-        if (stale.Count > 0)
+        // One budget step per chunk of marks (copied, then cleared); the marks of chunks not reached stay for the next run.
+        var done = 0;
+        foreach (var chunk in stale.Chunk(CatchUpChunk))
         {
-            await CopyAsync(stale.Select(s => (s.Market, s.Month)), ct);
-            await ClearAsync(stale.Select(s => (s.Partition, s.RowKey, s.ETag)), ct);
+            if (!budget.TrySpend()) break;
+            await CopyAsync(chunk.Select(s => (s.Market, s.Month)), ct);
+            await ClearAsync(chunk.Select(s => (s.Partition, s.RowKey, s.ETag)), ct);
+            done += chunk.Length;
         }
-        logs.Add($"{stale.Count} pending mark(s) older than {Grace.TotalMinutes:0} min copied and cleared.");
+        logs.Add($"{done} pending mark(s) older than {Grace.TotalMinutes:0} min copied and cleared.");
+        if (budget.Stopped) logs.Add(budget.StoppedLine("CopyRollups"));
         return logs;
     }
 

@@ -60,6 +60,8 @@ public sealed class StorageContext
         EmergencyPlans = Table("emergencyplans");
         EmergencyRules = Table("emergencyrules");
         AlertNotices = Table("alertnotices");
+        DueIndex = Table("dueindex");
+        LoanMarks = Table("loanmarks");
         Events = _queues.GetQueueClient(_prefix + "trading-events");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
@@ -117,6 +119,11 @@ public sealed class StorageContext
 
     /// <summary>Alerts whose firms are still to be told (<see cref="AlertNotifier"/>): PartitionKey <c>pending</c>, RowKey the alert id.</summary>
     public TableClient AlertNotices { get; }
+    /// <summary>Due work by the minute it falls due: offers' expiries and auctions' closes (<see cref="Infra.DueIndex"/>).</summary>
+    public TableClient DueIndex { get; }
+
+    /// <summary>Pending loan-counter marks: the banks whose new loans <see cref="Infra.LoanFigures"/> has yet to count (<see cref="Infra.LoanMarks"/>).</summary>
+    public TableClient LoanMarks { get; }
 
     /// <summary>The queue <c>trading-events</c>: every event as a CloudEvents 1.0 JSON message.</summary>
     public QueueClient Events { get; }
@@ -124,7 +131,7 @@ public sealed class StorageContext
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox, Alerts, EmergencyPlans, EmergencyRules, AlertNotices];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox, Alerts, EmergencyPlans, EmergencyRules, AlertNotices, DueIndex, LoanMarks];
 
     /// <summary>The table of a book whose partitions take writes through the shell (its rows, audit records and idempotency records).</summary>
     public TableClient BookTable(string book) => book switch

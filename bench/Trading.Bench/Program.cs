@@ -10,11 +10,12 @@ return args switch
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
     ["market", .. var rest] => await MarketBench.RunAsync(rest),
     ["idle-timers", .. var rest] => await IdleTimersBench.RunAsync(rest),
+    ["timers", .. var rest] => await TimersBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | timers [markets]");
     return 2;
 }

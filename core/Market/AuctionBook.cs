@@ -10,11 +10,15 @@ public static class AuctionBook
     /// the first that does not fit gets what remains if that is at least the minimum lot, and the allocation stops there.
     /// Each winner pays its own price. What is not allocated returns to the reserve.
     /// </summary>
-    public static IReadOnlyList<(Bid Bid, Quantity Quantity)> Allocate(Quantity quantity, Quantity minLot, IEnumerable<Bid> bids)
+    public static IReadOnlyList<(Bid Bid, Quantity Quantity)> Allocate(Quantity quantity, Quantity minLot, IEnumerable<Bid> bids) =>
+        AllocateRanked(quantity, minLot, Ranked(bids));
+
+    /// <summary><see cref="Allocate"/> of bids already in <see cref="Ranked"/> order (an <see cref="AuctionRanking"/>).</summary>
+    public static IReadOnlyList<(Bid Bid, Quantity Quantity)> AllocateRanked(Quantity quantity, Quantity minLot, IEnumerable<Bid> ranked)
     {
         var result = new List<(Bid, Quantity)>();
         var remaining = quantity;
-        foreach (var bid in Ranked(bids))
+        foreach (var bid in ranked)
         {
             if (remaining.Grams == 0) break;
             if (bid.Quantity <= remaining)

@@ -7,7 +7,8 @@ namespace Trading.Functions.Hosting;
 /// start), so that nothing a first request does depends on being first. Waits a few seconds for storage at most: an
 /// instance started without storage serves meanwhile, and its first request tries again.
 /// </summary>
-public sealed class StorageStarter(StorageContext storage, RegionRollups rollups, ILogger<StorageStarter> logger) : IHostedService
+public sealed class StorageStarter(StorageContext storage, RegionRollups rollups, DueBackfill dueBackfill, LoanFigures loanFigures, ILogger<StorageStarter> logger)
+    : IHostedService
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(3);
 
@@ -34,6 +35,7 @@ public sealed class StorageStarter(StorageContext storage, RegionRollups rollups
         {
             await storage.EnsureCreatedAsync(cancellationToken);
             await rollups.StartAsync(cancellationToken);
+            await Task.WhenAll(dueBackfill.StartAsync(cancellationToken), loanFigures.StartAsync(cancellationToken)); // nothing to backfill on fresh storage
         }
         catch (Exception ex) when (ProblemsMiddleware.IsStorageFault(ex))
         {

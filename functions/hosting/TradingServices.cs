@@ -63,6 +63,9 @@ public static class TradingServices
         services.AddSingleton<MarketWriter>();
         services.AddSingleton<RegionRollups>();
         services.AddSingleton<Parties>();
+        services.AddSingleton<DueIndex>();
+        services.AddSingleton<DueBackfill>();
+        services.AddSingleton<LoanMarks>();
         services.AddSingleton<OfferExpiry>();
         services.AddSingleton<AuctionCloser>();
         services.AddSingleton<LoanFigures>();

@@ -10,9 +10,12 @@ namespace Trading.Core.Market.UseCases;
 /// returns what was not sold to the reserve, telling each bidder its result (<c>auction.closed</c>; at most
 /// <see cref="MaxNoticesPerStep"/> per step: an auction with more bidders notifies them over several steps, counted in
 /// <see cref="Auction.Notified"/>, before it closes). Each step is one transaction, so a settlement stopped at any point resumes
-/// at the next winner and never settles one twice; a closed auction answers as it is.
+/// at the next winner and never settles one twice; a closed auction answers as it is. Given the auction's
+/// <see cref="AuctionRanking"/> (ranked once by the timer after the first step), a step reads the rows of the winners it
+/// settles only, not every bid; without one, or with one that cannot serve the step (the auction still open, or the
+/// notices due and the ranking without the results), the step reads and ranks every bid itself.
 /// </summary>
-public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCase<Auction>
+public sealed record SettleAuction(MarketId Market, long Number, AuctionRanking? Ranking = null) : IMarketUseCase<Auction>
 {
     /// <summary>Winners per transaction: each writes 6 rows (trade, its index row, holding, bid, two audit records) beside 5 shared ones.</summary>
     public const int MaxWinnersPerStep = 12;
@@ -24,17 +27,35 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
 
     public MarketReads Reads(MarketSnapshot? loaded, UseCaseContext context)
     {
-        var reads = new MarketReads { Auctions = [Number], BidsOf = [Number] };
-        if (loaded?.Auctions.GetValueOrDefault(Number) is not { Exists: true } row || loaded.BidsOf.GetValueOrDefault(Number) is not { } bids) return reads;
-        var next = NextWinners(row.Value, bids);
+        var reads = new MarketReads { Auctions = [Number], BidsOf = Ranking is null ? [Number] : [] };
+        if (loaded?.Auctions.GetValueOrDefault(Number) is not { Exists: true } row) return reads;
+        var ranked = Uses(row.Value);
+        if (!ranked) reads = reads with { BidsOf = [Number] };
+        if (!ranked && loaded.BidsOf.GetValueOrDefault(Number) is null) return reads;
+        var next = NextWinners(row.Value, loaded);
         var closesAt = row.Value.Request.ClosesAt;
+        if (ranked) reads = reads with { Bids = next.Select(w => (Number, w.Bid.Bidder)).ToList() };
         return next.Count == 0
             ? reads with { Holders = [Holder.Reserve] }
             : reads.Union(Settlement.Reads(Holder.Reserve, Holder.Reserve, closesAt, context.Now)) with { Holders = [Holder.Reserve, .. next.Select(w => w.Bid.Bidder)] };
     }
 
-    private static IReadOnlyList<(Bid Bid, Quantity Quantity)> NextWinners(Auction auction, IReadOnlyList<Versioned<Bid>> bids) =>
-        AuctionBook.Allocate(auction.Request.Quantity, auction.Request.MinLot, bids.Select(b => b.Value)).Skip(auction.Settled).Take(MaxWinnersPerStep).ToList();
+    /// <summary>Whether this step settles from the given ranking (else from every bid, read and ranked here).</summary>
+    private bool Uses(Auction auction) => Ranking is { } r && r.Serves(auction);
+
+    private IReadOnlyList<(Bid Bid, Quantity Quantity)> NextWinners(Auction auction, MarketSnapshot snapshot) =>
+        (Uses(auction) ? Ranking!.Winners : AuctionBook.Allocate(auction.Request.Quantity, auction.Request.MinLot, snapshot.BidsOf[Number].Select(b => b.Value)))
+            .Skip(auction.Settled).Take(MaxWinnersPerStep).ToList();
+
+    /// <summary>The bid row of a winner: from the ranking's own reads (checked against it) or from every bid.</summary>
+    private Versioned<Bid> BidRow(Auction auction, MarketSnapshot snapshot, Bid bid)
+    {
+        if (!Uses(auction)) return snapshot.BidsOf[Number].Single(b => b.Value.Bidder == bid.Bidder);
+        var row = snapshot.Bids[(Number, bid.Bidder)];
+        if (!row.Exists || row.Value with { Filled = null, TradeSequence = null } != bid with { Filled = null, TradeSequence = null })
+            throw new InvalidOperationException($"The ranking of auction {auction.Id} does not hold {bid.Bidder}'s bid as it is stored.");
+        return row;
+    }
 
     public Decision<Auction> Decide(MarketSnapshot snapshot, UseCaseContext context)
     {
@@ -45,7 +66,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
         var r = auction.Request;
         var head = snapshot.Head.Value;
 
-        var winners = NextWinners(auction, snapshot.BidsOf[Number]);
+        var winners = NextWinners(auction, snapshot);
         if (winners.Count > 0)
         {
             // Each winner settles on the rows as the previous one left them (the versions stay those read); the last
@@ -64,7 +85,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
                 events.AddRange(settled.Events); // trade.settled to the winner (the seller is the reserve)
                 foreach (var change in settled.Changes) changes[Key(change.Row)] = change;
                 working = working.Apply(settled.Changes);
-                var bidRow = snapshot.BidsOf[Number].Single(b => b.Value.Bidder == bid.Bidder);
+                var bidRow = BidRow(auction, snapshot, bid);
                 changes["bid:" + bid.Bidder] = RowChange.Of(bidRow, bidRow.Value with { Filled = quantity, TradeSequence = settled.Trade.Sequence });
                 progressed = progressed with { Status = AuctionStatus.Closing, Settled = progressed.Settled + 1, Sold = progressed.Sold.Add(quantity) };
                 audit.Add(new AuditEntry("auction.won", auction.Id + "/" + bid.Bidder));
@@ -73,7 +94,7 @@ public sealed record SettleAuction(MarketId Market, long Number) : IMarketUseCas
             return new Decision<Auction>(progressed, [RowChange.Of(row, progressed), .. changes.Values], head, audit) { Events = events };
         }
 
-        var bidders = AuctionBook.Ranked(snapshot.BidsOf[Number].Select(b => b.Value)).ToList();
+        var bidders = Uses(auction) ? Ranking!.Ranked : AuctionBook.Ranked(snapshot.BidsOf[Number].Select(b => b.Value)).ToList();
         var notices = bidders.Skip(auction.Notified).Take(MaxNoticesPerStep).ToList();
         if (auction.Notified + notices.Count < bidders.Count)
         {
