@@ -117,8 +117,8 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
 
         // 2. The seed-000 firm: B, industrial coating, in Xianghe (131024), 9,200 parts a day at orange.
         var seed = ((JArray)(await official.GetJsonAsync($"/api/alerts/{id}/measures?measure=limit&industry=IndustrialCoating&grade=B&pageSize=1000")).Expect(200).Body["items"]!)
-            .Single(f => f["region"]!.Value<string>() == "131024" && f["dailyOutputCap"]?.Type == JTokenType.Integer && f["dailyOutputCap"]!.Value<long>() == 9200);
-        Assert.Equal(6400, seed["dailyOutputCut"]!.Value<long>());
+            .Single(f => f["region"]!.Value<string>() == "131024" && f["dailyOutputCap"]?.Value<decimal?>() == 9200m);
+        Assert.Equal(6400m, seed["dailyOutputCut"]!.Value<decimal>());
         var code000 = CreditCode.Parse(seed["creditCode"]!.Value<string>()!);
         await api.Server.Services.GetRequiredService<ApiKeyStore>().RegisterAsync("test-seed-000-firm", Principal.Enterprise(code000), "test", CancellationToken.None);
         // Events are delivered to inboxes by CopyEvents (run here as its timer would).
