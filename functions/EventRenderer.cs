@@ -35,6 +35,7 @@ public sealed class EventRenderer : IEventRenderer
         AuctionResult r => new AuctionResultView(Views.Auction(r.Auction, [r.Bid], recipient), Views.Bid(r.Bid, r.Auction.Id, showBidder: true)),
         Allocation a => Views.Allocation(a),
         ApplicationOutcome a => Views.Application(a.Application, a.Loan),
+        Core.Alerts.AlertNotice n => AlertViews.Enterprise(n, n.At),
         _ => throw new InvalidOperationException($"no view of a {resource.GetType().Name} for an event"),
     };
 

@@ -21,6 +21,15 @@ public static class Books
     /// <summary>Import jobs: one partition per job of the imports table.</summary>
     public const string Imports = "imports";
 
+    /// <summary>Heavy-pollution alerts: one partition per region prefix of the alerts table (alerts numbered by its head).</summary>
+    public const string Alerts = "alerts";
+
+    /// <summary>Firms' emergency plans: one partition per region (the firm's) of the emergencyplans table.</summary>
+    public const string Plans = "plans";
+
+    /// <summary>Industry rules: one partition per region prefix of the emergencyrules table.</summary>
+    public const string Rules = "rules";
+
     /// <summary>Every book, for the audit copier.</summary>
-    public static IReadOnlyList<string> All { get; } = [Ledger, Loans, Keys, Enterprises, Products, Imports];
+    public static IReadOnlyList<string> All { get; } = [Ledger, Loans, Keys, Enterprises, Products, Imports, Alerts, Plans, Rules];
 }

@@ -136,6 +136,9 @@ internal static class LoanRows
         public TableEntity Visit(Core.Enterprises.RegisteredEnterprise row) => throw NotOfBook(row);
         public TableEntity Visit(Core.Finance.LoanProduct row) => throw NotOfBook(row);
         public TableEntity Visit(Core.Enterprises.ImportJobStarted row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Alerts.Alert row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Alerts.EmergencyPlan row) => throw NotOfBook(row);
+        public TableEntity Visit(Core.Alerts.IndustryRuleSet row) => throw NotOfBook(row);
 
         private static InvalidOperationException NotOfBook(object row) => new($"a {row.GetType().Name} is not a row of a bank's book");
     }

@@ -35,12 +35,15 @@ internal sealed class RegisterEntities(string partition) : IRowVisitor<TableEnti
         return entity;
     }
 
-    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head(partition)) { ["AuditCount"] = row.AuditCount, ["EventCount"] = row.EventCount };
+    public TableEntity Visit(RegisterHead row) => new(partition, Layout.Head(partition)) { ["AuditCount"] = row.AuditCount, ["EventCount"] = row.EventCount, ["Numbered"] = row.Numbered };
     public TableEntity Visit(EventRecord row) => LedgerRows.EventEntity(row, Layout);
     public TableEntity Visit(ApiKey row) => ApiKeyStore.Entity(row);
     public TableEntity Visit(RegisteredEnterprise row) => TableEnterpriseStore.ProfileEntity(row.Enterprise);
     public TableEntity Visit(LoanProduct row) => ProductStore.ToEntity(row);
     public TableEntity Visit(ImportJobStarted row) => EnterpriseImports.JobEntity(row);
+    public TableEntity Visit(Core.Alerts.Alert row) => AlertRows.Entity(row);
+    public TableEntity Visit(Core.Alerts.EmergencyPlan row) => AlertRows.Entity(row);
+    public TableEntity Visit(Core.Alerts.IndustryRuleSet row) => AlertRows.Entity(row);
 
     public TableEntity Visit(MarketHead row) => throw NotOfBook(row);
     public TableEntity Visit(Core.Ledger.Holding row) => throw NotOfBook(row);

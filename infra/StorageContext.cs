@@ -56,6 +56,10 @@ public sealed class StorageContext
         AuditMarks = Table("auditmarks");
         EventMarks = Table("eventmarks");
         Inbox = Table("inbox");
+        Alerts = Table("alerts");
+        EmergencyPlans = Table("emergencyplans");
+        EmergencyRules = Table("emergencyrules");
+        AlertNotices = Table("alertnotices");
         Events = _queues.GetQueueClient(_prefix + "trading-events");
         Reports = _blobs.GetBlobContainerClient(_prefix + "reports");
         Locks = _blobs.GetBlobContainerClient(_prefix + "locks");
@@ -102,13 +106,25 @@ public sealed class StorageContext
     /// <summary>Every recipient's events (PartitionKey the recipient, RowKey the event id), as copied from the books.</summary>
     public TableClient Inbox { get; }
 
+    /// <summary>Heavy-pollution alerts by region prefix (the alerts book).</summary>
+    public TableClient Alerts { get; }
+
+    /// <summary>Firms' emergency plans by region (the plans book), read in bulk with a region's firms.</summary>
+    public TableClient EmergencyPlans { get; }
+
+    /// <summary>Industry rules by region prefix (the rules book).</summary>
+    public TableClient EmergencyRules { get; }
+
+    /// <summary>Alerts whose firms are still to be told (<see cref="AlertNotifier"/>): PartitionKey <c>pending</c>, RowKey the alert id.</summary>
+    public TableClient AlertNotices { get; }
+
     /// <summary>The queue <c>trading-events</c>: every event as a CloudEvents 1.0 JSON message.</summary>
     public QueueClient Events { get; }
     public BlobContainerClient Reports { get; }
     public BlobContainerClient Locks { get; }
     public BlobContainerClient Audit { get; }
 
-    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox];
+    public IEnumerable<TableClient> AllTables => [Ledger, Idempotency, HolderIndex, Markets, Enterprises, EnterprisesByRegion, Keys, Closes, Products, Matches, MatchesByFirm, OfferIndex, Loans, LoanFigures, Imports, Rollups, RollupMarks, MatchState, AuditMarks, EventMarks, Inbox, Alerts, EmergencyPlans, EmergencyRules, AlertNotices];
 
     /// <summary>The table of a book whose partitions take writes through the shell (its rows, audit records and idempotency records).</summary>
     public TableClient BookTable(string book) => book switch
@@ -119,6 +135,9 @@ public sealed class StorageContext
         Books.Enterprises => Enterprises,
         Books.Products => Products,
         Books.Imports => Imports,
+        Books.Alerts => Alerts,
+        Books.Plans => EmergencyPlans,
+        Books.Rules => EmergencyRules,
         _ => throw new ArgumentException($"no book {book}", nameof(book)),
     };
 

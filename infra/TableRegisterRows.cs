@@ -46,7 +46,7 @@ public sealed class TableRegisterRows<TItem>(StorageContext storage, string book
         return snapshot with
         {
             Head = loaded is not null ? snapshot.Head
-                : head.Result is { } h ? new Versioned<RegisterHead>(new RegisterHead(h.GetInt64("AuditCount") ?? 0, h.GetInt64("EventCount") ?? 0), h.ETag.ToString())
+                : head.Result is { } h ? new Versioned<RegisterHead>(new RegisterHead(h.GetInt64("AuditCount") ?? 0, h.GetInt64("EventCount") ?? 0, h.GetInt64("Numbered") ?? 0), h.ETag.ToString())
                 : new Versioned<RegisterHead>(RegisterHead.Empty, null),
             Items = all,
             Idempotency = snapshot.Idempotency ?? (idem.Result is { } i ? LedgerRows.ToIdempotency(callerKeyHash!, i) : null),

@@ -14,6 +14,8 @@ public static class EventTypes
     public const string AllocationRevoked = "allocation.revoked";
     public const string ApplicationSubmitted = "loan.application.submitted";
     public const string ApplicationDecided = "loan.application.decided";
+    public const string AlertDeclared = "alert.declared";
+    public const string AlertLifted = "alert.lifted";
 
     /// <summary>One event of <paramref name="type"/> about <paramref name="resource"/> to each recipient named (null: nobody, as the reserve), once each.</summary>
     public static IReadOnlyList<EventEntry> To(string type, object resource, params string?[] recipients) =>

@@ -43,4 +43,9 @@ public interface IRowVisitor<out TResult>
     TResult Visit(RegisteredEnterprise row);
     TResult Visit(LoanProduct row);
     TResult Visit(ImportJobStarted row);
+
+    // Heavy-pollution alerts: alerts, firms' emergency plans, industry rules
+    TResult Visit(Alerts.Alert row);
+    TResult Visit(Alerts.EmergencyPlan row);
+    TResult Visit(Alerts.IndustryRuleSet row);
 }

@@ -23,6 +23,7 @@ public static class FunctionCatalog
         .. LoansApi.Functions,
         .. ImportsApi.Functions,
         .. InboxApi.Functions,
+        .. AlertsApi.Functions,
         .. OpenApiApi.Functions,
     ];
 

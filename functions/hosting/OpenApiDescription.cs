@@ -37,6 +37,8 @@ public static partial class OpenApiDescription
         ["pageSize"] = "Items per page, 1 to 1000 (default 100).",
         ["continuationToken"] = "The continuationToken of the previous page.",
         ["after"] = "The id of the last event read: only those after it.",
+        ["measure"] = "Only firms taking this measure: self, none, limit, stop or noPlan.",
+        ["industry"] = "Only firms of this industry (one of the 39 key industries or Other).",
     };
 
     private static readonly Dictionary<string, string> s_routeValues = new()
@@ -47,6 +49,7 @@ public static partial class OpenApiDescription
         ["productId"] = "The bank's id of the loan product.",
         ["market"] = "A market: region code and pollutant, e.g. 131000-SO2.",
         ["month"] = "A month, yyyy-MM (China Standard Time).",
+        ["regionPrefix"] = "A region prefix: 2, 4 or 6 digits, e.g. 1310 (Langfang).",
     };
 
     /// <summary>

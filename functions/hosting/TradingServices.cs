@@ -80,6 +80,8 @@ public static class TradingServices
         services.AddSingleton<ProductStore>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<MatchRefresher>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertNotifier>();
         var seedDemo = configuration.GetValue<bool>("Trading:SeedDemo");
         services.AddSingleton(new DemoGate(open: !seedDemo));
         if (seedDemo) services.AddHostedService<DemoSeeder>();

@@ -247,4 +247,40 @@ public sealed class WorkerFunctions
 
     [Function("CountLoans")]
     public Task CountLoans([TimerTrigger("0 * * * * *")] TimerInfo timer, FunctionContext context) => Timer("CountLoans", context);
+
+    [Function("PutEmergencyPlan")]
+    public Task<IResult> PutEmergencyPlan([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "enterprises/{creditCode}/emergency-plan")] HttpRequest request) => Http("PutEmergencyPlan", request);
+
+    [Function("GetEmergencyPlan")]
+    public Task<IResult> GetEmergencyPlan([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enterprises/{creditCode}/emergency-plan")] HttpRequest request) => Http("GetEmergencyPlan", request);
+
+    [Function("PutEmergencyRules")]
+    public Task<IResult> PutEmergencyRules([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "emergency-rules/{regionPrefix}")] HttpRequest request) => Http("PutEmergencyRules", request);
+
+    [Function("GetEmergencyRules")]
+    public Task<IResult> GetEmergencyRules([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "emergency-rules/{regionPrefix}")] HttpRequest request) => Http("GetEmergencyRules", request);
+
+    [Function("DeclareAlert")]
+    public Task<IResult> DeclareAlert([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts")] HttpRequest request) => Http("DeclareAlert", request);
+
+    [Function("ListAlerts")]
+    public Task<IResult> ListAlerts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts")] HttpRequest request) => Http("ListAlerts", request);
+
+    [Function("GetAlert")]
+    public Task<IResult> GetAlert([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/{id}")] HttpRequest request) => Http("GetAlert", request);
+
+    [Function("LiftAlert")]
+    public Task<IResult> LiftAlert([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/lift")] HttpRequest request) => Http("LiftAlert", request);
+
+    [Function("AlertMeasures")]
+    public Task<IResult> AlertMeasures([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/{id}/measures")] HttpRequest request) => Http("AlertMeasures", request);
+
+    [Function("AlertSummary")]
+    public Task<IResult> AlertSummary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/{id}/summary")] HttpRequest request) => Http("AlertSummary", request);
+
+    [Function("EnterpriseMeasures")]
+    public Task<IResult> EnterpriseMeasures([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enterprises/{creditCode}/measures")] HttpRequest request) => Http("EnterpriseMeasures", request);
+
+    [Function("NotifyAlerts")]
+    public Task NotifyAlerts([TimerTrigger("15 * * * * *")] TimerInfo timer, FunctionContext context) => Timer("NotifyAlerts", context);
 }

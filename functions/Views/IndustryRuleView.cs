@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record IndustryRuleView(string Industry, string Grade, RuleLevelView? Yellow, RuleLevelView? Orange, RuleLevelView? Red);

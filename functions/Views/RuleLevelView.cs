@@ -1,0 +1,3 @@
+namespace Trading.Functions;
+
+public sealed record RuleLevelView(string Measure, decimal? CutPct);
