@@ -64,7 +64,7 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         // 1. The official declares an orange alert over Langfang from the page.
         var o = await OpenAsync(browser, "demo-official-1310", "?region=1310");
         var page = o.Page;
-        await page.WaitForSelectorAsync("#off-alerts tbody tr[data-id]");
+        await page.WaitForSelectorAsync("#off-alerts tbody tr"); // the alerts of the scope, or "none"
         await AssertLabelledAsync(page);
         await page.FillAsync("#al-region", "1310");
         await page.SelectOptionAsync("#al-level", "orange");
@@ -121,7 +121,9 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         Assert.Equal(6400m, seed["dailyOutputCut"]!.Value<decimal>());
         var code000 = CreditCode.Parse(seed["creditCode"]!.Value<string>()!);
         await api.Server.Services.GetRequiredService<ApiKeyStore>().RegisterAsync("test-seed-000-firm", Principal.Enterprise(code000), "test", CancellationToken.None);
-        // Events are delivered to inboxes by CopyEvents (run here as its timer would).
+        // The firms are told by the NotifyAlerts timer, the events reach inboxes by CopyEvents (both run here as their timers would).
+        using (var host = api.Server.Client())
+            (await host.PostJsonAsync("/admin/functions/NotifyAlerts", """{"input":""}""")).Expect(202);
         await api.Server.Services.GetRequiredService<EventOutbox>().CopyAsync(CancellationToken.None);
 
         var f = await OpenAsync(browser, "test-seed-000-firm");
