@@ -111,7 +111,8 @@ public static class AlertRows
         return JToken.ReadFrom(reader);
     }
 
-    private static decimal? Decimal(JToken? t) => t is null || t.Type == JTokenType.Null ? null : t.Value<decimal>();
+    /// <summary>A stored decimal without the trailing zeros JSON writing added (9200 is written 9200.0).</summary>
+    private static decimal? Decimal(JToken? t) => t is null || t.Type == JTokenType.Null ? null : t.Value<decimal>() / 1.000000000000000000000000000000000m;
 
     private static JToken Rule(RuleLevel? r) => r is null ? JValue.CreateNull() : new JObject { ["measure"] = MeasureNames.Of(r.Measure), ["cutPct"] = r.CutPct };
 

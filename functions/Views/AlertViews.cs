@@ -23,7 +23,7 @@ public static class AlertViews
     public static AlertSummaryView Summary(Alert a, AlertSummary s, DateTimeOffset now) => new(
         a.Id, a.Region.Value, MeasureNames.Of(a.Level), MeasureNames.Of(a.StatusAt(now)), s.Firms,
         new MeasureCountsView(s.ByMeasure[Measure.Self], s.ByMeasure[Measure.None], s.ByMeasure[Measure.Limit], s.ByMeasure[Measure.Stop], s.ByMeasure[Measure.NoPlan]),
-        new EmissionCutsView(s.EmissionCuts[Pollutant.SO2].Tonnes, s.EmissionCuts[Pollutant.NOx].Tonnes, s.EmissionCuts[Pollutant.PM].Tonnes, s.EmissionCuts[Pollutant.VOCs].Tonnes),
+        AlertSummary.Reported.ToDictionary(p => p.ToString(), p => s.EmissionCuts[p].Tonnes),
         s.Sentence);
 
     public static EmergencyPlanView Plan(EmergencyPlan p) => new(
