@@ -24,6 +24,7 @@ public static class DemoData
         ["demo-official-13"] = "official 13 (Hebei)",
         ["demo-enterprise"] = "enterprise: the first Langfang firm",
         ["demo-bank"] = "bank ICBC-LF (its products: pledge-so2-nox, green-tech)",
+        [DemoAlerts.Seed000Key] = "enterprise: the seed-000 coating firm of Xianghe under Langfang's orange alert",
     };
 
     /// <summary>Demo green-loan products of three banks; one is a pledge product.</summary>
@@ -363,6 +364,7 @@ public static class DemoData
                 _ => "{}", null, ct);
 
         await SeedLoansAsync(services, plan, ct);
+        await DemoAlerts.SeedAsync(services, now, ct);
         // The banks' eligible lists and the firms' eligible products are there at once, not at the first hourly refresh.
         await services.GetRequiredService<MatchRefresher>().RefreshAllAsync(ct);
 

@@ -4,7 +4,7 @@ using Trading.Tests.Support;
 
 namespace Trading.Tests;
 
-public sealed class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixture>
+public sealed partial class DemoFiguresTests(DemoFixture api) : IClassFixture<DemoFixture>
 {
     private const string Sentence = "完成排污权交易118笔，同比增加75笔；交易金额360.82万元，同比增长81.7%";
 
