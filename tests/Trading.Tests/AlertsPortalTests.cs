@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Playwright;
-using Trading.Core.Access;
 using Trading.Core.Primitives;
+using Trading.Functions.Hosting;
 using Trading.Infra;
 using Trading.Tests.Support;
 
@@ -95,6 +95,7 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         Assert.Equal(sentence, (await page.InnerTextAsync("#off-alert-summary")).Trim());
         Assert.Contains(id, await page.InnerTextAsync("#off-alerts"));
         await ShotAsync(page, "portal-alert-official.png");
+        await page.Locator("#off-alert").ScreenshotAsync(new() { Path = Path.Combine(s_shots, "portal-alert-official-summary.png") });
 
         // The list filtered to the firms that limit: exactly the server's, and the CSV download is the server's CSV.
         await page.SelectOptionAsync("#mf-measure", "limit");
@@ -115,27 +116,53 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         foreach (var code in expected) Assert.Contains(code, csv);
         await ShotAsync(page, "portal-alert-official-limit.png");
 
+        // Paging: every firm, 20 a page; the second page is the server's second page.
+        await page.SelectOptionAsync("#mf-measure", "");
+        await page.SelectOptionAsync("#mf-size", "20");
+        var first = page.WaitForResponseAsync(r => r.Url.Contains($"/api/alerts/{id}/measures?pageSize=20", StringComparison.Ordinal));
+        await page.ClickAsync("#off-measures-filter button[type=submit]");
+        await first;
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#off-measures tbody tr').length === 20 && !document.getElementById('mf-next').disabled");
+        var page1 = (await official.GetJsonAsync($"/api/alerts/{id}/measures?pageSize=20")).Expect(200).Body;
+        var page2 = (await official.GetJsonAsync($"/api/alerts/{id}/measures?pageSize=20&continuationToken={Uri.EscapeDataString(page1["continuationToken"]!.Value<string>()!)}")).Expect(200).Body;
+        Assert.Equal(page1["items"]!.Select(f => f["creditCode"]!.Value<string>()), await page.EvalOnSelectorAllAsync<string[]>("#off-measures tbody tr", "rows => rows.map(r => r.dataset.code)"));
+        var second = page.WaitForResponseAsync(r => r.Url.Contains("continuationToken=", StringComparison.Ordinal));
+        await page.ClickAsync("#mf-next");
+        await second;
+        await page.WaitForFunctionAsync("() => document.getElementById('mf-page').textContent.includes('Page 2')");
+        Assert.Equal(page2["items"]!.Select(f => f["creditCode"]!.Value<string>()), await page.EvalOnSelectorAllAsync<string[]>("#off-measures tbody tr", "rows => rows.map(r => r.dataset.code)"));
+
         // 2. The seed-000 firm: B, industrial coating, in Xianghe (131024), 9,200 parts a day at orange.
         var seed = ((JArray)(await official.GetJsonAsync($"/api/alerts/{id}/measures?measure=limit&industry=IndustrialCoating&grade=B&pageSize=1000")).Expect(200).Body["items"]!)
             .Single(f => f["region"]!.Value<string>() == "131024" && f["dailyOutputCap"]?.Value<decimal?>() == 9200m);
         Assert.Equal(6400m, seed["dailyOutputCut"]!.Value<decimal>());
         var code000 = CreditCode.Parse(seed["creditCode"]!.Value<string>()!);
-        await api.Server.Services.GetRequiredService<ApiKeyStore>().RegisterAsync("test-seed-000-firm", Principal.Enterprise(code000), "test", CancellationToken.None);
+        // Its published demo key is the firm's own.
+        const string key000 = DemoAlerts.Seed000Key;
+        using (var own = api.Server.Client(key000))
+            Assert.Equal(code000.Value, (await own.GetJsonAsync("/api/whoami")).Expect(200).Body["subject"]!.Value<string>());
         // The firms are told by the NotifyAlerts timer, the events reach inboxes by CopyEvents (both run here as their timers would).
         using (var host = api.Server.Client())
             (await host.PostJsonAsync("/admin/functions/NotifyAlerts", """{"input":""}""")).Expect(202);
         await api.Server.Services.GetRequiredService<EventOutbox>().CopyAsync(CancellationToken.None);
 
-        var f = await OpenAsync(browser, "test-seed-000-firm");
+        var f = await OpenAsync(browser, key000);
         var firm = f.Page;
         await firm.WaitForSelectorAsync($"#ent-measures li[data-alert='{id}']");
         Assert.Contains("orange: 9,200 parts a day", await firm.InnerTextAsync("#ent-measure-now"));
         Assert.Contains("orange: 9,200 parts a day", await firm.InnerTextAsync($"#ent-measures li[data-alert='{id}']"));
         Assert.Equal("limit", await firm.GetAttributeAsync($"#ent-measures li[data-alert='{id}']", "data-measure"));
-        using (var own = api.Server.Client("test-seed-000-firm"))
+        // What the page shows is the firm's own answer: the alert it follows now (the demo's, declared first at the same level), limited at 9,200 parts a day.
+        using (var own = api.Server.Client(key000))
         {
-            var measures = (await own.GetJsonAsync($"/api/enterprises/{code000}/measures")).Expect(200).Body;
-            Assert.Contains(id, measures.ToString());
+            var measures = (await own.GetJsonAsync($"/api/enterprises/{code000}/measures")).Expect(200).Array;
+            var mine = measures.Single(m => m["alert"]!["id"]!.Value<string>() == id);
+            Assert.Equal("limit", mine["measure"]!.Value<string>());
+            Assert.Equal(9200m, mine["dailyOutputCap"]!.Value<decimal>());
+            Assert.Equal("件", mine["unit"]!.Value<string>());
+            var follows = measures.Single(m => m["follows"]!.Value<bool>());
+            Assert.Equal(follows["alert"]!["id"]!.Value<string>(), await firm.GetAttributeAsync("#ent-measures li:first-child", "data-alert"));
+            Assert.Equal(measures.Count, await firm.Locator("#ent-measures li").CountAsync());
         }
         await firm.WaitForSelectorAsync($"#inbox-events tr[data-type='alert.declared'][data-id='{id}']");
         Assert.Contains("orange: 9,200 parts a day", await firm.InnerTextAsync($"#inbox-events tr[data-type='alert.declared'][data-id='{id}']"));
