@@ -11,13 +11,14 @@ public sealed class RouteValueTests(ApiFixture api) : IClassFixture<ApiFixture>
         "banks/{x}/products/{x}/eligibility/{x}", "banks/{x}/products/{x}/eligible", "banks/ICBC-LF/products/{x}", "banks/ICBC-LF/products/{x}/eligible",
         "enterprises/{x}", "enterprises/{x}/eligible-products", "enterprises/{x}/holdings", "enterprises/{x}/loan-applications", "imports/{x}",
         "listings/{x}", "markets/{x}/prices", "markets/{x}/verify", "pledges/{x}", "reports/{x}", "trade-proposals/{x}", "trades/{x}", "loans/{x}",
+        "alerts/{x}", "alerts/{x}/measures", "alerts/{x}/summary", "enterprises/{x}/measures", "enterprises/{x}/emergency-plan", "emergency-rules/{x}",
     ];
 
     private static readonly string[] s_posts =
     [
         "allocations/{x}/revoke", "auctions/{x}/bids", "listings/{x}/take", "listings/{x}/withdraw", "loan-applications/{x}/approve",
         "loan-applications/{x}/decline", "loans/{x}/repay", "pledges/{x}/accept", "pledges/{x}/cancel", "pledges/{x}/reject", "pledges/{x}/release",
-        "trade-proposals/{x}/cancel", "trade-proposals/{x}/confirm", "trade-proposals/{x}/reject",
+        "trade-proposals/{x}/cancel", "trade-proposals/{x}/confirm", "trade-proposals/{x}/reject", "alerts/{x}/lift",
     ];
 
     public static TheoryData<string> Values => new()
