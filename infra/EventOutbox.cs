@@ -86,16 +86,17 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
                 await storage.Inbox.SubmitTransactionAsync(actions, ct);
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 40)
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && (ex.FailedTransactionActionIndex is not { } i || (i < actions.Count - 1 && i % 2 == 0)))
             {
-                // Another copier delivered to this recipient meanwhile: read the count again.
-                await Task.Delay(Random.Shared.Next(2, 20), ct);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409)
-            {
-                // A row is there already: an event delivered before, or a count created meanwhile. One by one, each once.
+                // An event's id: row is there (or the service did not say which row): delivered before, by a copier that died
+                // before its cursor moved. One by one, each once.
                 foreach (var (e, json) in events) await DeliverAsync(e, json, ct);
                 return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 40)
+            {
+                // Another copier delivered to this recipient meanwhile (its seq: rows, its count): read the count again.
+                await Task.Delay(Random.Shared.Next(2, 20), ct);
             }
         }
     }

@@ -31,18 +31,35 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
         throw UseCaseRunner.KeyReused();
     }
 
+    public async Task<(KeyBinding Binding, bool Made)> ClaimAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
+        CancellationToken ct)
+    {
+        try
+        {
+            var response = await storage.Idempotency.AddEntityAsync(Entity(caller, callerKeyHash, fingerprint, book, partition, token), ct);
+            return (new KeyBinding(callerKeyHash, fingerprint, book, partition, time.GetUtcNow(), token, (response.Headers.ETag ?? ETag.All).ToString(), Mine: true), true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Bound already: this request's own (a retry), abandoned (taken over before the commit), or another request's (422).
+            return (await FindAsync(callerKeyHash, fingerprint, ct) ?? throw Moved(), false);
+        }
+    }
+
+    private TableEntity Entity(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token) => new(callerKeyHash, "")
+    {
+        ["Fingerprint"] = fingerprint,
+        ["Book"] = book,
+        ["Market"] = partition,
+        ["Caller"] = caller.Id,
+        ["BoundAt"] = time.GetUtcNow(),
+        ["Token"] = token,
+    };
+
     public async Task<(KeyBinding Binding, bool Made)> BindAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
         KeyBinding? abandoned, CancellationToken ct)
     {
-        var entity = new TableEntity(callerKeyHash, "")
-        {
-            ["Fingerprint"] = fingerprint,
-            ["Book"] = book,
-            ["Market"] = partition,
-            ["Caller"] = caller.Id,
-            ["BoundAt"] = time.GetUtcNow(),
-            ["Token"] = token,
-        };
+        var entity = Entity(caller, callerKeyHash, fingerprint, book, partition, token);
         try
         {
             if (abandoned is not null && !await FenceAsync(abandoned, ct)) throw UseCaseRunner.KeyReused();

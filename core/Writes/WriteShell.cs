@@ -33,10 +33,11 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
         if ((fingerprint is null) != (idempotencyKey is null))
             throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
         var callerKeyHash = idempotencyKey is null ? null : Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
-        // The key's binding across partitions is read while the partition's rows load.
-        var bindingTask = callerKeyHash is null ? Task.FromResult<KeyBinding?>(null) : bindings.FindAsync(callerKeyHash, fingerprint!, ct);
+        // The key is bound across partitions (or its binding found) while the partition's rows load: one request, no round trip.
+        string? token = callerKeyHash is null ? null : NewToken();
+        var claimTask = callerKeyHash is null ? Task.FromResult<(KeyBinding Binding, bool Made)>(default)
+            : bindings.ClaimAsync(caller, callerKeyHash, fingerprint!, Book, partition, token!, ct);
         KeyBinding? binding = null;
-        string? token = null;
         var boundHere = false;
         var effects = hooks.Start(partition);
 
@@ -50,7 +51,7 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                 var snapshot = await LoadAsync(useCase, context, ct);
                 if (attempt == 1 && callerKeyHash is not null)
                 {
-                    binding = await bindingTask;
+                    (binding, boundHere) = await claimTask;
                     token = binding is { Mine: true } mine ? mine.Token : NewToken();
                     context = context with { BindingToken = token };
                 }
@@ -65,7 +66,11 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             if (decision.Replayed is { } replay)
                 return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
             if (decision.WritesNothing)
+            {
+                // Nothing committed under the key: it is free again.
+                if (boundHere) await bindings.UnbindAsync(binding!, ct);
                 return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
+            }
 
             var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);
