@@ -33,7 +33,7 @@ public static class RequestsBench
 
     /// <summary>What one run counted.</summary>
     public sealed record Result(int Trades, long Total, long BeforeAnswers, long Background, long Timers, IReadOnlyDictionary<string, long> ByKind,
-        IReadOnlyDictionary<string, long> ByKey, IReadOnlyList<int> RoundTrips, int TimerRounds, IReadOnlyList<string> OneTrade)
+        IReadOnlyDictionary<string, long> ByKey, IReadOnlyList<int> RoundTrips, int TimerRounds, IReadOnlyList<string> OneTrade, IReadOnlyDictionary<string, long> ByTimer)
     {
         public double PerTrade => (double)Total / Trades;
 
@@ -56,6 +56,10 @@ public static class RequestsBench
                 "|---|---|",
             };
             lines.AddRange(ByKind.OrderByDescending(p => p.Value).Select(p => $"| {p.Key} | {(double)p.Value / Trades:0.00} |"));
+            lines.Add("");
+            lines.Add("| timer | runs' requests in all |");
+            lines.Add("|---|---|");
+            lines.AddRange(ByTimer.OrderByDescending(p => p.Value).Select(p => $"| {p.Key} | {p.Value} |"));
             lines.Add("");
             lines.Add("| kind and table, container or queue | in all |");
             lines.Add("|---|---|");
@@ -90,7 +94,7 @@ public static class RequestsBench
         // Set-up: a first trade per market (its market and holders indexed), then the timers until quiet.
         foreach (var market in s_markets) await Trade(market);
         await QuietAsync(storage);
-        await RunTimersAsync(services, storage, clock);
+        await RunTimersAsync(services, storage, clock, []);
 
         storage.Requests.Reset();
         for (var i = 0; i < count; i++) await Trade(s_markets[i % s_markets.Length]);
@@ -98,10 +102,11 @@ public static class RequestsBench
         var beforeAnswers = answered.Sum(a => (long)a.Requests);
         await QuietAsync(storage);
         var afterTrades = storage.Requests.Total;
-        var rounds = await RunTimersAsync(services, storage, clock);
+        var byTimer = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rounds = await RunTimersAsync(services, storage, clock, byTimer);
         var total = storage.Requests.Total;
         return new Result(count, total, beforeAnswers, afterTrades - beforeAnswers, total - afterTrades, storage.Requests.ByKind(), storage.Requests.ByKey(),
-            answered.Select(a => a.RoundTrips).ToList(), rounds, answered[^1].Keys);
+            answered.Select(a => a.RoundTrips).ToList(), rounds, answered[^1].Keys, byTimer);
     }
 
     /// <summary>Waits until no storage request was made for half a second (background copies and touches done).</summary>
@@ -119,14 +124,21 @@ public static class RequestsBench
     /// Every timer once, then minute by simulated minute the timers whose schedule fires in that minute, until nothing is
     /// pending after a minute; answers the number of minutes. The checks read storage with a client of their own (not counted).
     /// </summary>
-    private static async Task<int> RunTimersAsync(IServiceProvider services, StorageContext storage, ShiftedClock clock)
+    private static async Task<int> RunTimersAsync(IServiceProvider services, StorageContext storage, ShiftedClock clock, Dictionary<string, long> byTimer)
     {
+        async Task Run(TimerRunner runner, TimerFunction timer)
+        {
+            var before = storage.Requests.Total;
+            await runner.RunAsync(timer, CancellationToken.None);
+            byTimer[timer.Name] = byTimer.GetValueOrDefault(timer.Name) + storage.Requests.Total - before;
+        }
+
         var runner = services.GetRequiredService<TimerRunner>();
         var timers = FunctionCatalog.All.OfType<TimerFunction>().ToList();
         var options = services.GetRequiredService<StorageOptions>();
         var tables = new TableServiceClient(options.ConnectionString);
         string Name(string table) => options.Prefix.ToLowerInvariant() + table;
-        foreach (var timer in timers) await runner.RunAsync(timer, CancellationToken.None);
+        foreach (var timer in timers) await Run(runner, timer);
         await QuietAsync(storage);
         for (var minute = 1; ; minute++)
         {
@@ -134,7 +146,7 @@ public static class RequestsBench
             clock.Advance(TimeSpan.FromMinutes(1));
             var to = clock.GetUtcNow();
             foreach (var timer in timers.Where(t => TimerScheduler.Parse(t.Schedule).GetNextOccurrence(from.UtcDateTime) <= to.UtcDateTime))
-                await runner.RunAsync(timer, CancellationToken.None);
+                await Run(runner, timer);
             await QuietAsync(storage);
             if (!await PendingAsync(tables, Name)) return minute;
             if (minute >= 60) throw new InvalidOperationException("still pending after an hour of timer runs");
