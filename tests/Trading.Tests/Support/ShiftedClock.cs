@@ -1,4 +1,4 @@
-namespace Trading.Bench;
+namespace Trading.Tests.Support;
 
 /// <summary>The system clock moved ahead by an offset the bench advances (timers' minutes pass without waiting).</summary>
 public sealed class ShiftedClock : TimeProvider
