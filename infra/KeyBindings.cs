@@ -31,21 +31,6 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
         throw UseCaseRunner.KeyReused();
     }
 
-    public async Task<(KeyBinding Binding, bool Made)> ClaimAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
-        CancellationToken ct)
-    {
-        try
-        {
-            var response = await storage.Idempotency.AddEntityAsync(Entity(caller, callerKeyHash, fingerprint, book, partition, token), ct);
-            return (new KeyBinding(callerKeyHash, fingerprint, book, partition, time.GetUtcNow(), token, (response.Headers.ETag ?? ETag.All).ToString(), Mine: true), true);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Bound already: this request's own (a retry), abandoned (taken over before the commit), or another request's (422).
-            return (await FindAsync(callerKeyHash, fingerprint, ct) ?? throw Moved(), false);
-        }
-    }
-
     private TableEntity Entity(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token) => new(callerKeyHash, "")
     {
         ["Fingerprint"] = fingerprint,

@@ -14,15 +14,6 @@ public interface IKeyBindings
     Task<KeyBinding?> FindAsync(string callerKeyHash, string fingerprint, CancellationToken ct);
 
     /// <summary>
-    /// The key's binding in one request, made while the partition loads: binds the key to this request under
-    /// <paramref name="token"/> when it is not bound (Made), else answers its binding if it is this request's or abandoned
-    /// (an abandoned one is taken over by <see cref="BindAsync"/> before the commit); 422 if it is bound to another request
-    /// that took effect or may still.
-    /// </summary>
-    Task<(KeyBinding Binding, bool Made)> ClaimAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
-        CancellationToken ct);
-
-    /// <summary>
     /// Binds the key to this request under <paramref name="token"/> (first writer wins), or takes over an abandoned
     /// binding after fencing its partition; true when this call made the binding.
     /// </summary>

@@ -33,11 +33,10 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
         if ((fingerprint is null) != (idempotencyKey is null))
             throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
         var callerKeyHash = idempotencyKey is null ? null : Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
-        // The key is bound across partitions (or its binding found) while the partition's rows load: one request, no round trip.
-        string? token = callerKeyHash is null ? null : NewToken();
-        var claimTask = callerKeyHash is null ? Task.FromResult<(KeyBinding Binding, bool Made)>(default)
-            : bindings.ClaimAsync(caller, callerKeyHash, fingerprint!, Book, partition, token!, ct);
+        // The key's binding across partitions is read while the partition's rows load.
+        var bindingTask = callerKeyHash is null ? Task.FromResult<KeyBinding?>(null) : bindings.FindAsync(callerKeyHash, fingerprint!, ct);
         KeyBinding? binding = null;
+        string? token = null;
         var boundHere = false;
         var effects = hooks.Start(partition);
 
@@ -48,16 +47,16 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             Decision<T> decision;
             try
             {
-                // The first load leaves out the caller's idempotency row: a key bound just now (the usual case) was never
-                // committed under, so the partition holds none; when the key was bound before, the row is read after the
-                // binding is known. (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
+                // The first load leaves out the caller's idempotency row: a key never bound (the usual case) was never
+                // committed under, so the partition holds none; when the key is bound, the row is read once that is known.
+                // (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
                 var (snapshot, reads) = await LoadAsync(useCase, context, attempt == 1 ? null : callerKeyHash, ct);
                 if (attempt == 1 && callerKeyHash is not null)
                 {
-                    (binding, boundHere) = await claimTask;
+                    binding = await bindingTask;
                     token = binding is { Mine: true } mine ? mine.Token : NewToken();
                     context = context with { BindingToken = token };
-                    if (!boundHere) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
+                    if (binding is not null) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
                 }
                 decision = UseCaseRunner.Run(useCase, snapshot, context, events);
             }
@@ -70,11 +69,7 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             if (decision.Replayed is { } replay)
                 return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
             if (decision.WritesNothing)
-            {
-                // Nothing committed under the key: it is free again.
-                if (boundHere) await bindings.UnbindAsync(binding!, ct);
                 return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
-            }
 
             var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);

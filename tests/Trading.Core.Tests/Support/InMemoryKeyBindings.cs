@@ -18,9 +18,6 @@ public sealed class InMemoryKeyBindings : IKeyBindings
         return b.Fingerprint == fingerprint ? Task.FromResult<KeyBinding?>(b with { Mine = true }) : throw UseCaseRunner.KeyReused();
     }
 
-    public Task<(KeyBinding Binding, bool Made)> ClaimAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
-        CancellationToken ct) => BindAsync(caller, callerKeyHash, fingerprint, book, partition, token, null, ct);
-
     public Task<(KeyBinding Binding, bool Made)> BindAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
         KeyBinding? abandoned, CancellationToken ct)
     {
