@@ -24,6 +24,7 @@ public sealed class StorageRequestPolicy(string service, string prefix, StorageR
         var start = StorageRequestScope.Now();
         var key = Key(message.Request);
         requests.Count(key);
+        if (requests.AddedLatency > TimeSpan.Zero) await Task.Delay(requests.AddedLatency, message.CancellationToken);
         try { await ProcessNextAsync(message, pipeline); }
         finally { StorageRequests.Current?.Ended(start, StorageRequestScope.Now(), key); }
     }

@@ -19,6 +19,13 @@ public sealed class StorageRequests
     /// <summary>Answered HTTP requests kept for readers (the oldest are dropped beyond this).</summary>
     public const int MaxAnswered = 10_000;
 
+    /// <summary>
+    /// A delay added to every storage request (zero unless a bench or test sets it): against a local emulator answering in
+    /// well under a millisecond, requests sent together may not overlap in time; with a delay like a real account's they
+    /// do, so the round trips a scope counts are the ones a caller would wait for.
+    /// </summary>
+    public TimeSpan AddedLatency { get; set; }
+
     /// <summary>Every storage request since the start or the last <see cref="Reset"/>.</summary>
     public long Total => Interlocked.Read(ref _total);
 

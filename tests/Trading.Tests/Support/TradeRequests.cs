@@ -21,7 +21,7 @@ public static class TradeRequests
 
     /// <summary>What one run counted.</summary>
     public sealed record Result(int Trades, long Total, long BeforeAnswers, long Background, long Timers, IReadOnlyDictionary<string, long> ByKind,
-        IReadOnlyDictionary<string, long> ByKey, IReadOnlyList<int> RoundTrips, int TimerRounds, IReadOnlyList<string> OneTrade, IReadOnlyDictionary<string, long> ByTimer)
+        IReadOnlyDictionary<string, long> ByKey, IReadOnlyList<int> RoundTrips, int TimerRounds, IReadOnlyList<string> OneTrade, IReadOnlyList<string> MostRoundTrips, IReadOnlyDictionary<string, long> ByTimer)
     {
         public double PerTrade => (double)Total / Trades;
 
@@ -54,6 +54,8 @@ public static class TradeRequests
             lines.AddRange(ByKey.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => $"| {p.Key} | {p.Value} |"));
             lines.Add("");
             lines.Add("One trade before its answer, in the order the requests ended: " + string.Join(", ", OneTrade));
+            lines.Add("");
+            lines.Add("The trade with the most round trips: " + string.Join(", ", MostRoundTrips));
             return string.Join('\n', lines);
         }
 
@@ -85,6 +87,8 @@ public static class TradeRequests
         await RunTimersAsync(services, storage, clock, []);
 
         storage.Requests.Reset();
+        // Round trips are read from the requests' times: with a real account's latency, requests sent together overlap.
+        storage.Requests.AddedLatency = TimeSpan.FromMilliseconds(20);
         for (var i = 0; i < count; i++)
         {
             await Trade(s_markets[i % s_markets.Length]);
@@ -92,6 +96,7 @@ public static class TradeRequests
             if (quietBetween) await QuietAsync(storage);
         }
         var answered = storage.Requests.Answered().Where(a => a.Name == "POST /api/trades").ToList();
+        storage.Requests.AddedLatency = TimeSpan.Zero;
         var beforeAnswers = answered.Sum(a => (long)a.Requests);
         await QuietAsync(storage);
         var afterTrades = storage.Requests.Total;
@@ -99,7 +104,7 @@ public static class TradeRequests
         var rounds = await RunTimersAsync(services, storage, clock, byTimer);
         var total = storage.Requests.Total;
         return new Result(count, total, beforeAnswers, afterTrades - beforeAnswers, total - afterTrades, storage.Requests.ByKind(), storage.Requests.ByKey(),
-            answered.Select(a => a.RoundTrips).ToList(), rounds, answered[^1].Keys, byTimer);
+            answered.Select(a => a.RoundTrips).ToList(), rounds, answered[^1].Keys, answered.MaxBy(a => a.RoundTrips)!.Keys, byTimer);
     }
 
     private static async Task SendAsync(HttpClient http, HttpMethod method, string path, string json, string? key = null)
