@@ -43,13 +43,62 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
         return OutboxCursor.CopyAsync(table, partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), n => layout.Event(partition, n), BatchSize,
             async (_, rows) =>
         {
-            foreach (var e in rows.Select(row => LedgerRows.ToEvent(partition, row)))
-            {
-                var json = CloudEvent(e, book);
-                await DeliverAsync(e, json, ct);
-                await storage.Events.SendMessageAsync(json, ct);
-            }
+            var events = rows.Select(row => LedgerRows.ToEvent(partition, row)).Select(e => (Event: e, Json: CloudEvent(e, book))).ToList();
+            // Each recipient's events of the range into its inbox, in their order, a transaction at a time; then onto the queue in order.
+            foreach (var recipient in events.GroupBy(e => e.Event.Recipient, StringComparer.Ordinal))
+                foreach (var chunk in recipient.Chunk(MaxPerDelivery))
+                    await DeliverManyAsync(recipient.Key, chunk, ct);
+            foreach (var (_, json) in events) await storage.Events.SendMessageAsync(json, ct);
         }, ct);
+    }
+
+    /// <summary>Events per inbox transaction: two rows each (<c>id:</c>, <c>seq:</c>) and the count row, within the service's 100.</summary>
+    private const int MaxPerDelivery = 49;
+
+    /// <summary>
+    /// Appends events to one recipient's inbox in one transaction (the count read, then every event's <c>id:</c> and
+    /// <c>seq:</c> rows added and the count moved under If-Match). An event delivered before (a copier that died before
+    /// its cursor moved) makes the transaction fail on its <c>id:</c> row: then they go one by one, each once.
+    /// </summary>
+    private async Task DeliverManyAsync(string recipient, IReadOnlyList<(EventRecord Event, string Json)> events, CancellationToken ct)
+    {
+        if (events.Count == 1)
+        {
+            await DeliverAsync(events[0].Event, events[0].Json, ct);
+            return;
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var counted = await storage.Inbox.GetEntityIfExistsAsync<TableEntity>(recipient, CountRow(recipient), cancellationToken: ct);
+            var count = counted.HasValue ? counted.Value! : null;
+            var n = count?.GetInt64("Count") ?? 0;
+            var actions = new List<TableTransactionAction>();
+            foreach (var (e, json) in events)
+            {
+                n = checked(n + 1);
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(recipient, IdRow(e.Id)) { ["Seq"] = n }));
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(recipient, SeqRow(n)) { ["EventId"] = e.Id, ["Type"] = e.Type, ["Event"] = json }));
+            }
+            var head = new TableEntity(recipient, CountRow(recipient)) { ["Count"] = n };
+            actions.Add(count is null ? new(TableTransactionActionType.Add, head) : new(TableTransactionActionType.UpdateReplace, head, count.ETag));
+            try
+            {
+                await storage.Inbox.SubmitTransactionAsync(actions, ct);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && (ex.FailedTransactionActionIndex is not { } i || (i < actions.Count - 1 && i % 2 == 0)))
+            {
+                // An event's id: row is there (or the service did not say which row): delivered before, by a copier that died
+                // before its cursor moved. One by one, each once.
+                foreach (var (e, json) in events) await DeliverAsync(e, json, ct);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 40)
+            {
+                // Another copier delivered to this recipient meanwhile (its seq: rows, its count): read the count again.
+                await Task.Delay(Random.Shared.Next(2, 20), ct);
+            }
+        }
     }
 
     /// <summary>An event as a CloudEvents 1.0 JSON message: <c>subject</c> the recipient's credit code or bank id, <c>data</c> the resource.</summary>

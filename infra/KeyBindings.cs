@@ -31,18 +31,20 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
         throw UseCaseRunner.KeyReused();
     }
 
+    private TableEntity Entity(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token) => new(callerKeyHash, "")
+    {
+        ["Fingerprint"] = fingerprint,
+        ["Book"] = book,
+        ["Market"] = partition,
+        ["Caller"] = caller.Id,
+        ["BoundAt"] = time.GetUtcNow(),
+        ["Token"] = token,
+    };
+
     public async Task<(KeyBinding Binding, bool Made)> BindAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
         KeyBinding? abandoned, CancellationToken ct)
     {
-        var entity = new TableEntity(callerKeyHash, "")
-        {
-            ["Fingerprint"] = fingerprint,
-            ["Book"] = book,
-            ["Market"] = partition,
-            ["Caller"] = caller.Id,
-            ["BoundAt"] = time.GetUtcNow(),
-            ["Token"] = token,
-        };
+        var entity = Entity(caller, callerKeyHash, fingerprint, book, partition, token);
         try
         {
             if (abandoned is not null && !await FenceAsync(abandoned, ct)) throw UseCaseRunner.KeyReused();

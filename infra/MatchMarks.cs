@@ -26,16 +26,16 @@ public static class MatchMarks
     public static string ExpiryPartition(DateOnly firstDayExpired) => "exp:" + firstDayExpired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Writes (or touches: a new ETag) the marks: a few (a market write's holders) as single upserts in flight together,
-    /// more (an import's chunk) up to 100 per transaction in the one partition.
+    /// Writes (or touches: a new ETag) the marks, all in the one partition: one alone as an upsert, more (a trade's seller,
+    /// buyer and market; an import's chunk) up to 100 per transaction (one storage request).
     /// </summary>
     public static async Task MarkAsync(StorageContext storage, IEnumerable<string> rowKeys, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
         var keys = rowKeys.Distinct(StringComparer.Ordinal).ToList();
-        if (keys.Count <= 16)
+        if (keys.Count == 1)
         {
-            await Task.WhenAll(keys.Select(rk => storage.MatchState.UpsertEntityAsync(new TableEntity(DirtyPartition, rk) { ["At"] = now }, TableUpdateMode.Replace, ct)));
+            await storage.MatchState.UpsertEntityAsync(new TableEntity(DirtyPartition, keys[0]) { ["At"] = now }, TableUpdateMode.Replace, ct);
             return;
         }
         foreach (var batch in keys.Chunk(100))

@@ -44,6 +44,8 @@ internal static class OutboxCursor
             await copy(copied + 1, rows);
             if (await WriteAsync(table, partition, cursorRow, claimed, claimed, etag, ct) is null) return total; // another copier finished it
             total += claimed - copied;
+            // Copied up to the head as read: no second look (a commit since then is behind its pending mark, for the next run).
+            if (claimed >= count) return total;
         }
     }
 

@@ -65,18 +65,18 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     /// <summary>The books whose partitions this outbox marks (all of them, unless an outbox says otherwise).</summary>
     protected virtual IReadOnlyList<string> MarkedBooks => Books.All;
 
-    /// <summary>Every pending mark (a bounded number of partition reads, whatever the number of partitions).</summary>
+    /// <summary>
+    /// Every pending mark: one query of the whole table (paged by the service), which holds only the marks of partitions
+    /// written in the last minutes, never one row per market or bank; rows that are no marks (the sweep's) are skipped.
+    /// </summary>
     public async Task<List<Mark>> PendingAsync(CancellationToken ct)
     {
-        var buckets = MarkedBooks.SelectMany(book => Enumerable.Range(0, Buckets).Select(b => Bucket(book, b))).ToList();
-        var found = await Bounded.SelectAsync(buckets, async pk =>
-        {
-            var marks = new List<Mark>();
-            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: ct))
-                marks.Add(new Mark(e.GetString("Book"), e.RowKey, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.ETag));
-            return marks;
-        }, 8, ct);
-        return found.SelectMany(m => m).ToList();
+        var books = new HashSet<string>(MarkedBooks, StringComparer.Ordinal);
+        var marks = new List<Mark>();
+        await foreach (var e in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Book", "At"], cancellationToken: ct))
+            if (e.GetString("Book") is { } book && books.Contains(book) && e.PartitionKey == BucketOf(book, e.RowKey))
+                marks.Add(new Mark(book, e.RowKey, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.ETag));
+        return marks;
     }
 
     /// <summary>

@@ -200,13 +200,53 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             .ToList();
         // A large copy (the build, a month's close) reads in bulk first; a lost race reads that chunk again row by row.
         var preread = list.Count >= 50 ? await PrereadAsync(groups, ct) : null;
+        // Counters read once for the country's copy and the province's, by the copies that start from rows this instance
+        // wrote last (read before the counters, by construction); a copy that reads its rows reads its counters after them.
+        var counters = new System.Collections.Concurrent.ConcurrentDictionary<(MarketId, ReportingMonth), Lazy<Task<Totals>>>();
+        Task<Totals> Counter(MarketId market, ReportingMonth month) =>
+            counters.GetOrAdd((market, month), key => new Lazy<Task<Totals>>(() => CounterAsync(key.Item1, key.Item2, ct))).Value;
         // Different partitions in parallel; one partition's transactions in turn (they share its totals rows).
         var byPartition = groups.GroupBy(g => g.Partition).Select(g => g.ToList()).ToList();
         await Bounded.SelectAsync(byPartition, async chunks =>
         {
-            foreach (var chunk in chunks) await CopyChunkAsync(chunk, preread, ct);
+            foreach (var chunk in chunks) await CopyChunkAsync(chunk, preread, Counter, ct);
             return 0;
         }, Bounded.DefaultConcurrency, ct);
+    }
+
+    /// <summary>
+    /// The totals rows and copy marks as this instance last wrote them, with their ETags: the next copy of the same
+    /// market-months starts from them instead of reading them again. Safe because the copy commits under If-Match on each
+    /// (Add for an absent one): if another copier moved any of them, the transaction fails and the copy reads them.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string RowKey), TableEntity?> _written = new();
+
+    /// <summary>Rows remembered at most (then forgotten all at once: the next copies read).</summary>
+    private const int MaxRemembered = 100_000;
+
+    private bool TryRemembered(Chunk chunk, out TableEntity?[] totals, out TableEntity?[] marks)
+    {
+        totals = new TableEntity?[chunk.Levels.Count];
+        marks = new TableEntity?[chunk.Markets.Count];
+        for (var i = 0; i < totals.Length; i++)
+            if (!_written.TryGetValue((chunk.Partition, TotalsRow(chunk.Levels[i], chunk.Month)), out totals[i])) return false;
+        for (var i = 0; i < marks.Length; i++)
+            if (!_written.TryGetValue((chunk.Partition, MarkRow(chunk.Month, chunk.Markets[i])), out marks[i])) return false;
+        return true;
+    }
+
+    /// <summary>The rows a copy started from (as read, or remembered); the rows it wrote replace them after its commit.</summary>
+    private void Remember(Chunk chunk, TableEntity?[] totals, TableEntity?[] marks)
+    {
+        if (_written.Count > MaxRemembered) _written.Clear();
+        for (var i = 0; i < chunk.Levels.Count; i++) _written[(chunk.Partition, TotalsRow(chunk.Levels[i], chunk.Month))] = totals[i];
+        for (var i = 0; i < chunk.Markets.Count; i++) _written[(chunk.Partition, MarkRow(chunk.Month, chunk.Markets[i]))] = marks[i];
+    }
+
+    private void Forget(Chunk chunk)
+    {
+        foreach (var level in chunk.Levels) _written.TryRemove((chunk.Partition, TotalsRow(level, chunk.Month)), out _);
+        foreach (var market in chunk.Markets) _written.TryRemove((chunk.Partition, MarkRow(chunk.Month, market)), out _);
     }
 
     /// <summary>What copies read, read in bulk: every rollup row they touch first, then the counters (the order a copy needs).</summary>
@@ -271,17 +311,23 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     private static IEnumerable<RegionPrefix> LevelsIn(string partition, MarketId market) =>
         partition == National ? [RegionPrefix.All] : RegionMonth.LevelsOf(market.Region).Skip(1);
 
-    private async Task CopyChunkAsync(Chunk chunk, Preread? preread, CancellationToken ct)
+    private async Task CopyChunkAsync(Chunk chunk, Preread? preread, Func<MarketId, ReportingMonth, Task<Totals>> counter, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             TableEntity?[] totals, marks;
             Totals[] counters;
+            var remembered = false;
             if (attempt == 1 && preread is not null)
             {
                 totals = chunk.Levels.Select(l => preread.Rows.GetValueOrDefault((chunk.Partition, TotalsRow(l, chunk.Month)))).ToArray();
                 marks = chunk.Markets.Select(m => preread.Rows.GetValueOrDefault((chunk.Partition, MarkRow(chunk.Month, m)))).ToArray();
                 counters = chunk.Markets.Select(m => preread.Counters.GetValueOrDefault((m.Key, chunk.Month))).ToArray();
+            }
+            else if (attempt == 1 && TryRemembered(chunk, out totals, out marks))
+            {
+                remembered = true;
+                counters = await Task.WhenAll(chunk.Markets.Select(m => counter(m, chunk.Month)));
             }
             else
             {
@@ -307,12 +353,26 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
                 }
                 actions.Add(Write(MarkEntity(chunk.Partition, chunk.Month, market, copy.Counter), marks[i]));
             }
-            if (actions.Count == 0) return;
+            if (actions.Count == 0 && remembered)
+            {
+                // Nothing to add by what this instance remembers: make sure by what storage holds.
+                Forget(chunk);
+                continue;
+            }
+            if (actions.Count == 0)
+            {
+                Remember(chunk, totals, marks);
+                return;
+            }
             for (var l = 0; l < rollups.Count; l++)
                 if (changed[l]) actions.Add(Write(TotalsEntity(chunk.Partition, rollups[l]), totals[l]));
             try
             {
                 var responses = (await storage.Rollups.SubmitTransactionAsync(actions, ct)).Value;
+                Remember(chunk, totals, marks);
+                for (var i = 0; i < actions.Count; i++)
+                    if (actions[i].Entity is TableEntity written && responses[i].Headers.ETag is { } writtenETag)
+                        _written[(chunk.Partition, written.RowKey)] = new TableEntity(written) { ETag = writtenETag };
                 // The next chunk of this partition and month starts from the totals just written.
                 if (preread is not null)
                     for (var i = 0; i < actions.Count; i++)
@@ -325,6 +385,7 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 30)
             {
+                Forget(chunk);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 5 * Math.Min(attempt, 20))), ct);
             }
         }

@@ -26,6 +26,10 @@ public sealed class StorageContext
         Configure(blobOptions.Retry, options.NetworkTimeout);
         var queueOptions = new QueueClientOptions();
         Configure(queueOptions.Retry, options.NetworkTimeout);
+        // Every request that reaches storage is counted (each retry too): see StorageRequests.
+        tableOptions.AddPolicy(new StorageRequestPolicy("table", _prefix, Requests), HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(new StorageRequestPolicy("blob", _prefix, Requests), HttpPipelinePosition.PerRetry);
+        queueOptions.AddPolicy(new StorageRequestPolicy("queue", _prefix, Requests), HttpPipelinePosition.PerRetry);
         if (options.Handler is { } handler)
         {
             tableOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(handler);
@@ -75,6 +79,9 @@ public sealed class StorageContext
         retry.MaxDelay = TimeSpan.FromSeconds(1);
         retry.NetworkTimeout = timeout;
     }
+
+    /// <summary>The storage requests every client of this context made (<see cref="StorageRequestPolicy"/>).</summary>
+    public StorageRequests Requests { get; } = new();
 
     private TableClient Table(string name) => _tables.GetTableClient(_prefix.Length == 0 ? name : _prefix + name);
 

@@ -44,7 +44,11 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
         var pledges = Missing(reads.Pledges, snapshot.Pledges).Select(n => (n, Read(pk, LedgerRows.Pledge(n), ct))).ToList();
         var allocations = Missing(reads.Allocations, snapshot.Allocations).Select(n => (n, Read(pk, LedgerRows.Allocation(n), ct))).ToList();
         var trades = Missing(reads.Trades, snapshot.Trades).Select(n => (n, Read(pk, LedgerRows.Trade(n), ct))).ToList();
-        var days = Missing(reads.Days, snapshot.Days).Select(d => (d, Read(pk, LedgerRows.Day(d), ct))).ToList();
+        // A day inside the price window being read comes with that range (one request less), with its version.
+        var window = reads.PriceDays is { } pw && snapshot.PriceDays is null ? pw : ((DateOnly From, DateOnly To)?)null;
+        bool InWindow(DateOnly d) => window is { } w && d >= w.From && d <= w.To;
+        var days = Missing(reads.Days, snapshot.Days).Where(d => !InWindow(d)).Select(d => (d, Read(pk, LedgerRows.Day(d), ct))).ToList();
+        var windowDays = Missing(reads.Days, snapshot.Days).Where(InWindow).ToList();
         var listings = Missing(reads.Listings, snapshot.Listings).Select(n => (n, Read(pk, LedgerRows.Listing(n), ct))).ToList();
         var auctions = Missing(reads.Auctions, snapshot.Auctions).Select(n => (n, Read(pk, LedgerRows.Auction(n), ct))).ToList();
         var bids = Missing(reads.Bids, snapshot.Bids).Select(k => (k, Read(pk, LedgerRows.Bid(k.Auction, k.Bidder), ct))).ToList();
@@ -75,7 +79,8 @@ public sealed class TableMarketRows(StorageContext storage, TimeProvider time) :
             Pledges = Merge(snapshot.Pledges, pledges.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToPledge(market, e), null!)))),
             Allocations = Merge(snapshot.Allocations, allocations.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToAllocation(market, e), null!)))),
             Trades = Merge(snapshot.Trades, trades.Where(x => x.Item2.Result is not null).Select(x => (x.n, LedgerRows.ToTrade(x.Item2.Result!)))),
-            Days = Merge(snapshot.Days, days.Select(x => (x.d, Versioned(x.Item2.Result, e => LedgerRows.ToDay(x.d, e), DayCounter.Empty(x.d))))),
+            Days = Merge(snapshot.Days, days.Select(x => (x.d, Versioned(x.Item2.Result, e => LedgerRows.ToDay(x.d, e), DayCounter.Empty(x.d))))
+                .Concat(windowDays.Select(d => (d, Versioned(priceDays.Result.FirstOrDefault(e => e.RowKey == LedgerRows.Day(d)), e => LedgerRows.ToDay(d, e), DayCounter.Empty(d)))))),
             Listings = Merge(snapshot.Listings, listings.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToListing(market, e), null!)))),
             Auctions = Merge(snapshot.Auctions, auctions.Select(x => (x.n, Versioned(x.Item2.Result, e => LedgerRows.ToAuction(market, e), null!)))),
             Bids = Merge(snapshot.Bids, bids.Select(x => (x.k, Versioned(x.Item2.Result, LedgerRows.ToBid, null!)))),

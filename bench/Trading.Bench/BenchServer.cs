@@ -20,10 +20,10 @@ public sealed class BenchServer : IAsyncDisposable
     public WebApplication App { get; }
     public HttpClient Http { get; }
 
-    public static async Task<BenchServer> StartAsync(string connectionString, string prefix)
+    public static async Task<BenchServer> StartAsync(string connectionString, string prefix, Action<WebApplicationBuilder>? configure = null)
     {
         var app = TradingApp.Build(["--urls", "http://127.0.0.1:0", $"--Trading:Storage={connectionString}", $"--Trading:StoragePrefix={prefix}",
-            $"--Trading:AdminKey={AdminKey}", "--Trading:Timers=false", "--Logging:LogLevel:Default=Warning"]);
+            $"--Trading:AdminKey={AdminKey}", "--Trading:Timers=false", "--Logging:LogLevel:Default=Warning"], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address) };

@@ -12,11 +12,12 @@ return args switch
     ["idle-timers", .. var rest] => await IdleTimersBench.RunAsync(rest),
     ["timers", .. var rest] => await TimersBench.RunAsync(rest),
     ["alerts", .. var rest] => await AlertsBench.RunAsync(rest),
+    ["requests", .. var rest] => await RequestsBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | timers [markets] | alerts [firms rounds]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | timers [markets] | alerts [firms rounds] | requests [trades]");
     return 2;
 }

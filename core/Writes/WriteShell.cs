@@ -47,12 +47,16 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             Decision<T> decision;
             try
             {
-                var snapshot = await LoadAsync(useCase, context, ct);
+                // The first load leaves out the caller's idempotency row: a key never bound (the usual case) was never
+                // committed under, so the partition holds none; when the key is bound, the row is read once that is known.
+                // (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
+                var (snapshot, reads) = await LoadAsync(useCase, context, attempt == 1 ? null : callerKeyHash, ct);
                 if (attempt == 1 && callerKeyHash is not null)
                 {
                     binding = await bindingTask;
                     token = binding is { Mine: true } mine ? mine.Token : NewToken();
                     context = context with { BindingToken = token };
+                    if (binding is not null) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
                 }
                 decision = UseCaseRunner.Run(useCase, snapshot, context, events);
             }
@@ -108,22 +112,23 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
     /// Rows of two steps must be of one moment: every change to a partition writes its head, so the head's version read
     /// again after the last step, if unchanged, proves nothing was committed in between; otherwise the load starts over.
     /// </summary>
-    private async Task<TSnapshot> LoadAsync<T>(IUseCase<TReads, TSnapshot, T> useCase, UseCaseContext context, CancellationToken ct)
+    private async Task<(TSnapshot Snapshot, TReads Reads)> LoadAsync<T>(IUseCase<TReads, TSnapshot, T> useCase, UseCaseContext context, string? callerKeyHash,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var reads = useCase.ReadsOf(null, context);
-            var snapshot = await rows.LoadAsync(useCase.Partition, reads, context.CallerKeyHash, null, ct);
+            var snapshot = await rows.LoadAsync(useCase.Partition, reads, callerKeyHash, null, ct);
             var steps = 0;
             for (; steps < 3; steps++)
             {
                 var more = useCase.ReadsOf(snapshot, context);
                 if (rows.Covers(snapshot, more)) break;
-                snapshot = await rows.LoadAsync(useCase.Partition, reads = rows.Union(reads, more), context.CallerKeyHash, snapshot, ct);
+                snapshot = await rows.LoadAsync(useCase.Partition, reads = rows.Union(reads, more), callerKeyHash, snapshot, ct);
             }
-            if (steps == 0) return snapshot;
+            if (steps == 0) return (snapshot, reads);
             var head = await rows.LoadAsync(useCase.Partition, rows.HeadOnly, null, null, ct);
-            if (head.HeadVersion == snapshot.HeadVersion || attempt >= MaxAttempts) return snapshot;
+            if (head.HeadVersion == snapshot.HeadVersion || attempt >= MaxAttempts) return (snapshot, reads);
             hooks.Retried(useCase.Action);
         }
     }

@@ -21,6 +21,8 @@ public static class RequestPipeline
         // Under the worker, TraceIdentifier is Kestrel's connection id: the request's activity holds the W3C trace id.
         var activity = context.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current;
         context.TraceIdentifier = (activity?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString();
+        // The storage requests made before the answer, and their round trips in series (StorageRequests.Answered).
+        using var storageScope = context.RequestServices.GetRequiredService<StorageContext>().Requests.BeginScope(context.Request.Method + " " + context.Request.Path);
         try
         {
             await context.RequestServices.GetRequiredService<StorageContext>().EnsureCreatedAsync(context.RequestAborted);

@@ -28,7 +28,11 @@ public sealed class AuctionResumeTests : IAsyncLifetime
         await _api.DisposeAsync();
     }
 
-    /// <summary>While armed, lets one entity-group transaction through, then answers every other one 503 (storage failing).</summary>
+    /// <summary>
+    /// While armed, lets one entity-group transaction of the ledger through (a settlement step's commit), then answers
+    /// every other one 503 (storage failing). Transactions to other tables (a step's loan-match marks, written in one
+    /// transaction before its commit) pass.
+    /// </summary>
     private sealed class FailBatchesAfterFirst() : DelegatingHandler(new HttpClientHandler())
     {
         private int _armed;
@@ -37,12 +41,19 @@ public sealed class AuctionResumeTests : IAsyncLifetime
         public void Arm() { Volatile.Write(ref _passed, 0); Volatile.Write(ref _armed, 1); }
         public void Disarm() => Volatile.Write(ref _armed, 0);
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
             if (Volatile.Read(ref _armed) == 1 && request.RequestUri!.AbsolutePath.EndsWith("$batch", StringComparison.Ordinal)
-                && Interlocked.Increment(ref _passed) > 1)
-                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { RequestMessage = request, Content = new StringContent("") });
-            return base.SendAsync(request, ct);
+                && await IsLedgerAsync(request, ct) && Interlocked.Increment(ref _passed) > 1)
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { RequestMessage = request, Content = new StringContent("") };
+            return await base.SendAsync(request, ct);
+        }
+
+        private static async Task<bool> IsLedgerAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (request.Content is null) return false;
+            await request.Content.LoadIntoBufferAsync(ct);
+            return (await request.Content.ReadAsStringAsync(ct)).Contains("ledger(", StringComparison.Ordinal);
         }
     }
 
