@@ -17,7 +17,8 @@ namespace Trading.Infra;
 /// pending event mark when it sends events. After: the rollup copy, the match marks touched again, an ended listing out
 /// of the book (it is on the list of its status from before the commit), telemetry.
 /// </summary>
-public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time)
+public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time,
+    MonthIndex months)
     : IWriteHooks
 {
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
@@ -27,6 +28,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
     private readonly AuditMarks _auditMarks = auditMarks;
     private readonly EventMarks _eventMarks = eventMarks;
     private readonly TimeProvider _time = time;
+    private readonly MonthIndex _months = months;
 
     public IDisposable? Trace(string action, string partition)
     {
@@ -47,7 +49,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
 
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
-            var marking = MarkCountersAsync(changes, ct);
+            var marking = Task.WhenAll(MarkCountersAsync(changes, ct), hooks._months.MarkAsync(market, changes, ct)); // + the close index (decision 0013)
             // Loan matches: the holders whose holdings change (and the market, when its prices may) are marked dirty before the commit and touched after it.
             _matchMarks = MatchMarks.OfMarketChanges(market, changes.Select(c => c.Row));
             var matchMarking = _matchMarks.Count > 0 ? MatchMarks.MarkAsync(hooks._storage, _matchMarks, ct) : Task.CompletedTask;
