@@ -18,7 +18,7 @@ namespace Trading.Infra;
 /// </summary>
 public sealed class MonthIndex(StorageContext storage, TimeProvider time)
 {
-    internal const string MetaPartition = "closeindex";
+    public const string MetaPartition = "closeindex";
     private const string BackfillRow = "backfill";
     private const string CursorRow = "cursor";
     private const string DuePrefix = "due|";

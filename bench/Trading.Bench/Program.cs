@@ -9,11 +9,12 @@ return args switch
     ["refresh", .. var rest] => await RefreshBench.RunAsync(rest),
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
     ["market", .. var rest] => await MarketBench.RunAsync(rest),
+    ["closemonth", .. var rest] => await CloseMonthBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | closemonth [markets months budget-seconds rounds]");
     return 2;
 }
