@@ -201,6 +201,38 @@ public sealed class CloseMonthResumeTests
         finally { await api.DisposeAsync(); }
     }
 
+    [Fact]
+    public async Task A_write_creating_a_month_row_indexes_it_first_and_is_refused_if_a_close_began_before_its_entry()
+    {
+        var api = new ApiFixture();
+        await api.InitializeAsync();
+        try
+        {
+            var index = api.Server.Services.GetRequiredService<MonthIndex>();
+            var market = new Trading.Core.Primitives.MarketId(Trading.Core.Primitives.RegionCode.Parse("131024"), Trading.Core.Primitives.Pollutant.SO2);
+            var current = Trading.Core.Primitives.ReportingMonth.Of(DateTimeOffset.UtcNow);
+            var ended = current.AddMonths(-3);
+            Trading.Core.Ledger.RowChange Creating(Trading.Core.Primitives.ReportingMonth m) => new(Trading.Core.Ledger.MonthCounter.Empty(m), null);
+
+            // The current month: the index row only (no due row, no read of the close mark).
+            await index.MarkAsync(market, [Creating(current)], CancellationToken.None);
+            // A month row that exists (If-Match): nothing.
+            await index.MarkAsync(market, [new Trading.Core.Ledger.RowChange(Trading.Core.Ledger.MonthCounter.Empty(ended.Next()), "W/\"x\"")], CancellationToken.None);
+            Assert.Equal([$"month|{current}|131024-SO2"], await IndexRowsAsync(api.Storage));
+            Assert.Empty((await index.ReadStateAsync(CancellationToken.None)).Due);
+
+            // An ended month not closing: the index row and a due row, accepted.
+            await index.MarkAsync(market, [Creating(ended)], CancellationToken.None);
+            Assert.Equal([ended], (await index.ReadStateAsync(CancellationToken.None)).Due);
+            // Once a close has begun (marked before it lists the index), a write creating a month row there is refused.
+            await api.Server.Services.GetRequiredService<MonthFigures>().MarkClosingAsync(ended.Previous(), DateTimeOffset.UtcNow, CancellationToken.None);
+            var refused = await Assert.ThrowsAsync<Trading.Core.RuleViolationException>(() => index.MarkAsync(market, [Creating(ended.Previous())], CancellationToken.None));
+            Assert.Contains("closed", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"month|{ended.Previous()}|131024-SO2", await IndexRowsAsync(api.Storage));
+        }
+        finally { await api.DisposeAsync(); }
+    }
+
     /// <summary>Records the path of every storage request.</summary>
     private sealed class CountingHandler() : DelegatingHandler(new HttpClientHandler())
     {
