@@ -75,16 +75,29 @@ public static class CloseMonthBench
         var bounded = await SeedAsync(azurite.ConnectionString, "cmb" + Guid.NewGuid().ToString("N")[..6], ids, lastEnded.AddMonths(1 - months), lastEnded, 1, indexed: false);
         var whole = await SeedAsync(azurite.ConnectionString, "cmw" + Guid.NewGuid().ToString("N")[..6], ids, lastEnded.AddMonths(1 - months), lastEnded, 1, indexed: false);
         var runs = new List<(double Ms, string Last)>();
+        var failed = 0;
         await using (var server = await BenchServer.StartAsync(azurite.ConnectionString, bounded.Prefix))
         {
             server.App.Services.GetRequiredService<TimerBudgets>().Duration = budget;
             while (true)
             {
                 var sw = Stopwatch.StartNew();
-                var logs = await CloseMonthAsync(server.Http);
+                IReadOnlyList<string> logs;
+                bool goesOn;
+                try
+                {
+                    logs = await CloseMonthAsync(server.Http);
+                    goesOn = logs.Any(l => l.StartsWith("Stopped at the time budget", StringComparison.Ordinal));
+                }
+                catch (InvalidOperationException ex) when (ex.Message.StartsWith("CloseMonth: 503", StringComparison.Ordinal))
+                {
+                    // Storage timed out under the machine's load: a run that failed half-way, which the next run continues.
+                    (logs, goesOn) = (["failed with 503 (a storage timeout); the next run continues"], true);
+                    failed++;
+                }
                 runs.Add((sw.Elapsed.TotalMilliseconds, logs[^1]));
                 Console.WriteLine($"run {runs.Count}: {sw.Elapsed.TotalSeconds:0.0} s: {logs[^1]}");
-                if (!logs.Any(l => l.StartsWith("Stopped at the time budget", StringComparison.Ordinal))) break;
+                if (!goesOn) break;
                 if (runs.Count > 100) throw new InvalidOperationException("the catch-up does not converge");
             }
         }
@@ -111,7 +124,7 @@ public static class CloseMonthBench
         }
         Console.WriteLine();
         Console.WriteLine($"catch-up of {months} months × {ids.Count:N0} markets (old storage: backfill + close), budget {budget.TotalSeconds:0} s: " +
-                          $"{runs.Count} run(s), {runs.Sum(r => r.Ms) / 1000:0.0} s in all (longest run {runs.Max(r => r.Ms) / 1000:0.0} s); " +
+                          $"{runs.Count} run(s) ({failed} failed with a storage timeout), {runs.Sum(r => r.Ms) / 1000:0.0} s in all (longest run {runs.Max(r => r.Ms) / 1000:0.0} s); " +
                           $"one unbounded run {unbounded / 1000:0.0} s; month rows, close states and report blobs {(equal ? "EQUAL" : "DIFFERENT")}");
         return equal ? 0 : 1;
     }
@@ -129,7 +142,7 @@ public static class CloseMonthBench
     private static async Task<Seeded> SeedAsync(string connectionString, string prefix, IReadOnlyList<MarketId> markets, ReportingMonth from, ReportingMonth to,
         int perMonth, bool indexed)
     {
-        var storage = new StorageContext(new StorageOptions { ConnectionString = connectionString, Prefix = prefix });
+        var storage = new StorageContext(new StorageOptions { ConnectionString = connectionString, Prefix = prefix, NetworkTimeout = TimeSpan.FromSeconds(60) });
         await storage.EnsureCreatedAsync();
         var sw = Stopwatch.StartNew();
         var seller = Holder.Of(CreditCode.FromBody("91110000BENCH0001"));
@@ -166,7 +179,7 @@ public static class CloseMonthBench
             }
             foreach (var chunk in actions.Chunk(99)) await storage.Ledger.SubmitTransactionAsync(chunk);
             return 0;
-        }, Bounded.DefaultConcurrency, default);
+        }, 4, default);
         if (indexed)
         {
             foreach (var month in monthList)
