@@ -103,7 +103,7 @@ public sealed class MonthCloser(StorageContext storage, MonthFigures figures, Re
         {
             if (!budget.TrySpend())
             {
-                logs.Add(budget.StoppedLine($"indexing the month rows of markets after {after}"));
+                logs.Add(budget.StoppedLine(after is null ? "indexing the month rows of every market" : $"indexing the month rows of markets after {after}"));
                 return false;
             }
             var last = await index.BackfillStepAsync(after, closed, ct);
