@@ -104,9 +104,9 @@ public static class CloseMonthBench
         double unbounded;
         await using (var server = await BenchServer.StartAsync(azurite.ConnectionString, whole.Prefix))
         {
-            server.App.Services.GetRequiredService<TimerBudgets>().Duration = TimeSpan.FromDays(1);
+            // In the server's process: over HTTP the bench's client gives up after 100 s.
             var sw = Stopwatch.StartNew();
-            var logs = await CloseMonthAsync(server.Http);
+            var logs = await server.App.Services.GetRequiredService<MonthCloser>().CloseEndedMonthsAsync(TimerBudget.Unbounded(TimeProvider.System), default);
             unbounded = sw.Elapsed.TotalMilliseconds;
             Console.WriteLine($"one unbounded run: {unbounded / 1000:0.0} s: {logs[^1]}");
         }
