@@ -18,7 +18,7 @@ namespace Trading.Infra;
 /// of the book (it is on the list of its status from before the commit), telemetry.
 /// </summary>
 public sealed class MarketHooks(StorageContext storage, OfferIndex offers, RegionRollups rollups, AuditMarks auditMarks, EventMarks eventMarks, TimeProvider time,
-    DueIndex due)
+    DueIndex due, MonthIndex months)
     : IWriteHooks
 {
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
@@ -29,6 +29,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
     private readonly EventMarks _eventMarks = eventMarks;
     private readonly TimeProvider _time = time;
     private readonly DueIndex _due = due;
+    private readonly MonthIndex _months = months;
 
     public IDisposable? Trace(string action, string partition)
     {
@@ -49,7 +50,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
 
         public async Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
-            var marking = MarkCountersAsync(changes, ct);
+            var marking = Task.WhenAll(MarkCountersAsync(changes, ct), hooks._months.MarkAsync(market, changes, ct)); // + the close index (decision 0013)
             // Loan matches: the holders whose holdings change (and the market, when its prices may) are marked dirty before the commit and touched after it.
             _matchMarks = MatchMarks.OfMarketChanges(market, changes.Select(c => c.Row));
             var matchMarking = _matchMarks.Count > 0 ? MatchMarks.MarkAsync(hooks._storage, _matchMarks, ct) : Task.CompletedTask;

@@ -13,11 +13,12 @@ return args switch
     ["timers", .. var rest] => await TimersBench.RunAsync(rest),
     ["alerts", .. var rest] => await AlertsBench.RunAsync(rest),
     ["requests", .. var rest] => await RequestsBench.RunAsync(rest),
+    ["closemonth", .. var rest] => await CloseMonthBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | timers [markets] | alerts [firms rounds] | requests [trades]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | timers [markets] | alerts [firms rounds] | requests [trades] | closemonth [markets months budget-seconds rounds]");
     return 2;
 }

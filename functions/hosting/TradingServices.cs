@@ -78,6 +78,7 @@ public static class TradingServices
         services.AddSingleton(new EntraAuthOptions(EntraAuth.Configure(builder)));
         services.AddSingleton<MonthFigures>();
         services.AddSingleton<ReportStore>();
+        services.AddSingleton<MonthIndex>();
         services.AddSingleton<MonthCloser>();
         services.AddSingleton<TimerRunner>();
         services.AddSingleton<ProductStore>();
