@@ -119,7 +119,7 @@ public sealed class RefreshBoundedTests(ApiFixture api) : IClassFixture<ApiFixtu
         foreach (var code in codes.Take(150).OrderBy(_ => random.Next()).Take(40))
             rows.Add(Row(code, code[2..8], s_grades[random.Next(s_grades.Length)], random.Next(3) == 0 ? "Yellow" : "Green"));
         await ImportAsync(api.Admin, rows, $"{bankId}-{round}");
-        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(codes[0], codes[7], 45m, 4000m, 1, s_counties[0], "SO2", RecentDay), ApiFixture.Key($"{bankId}-{round}-sale"))).Expect(201);
+        (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(codes[0], codes[7], 12m, 4000m, 1, s_counties[0], "SO2", RecentDay), ApiFixture.Key($"{bankId}-{round}-sale"))).Expect(201);
         // A bank's edit whose immediate refresh did not happen (it failed): only the timer evaluates it.
         var store = api.Server.Services.GetRequiredService<ProductStore>();
         var bank = BankId.TryParse(bankId, out var id, out _) ? id : throw new InvalidOperationException();
