@@ -14,12 +14,13 @@ namespace Trading.Infra;
 /// A run first collects what became due since the last one into dirty marks (firms whose grade lapsed, holders of markets
 /// whose 12-month price moved), then works the marks off in pieces, each piece asked of the budget and each finished (its
 /// pairs written, then its marks deleted under If-Match) before the next. Few dirty firms are read one by one (their row,
-/// holdings and by-firm pairs: about 7 ms each); many, or more than one nationwide product edit, are read in bulk as a
-/// <em>pass</em> over the by-region copy (pages of up to 1,000 firms, about 0.15 ms each), evaluating the marked firms
-/// against every product and every other firm against the marked products only; one edited product is a pass over the
-/// regions it serves, against that product only. A pass keeps its cursor (the page's continuation token) in
-/// <c>matchstate</c> (partition <c>run</c>, row <c>pass</c>), so the next run goes on from the page after the last one
-/// written. A full refresh (a cold start, or after a long gap) is such a pass over every firm and product.
+/// holdings and by-firm pairs: about 7 ms each); many (or product edits whose regions add up to more than every firm)
+/// are read in bulk as a <em>pass</em> over the by-region copy (pages of up to 1,000 firms, about 0.15 ms each),
+/// evaluating the marked firms against every product and every other firm against the marked products only; one edited
+/// product is a pass over the regions it serves, against that product only. A pass keeps its cursor (the page's
+/// continuation token) in <c>matchstate</c> (partition <c>run</c>, row <c>pass</c>), so the next run goes on from the
+/// page after the last one written. A full refresh (a cold start, or after a long gap) is such a pass over every firm
+/// and product.
 /// </para>
 /// </summary>
 public sealed partial class MatchRefresher
@@ -114,14 +115,16 @@ public sealed partial class MatchRefresher
         var pledgeMarkets = await PledgeMarketsAsync(all, ct);
         var prices = await ledger.PricesAsync(pledgeMarkets, Today(), ct);
         phases.Mark("prices");
-        var done = await RunPassAsync(pass, all, prices, marks, [], budget, tally, phases, ct);
+        var processed = new HashSet<string>(StringComparer.Ordinal);
+        var done = await RunPassAsync(pass, all, prices, marks, processed, budget, tally, phases, ct);
         if (!done) return tally.Report(Full, all.Count, phases);
 
         await StorePricesAsync(prices, pledgeMarkets, ct);
         // Marks: those of products and firms evaluated are drained by the pass; markets' (and firms without a by-region
         // copy) only when the whole pass ran in this run, after the marks were read.
         if (pass.StartedHere)
-            tally.Drained += await DrainAsync(marks.Where(m => !m.RowKey.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)).ToList(), ct);
+            tally.Drained += await DrainAsync(marks.Where(m => !m.RowKey.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)
+                && !(m.RowKey.StartsWith(MatchMarks.FirmPrefix, StringComparison.Ordinal) && processed.Contains(m.RowKey[MatchMarks.FirmPrefix.Length..]))).ToList(), ct);
         await RecordAsync(new TableEntity(RunPartition, RunRow)
         {
             ["Date"] = pass.StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -138,7 +141,8 @@ public sealed partial class MatchRefresher
         var tally = new Tally();
         var today = Today();
         var marks = await DirtyMarksAsync(ct);
-        if (lastDate != today || marks.Any(m => m.RowKey.StartsWith(MatchMarks.MarketPrefix, StringComparison.Ordinal)))
+        // A new date moves every price window; a marked market its own; a marked product may value rights of markets not priced yet.
+        if (lastDate != today || marks.Any(m => m.RowKey.StartsWith(MatchMarks.MarketPrefix, StringComparison.Ordinal) || m.RowKey.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)))
         {
             if (!budget.TrySpend()) return tally.Report("incremental", 0, phases);
             tally.Drained += await CollectAsync(lastDate, today, marks, ct);
@@ -180,7 +184,7 @@ public sealed partial class MatchRefresher
                 var edited = productMarks.Keys.Where(k => !processedProducts.Contains(k)).Order(StringComparer.Ordinal).Select(k => byKey[k]).ToList();
                 if (firms.Count == 0 && edited.Count == 0) break;
                 // After a pass over every firm started by this run, the marked firms it did not meet (no by-region copy) go one by one.
-                if (!passedAll && (UseBulk(firms.Count, state.Firms) || edited.Count(p => p.Regions.Count == 0) >= 2))
+                if (!passedAll && (UseBulk(firms.Count, state.Firms) || ScopeWeight(edited) > 1.0))
                     pass = new Pass
                     {
                         Kind = Bulk, StartDate = today, StartedHere = true,
@@ -220,6 +224,14 @@ public sealed partial class MatchRefresher
 
     private static bool UseBulk(int dirtyFirms, long? firms) =>
         firms is { } n ? dirtyFirms >= MinBulkFirms && (long)dirtyFirms * BulkDivisor >= n : dirtyFirms >= BulkFirmsWithoutCount;
+
+    /// <summary>
+    /// About how many times the edited products' passes would read all firms: a nationwide product 1, a province ¼, a
+    /// city 1/32, a county 1/256 (rough shares of a national register). Above 1, one pass over every firm, evaluated
+    /// against the edited products only, reads less than one pass per product.
+    /// </summary>
+    private static double ScopeWeight(IEnumerable<LoanProduct> edited) =>
+        edited.Sum(p => TopRegions(p).Sum(r => r.Length switch { 0 => 1.0, 2 => 0.25, 4 => 1.0 / 32, _ => 1.0 / 256 }));
 
     /// <summary>The regions a product serves, without those another of them covers (all firms: the empty prefix).</summary>
     private static List<string> TopRegions(LoanProduct product) =>

@@ -177,5 +177,25 @@ public sealed class RefreshBoundedTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.Equal((0, 0), (full.Written, full.Deleted));
         Assert.Equal(afterCold, await TablesAsync());
         Assert.Contains("idle", (await RunUntilDoneAsync(api.Server))[0]);
+
+        // Products narrowed and widened (a pass over each one's regions, the rows it no longer serves removed) and a few
+        // firms edited (one by one), stopped at random points: again what a full refresh stores.
+        var store = api.Server.Services.GetRequiredService<ProductStore>();
+        var bankId = BankId.TryParse("BIG-LF", out var b, out _) ? b : throw new InvalidOperationException();
+        foreach (var (product, regions) in new[] { ("prov", new[] { "1324" }), ("city-b", new[] { "1325", "14" }) })
+        {
+            var p = (await store.GetAsync(bankId, product, CancellationToken.None))!;
+            await store.PutAsync(p with { Regions = regions.Select(r => RegionPrefix.TryParse(r, out var x, out _) ? x : throw new InvalidOperationException()).ToList() },
+                Principal.Bank(bankId), _ => "{}", null, CancellationToken.None);
+        }
+        await ImportAsync(api.Admin, codes.Skip(200).Take(6).Select(c => Row(c, c[2..8], "A", "Green")), "BIG-LF-few");
+        var narrowed = await RunUntilDoneAsync(api.Server, new Random(99));
+        Assert.Contains(narrowed, l => l.Contains("product pass", StringComparison.Ordinal));
+        Assert.Contains(narrowed, l => l.Contains("one by one", StringComparison.Ordinal));
+        var afterNarrowing = await TablesAsync();
+        Assert.DoesNotContain(afterNarrowing, r => r.StartsWith("matches|BIG-LF|prov|", StringComparison.Ordinal) && r.Split('|')[9].StartsWith("1325", StringComparison.Ordinal));
+        full = await refresher.RefreshFullAsync(CancellationToken.None);
+        Assert.Equal((0, 0), (full.Written, full.Deleted));
+        Assert.Equal(afterNarrowing, await TablesAsync());
     }
 }
