@@ -12,19 +12,21 @@ namespace Trading.Infra;
 /// Eligible pairs, kept where the queries read them: <c>matches</c> (partition = product, rows sorted best grade first,
 /// then largest limit) and <c>matchesbyfirm</c> (partition = credit code). Only eligible pairs are stored.
 /// <para>
-/// The RefreshMatches timer is incremental (<see cref="RefreshAllAsync"/>): it re-evaluates only the firms, products and
-/// markets marked dirty since its last run (<see cref="MatchMarks"/>), the firms whose grade expired since then (the
-/// expiry index), and the holders of markets whose 12-month price moved; it compares what it computed with what is
-/// stored and writes only the pairs that differ, in entity-group transactions of up to 100 rows of one partition, with
-/// bounded concurrency. With no record of a previous run (a cold start) it runs <see cref="RefreshFullAsync"/>, which
-/// reads every firm once and repairs any difference between the two tables. No path scans the ledger: holdings are
-/// read through the holder index (one firm) or as the holding rows of one market's partition, prices from day counters.
+/// The RefreshMatches timer (MatchRefresher.Timer.cs) is incremental, bounded and resumable: it re-evaluates only the
+/// firms, products and markets marked dirty since its last run (<see cref="MatchMarks"/>), the firms whose grade expired
+/// since then (the expiry index), and the holders of markets whose 12-month price moved; few firms one by one, many in
+/// bulk (a pass over the by-region copy), each piece under the run's <see cref="TimerBudget"/>. It compares what it
+/// computed with what is stored and writes only the pairs that differ, in entity-group transactions of up to 100 rows of
+/// one partition, with bounded concurrency. With no record of a previous run (a cold start) it runs a full pass, which
+/// reads every firm and repairs any difference between the two tables. No path scans the ledger: holdings are read
+/// through the holder index (one firm) or as the holding rows of one market's partition, prices from day counters.
 /// </para>
 /// <para>
 /// Pairs are written in two steps, the first finished for every pair before the second starts: the rows of
 /// <c>matches</c> (a product's new and changed rows with the rows they replace or that no longer hold, in transactions of
 /// its partition, upserts first), then <c>matchesbyfirm</c>. A run cut off leaves the by-firm row (what a firm-scoped run
-/// compares with) unchanged, and its dirty marks are deleted only at the end, so the next run does the same work again.
+/// compares with) unchanged, and a piece's dirty marks are deleted only after its pairs are written, so the next run does
+/// that piece again.
 /// </para>
 /// </summary>
 public sealed partial class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, IEnterpriseStore enterprises, TimerBudgets budgets, TimeProvider time)
