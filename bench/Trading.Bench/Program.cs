@@ -9,11 +9,12 @@ return args switch
     ["refresh", .. var rest] => await RefreshBench.RunAsync(rest),
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
     ["market", .. var rest] => await MarketBench.RunAsync(rest),
+    ["idle-timers", .. var rest] => await IdleTimersBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets]");
     return 2;
 }
