@@ -102,7 +102,7 @@ public sealed partial class MatchRefresher
     {
         var phases = new Phases();
         var tally = new Tally();
-        if (!budget.TrySpend()) return tally.Report(Full, 0, phases);
+        // No step asked before the pages: a run allowed one step always gets a page (or the last piece) done.
         var marks = await DirtyMarksAsync(ct);
         var all = await products.ListAsync(null, ct);
         var pass = resumed ?? new Pass
@@ -141,8 +141,8 @@ public sealed partial class MatchRefresher
         var tally = new Tally();
         var today = Today();
         var marks = await DirtyMarksAsync(ct);
-        // A new date moves every price window; a marked market its own; a marked product may value rights of markets not priced yet.
-        if (lastDate != today || marks.Any(m => m.RowKey.StartsWith(MatchMarks.MarketPrefix, StringComparison.Ordinal) || m.RowKey.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)))
+        // A new date moves every price window; a marked market its own.
+        if (lastDate != today || marks.Any(m => m.RowKey.StartsWith(MatchMarks.MarketPrefix, StringComparison.Ordinal)))
         {
             if (!budget.TrySpend()) return tally.Report("incremental", 0, phases);
             tally.Drained += await CollectAsync(lastDate, today, marks, ct);
@@ -151,15 +151,26 @@ public sealed partial class MatchRefresher
         }
         if (marks.Count == 0 && state.Pass is null)
         {
-            // Nothing due: no product, firm or market listed.
-            await RecordAsync(new TableEntity(RunPartition, RunRow) { ["At"] = time.GetUtcNow() }, ct);
+            // Nothing due: no product, firm or market listed, nothing written.
             phases.Mark("idle");
             return tally.Report("incremental", 0, phases);
         }
 
         var all = await products.ListAsync(null, ct);
         var byKey = all.ToDictionary(p => p.Key, StringComparer.Ordinal);
-        var prices = (await StoredPricesAsync(ct)).Prices;
+        var stored = await StoredPricesAsync(ct);
+        var prices = stored.Prices;
+        if (marks.Any(m => m.RowKey.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)))
+        {
+            // A marked product may value rights of markets never priced yet (a new pledge pollutant): priced and stored now.
+            var unpriced = (await PledgeMarketsAsync(all, ct)).Where(m => !stored.Known.Contains(m.Key)).ToList();
+            if (unpriced.Count > 0)
+            {
+                var fresh = await ledger.PricesAsync(unpriced, today, ct);
+                foreach (var (m, price) in fresh) prices[m] = price;
+                await StorePricesAsync(fresh, unpriced, ct);
+            }
+        }
         var firmMarks = new Dictionary<string, ETag>(StringComparer.Ordinal);
         var productMarks = new Dictionary<string, ETag>(StringComparer.Ordinal);
         foreach (var (rk, etag) in marks)
@@ -243,6 +254,7 @@ public sealed partial class MatchRefresher
     /// market on a new date, the marked ones within a day) and firms whose grade lapsed (the expiry index); then stores the
     /// prices, records today's date and drains the market marks. Lists the product and market catalogues only when a
     /// product or market is marked (or no price was ever stored): otherwise the markets are those of the stored prices.
+    /// One piece of the budget; the date it records keeps the next run (same date) from collecting again.
     /// </summary>
     private async Task<int> CollectAsync(DateOnly lastDate, DateOnly today, IReadOnlyList<(string RowKey, ETag ETag)> marks, CancellationToken ct)
     {
