@@ -12,22 +12,24 @@ namespace Trading.Infra;
 /// Eligible pairs, kept where the queries read them: <c>matches</c> (partition = product, rows sorted best grade first,
 /// then largest limit) and <c>matchesbyfirm</c> (partition = credit code). Only eligible pairs are stored.
 /// <para>
-/// The RefreshMatches timer is incremental (<see cref="RefreshAllAsync"/>): it re-evaluates only the firms, products and
-/// markets marked dirty since its last run (<see cref="MatchMarks"/>), the firms whose grade expired since then (the
-/// expiry index), and the holders of markets whose 12-month price moved; it compares what it computed with what is
-/// stored and writes only the pairs that differ, in entity-group transactions of up to 100 rows of one partition, with
-/// bounded concurrency. With no record of a previous run (a cold start) it runs <see cref="RefreshFullAsync"/>, which
-/// reads every firm once and repairs any difference between the two tables. No path scans the ledger: holdings are
-/// read through the holder index (one firm) or as the holding rows of one market's partition, prices from day counters.
+/// The RefreshMatches timer (MatchRefresher.Timer.cs) is incremental, bounded and resumable: it re-evaluates only the
+/// firms, products and markets marked dirty since its last run (<see cref="MatchMarks"/>), the firms whose grade expired
+/// since then (the expiry index), and the holders of markets whose 12-month price moved; few firms one by one, many in
+/// bulk (a pass over the by-region copy), each piece under the run's <see cref="TimerBudget"/>. It compares what it
+/// computed with what is stored and writes only the pairs that differ, in entity-group transactions of up to 100 rows of
+/// one partition, with bounded concurrency. With no record of a previous run (a cold start) it runs a full pass, which
+/// reads every firm and repairs any difference between the two tables. No path scans the ledger: holdings are read
+/// through the holder index (one firm) or as the holding rows of one market's partition, prices from day counters.
 /// </para>
 /// <para>
 /// Pairs are written in two steps, the first finished for every pair before the second starts: the rows of
 /// <c>matches</c> (a product's new and changed rows with the rows they replace or that no longer hold, in transactions of
 /// its partition, upserts first), then <c>matchesbyfirm</c>. A run cut off leaves the by-firm row (what a firm-scoped run
-/// compares with) unchanged, and its dirty marks are deleted only at the end, so the next run does the same work again.
+/// compares with) unchanged, and a piece's dirty marks are deleted only after its pairs are written, so the next run does
+/// that piece again.
 /// </para>
 /// </summary>
-public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, IEnterpriseStore enterprises, TimeProvider time)
+public sealed partial class MatchRefresher(StorageContext storage, TableLedger ledger, ProductStore products, IEnterpriseStore enterprises, TimerBudgets budgets, TimeProvider time)
 {
     private const string AsOfRow = "~asof";
     private const string RunPartition = "run";
@@ -56,103 +58,6 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
         private readonly List<string> _parts = [];
         public void Mark(string name) { _parts.Add($"{name} {_watch.ElapsedMilliseconds} ms"); _watch.Restart(); }
         public override string ToString() => string.Join(", ", _parts);
-    }
-
-    /// <summary>The RefreshMatches timer: incremental after a recorded run, full on a cold start (or after a long gap).</summary>
-    public async Task<IReadOnlyList<string>> RefreshAllAsync(CancellationToken ct)
-    {
-        var last = await storage.MatchState.GetEntityIfExistsAsync<TableEntity>(RunPartition, RunRow, cancellationToken: ct);
-        var lastDate = last.HasValue && last.Value?.GetString("Date") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;
-        var report = lastDate is { } ld && Today().DayNumber - ld.DayNumber is >= 0 and <= MaxIncrementalDays
-            ? await RefreshIncrementalAsync(ld, ct)
-            : await RefreshFullAsync(ct);
-        return [report.ToString()];
-    }
-
-    /// <summary>Re-evaluates every product against every enterprise and repairs both tables (a cold start).</summary>
-    public async Task<RefreshReport> RefreshFullAsync(CancellationToken ct)
-    {
-        var today = Today();
-        var now = time.GetUtcNow();
-        var phases = new Phases();
-        var marks = await DirtyMarksAsync(ct);
-        var all = await products.ListAsync(null, ct);
-        var firms = await FirmsUnderAsync(RegionPrefix.All, ct);
-        var pledgeMarkets = await PledgeMarketsAsync(all, ct);
-        var prices = await ledger.PricesAsync(pledgeMarkets, today, ct);
-        var holdings = await ledger.HoldingsInMarketsAsync(pledgeMarkets, ct);
-        phases.Mark("read firms, holdings, prices");
-        var matches = Matching.Refresh(new ProductIndex(all), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, today);
-        phases.Mark("evaluate");
-
-        // What is stored: every product's partition, and the by-firm table whole (a cold start reads it once to repair it).
-        var perProduct = await Bounded.SelectAsync(all, p => QueryAsync(storage.Matches, p.Key, ct), Concurrency, ct);
-        var current = Current(perProduct.SelectMany(r => r).Where(r => r.RowKey != AsOfRow), fromMatches: true);
-        await foreach (var row in storage.MatchesByFirm.QueryAsync<TableEntity>(cancellationToken: ct)) AddByFirm(current, row, mirrored: false);
-        phases.Mark("read stored pairs");
-        var (written, deleted) = await SyncAsync(current, matches, now, ct);
-        phases.Mark("write pairs");
-
-        await StorePricesAsync(prices, pledgeMarkets, ct);
-        await MatchMarks.ExpiriesAsync(storage, firms, ct);
-        await Bounded.SelectAsync(all, async p => { await AsOfAsync(p, now, ct); return 0; }, Concurrency, ct);
-        var drained = await DrainAsync(marks, ct);
-        await RecordRunAsync(today, now, ct);
-        phases.Mark("prices, expiry index, marks");
-        return new RefreshReport("full", all.Count, firms.Count, all.Count, matches.Count, written, deleted, drained, phases.ToString());
-    }
-
-    /// <summary>Re-evaluates only what changed since the run of <paramref name="lastDate"/>.</summary>
-    public async Task<RefreshReport> RefreshIncrementalAsync(DateOnly lastDate, CancellationToken ct)
-    {
-        var today = Today();
-        var now = time.GetUtcNow();
-        var phases = new Phases();
-        var marks = await DirtyMarksAsync(ct);
-        var all = await products.ListAsync(null, ct);
-        var firmCodes = new HashSet<string>(StringComparer.Ordinal);
-        var productKeys = new HashSet<string>(StringComparer.Ordinal);
-        var marketKeys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (rk, _) in marks)
-        {
-            if (rk.StartsWith(MatchMarks.FirmPrefix, StringComparison.Ordinal)) firmCodes.Add(rk[MatchMarks.FirmPrefix.Length..]);
-            else if (rk.StartsWith(MatchMarks.ProductPrefix, StringComparison.Ordinal)) productKeys.Add(rk[MatchMarks.ProductPrefix.Length..]);
-            else if (rk.StartsWith(MatchMarks.MarketPrefix, StringComparison.Ordinal)) marketKeys.Add(rk[MatchMarks.MarketPrefix.Length..]);
-        }
-
-        // Prices: the window slides once a day (every market again), and a trade dated in the past moves its market's.
-        var pledgeMarkets = await PledgeMarketsAsync(all, ct);
-        var stored = await StoredPricesAsync(ct);
-        var recompute = pledgeMarkets.Where(m => today != lastDate || marketKeys.Contains(m.Key) || !stored.Known.Contains(m.Key)).ToList();
-        var fresh = await ledger.PricesAsync(recompute, today, ct);
-        var prices = new Dictionary<MarketId, MarketPrice>(stored.Prices.Where(p => !recompute.Contains(p.Key)));
-        foreach (var (m, p) in fresh) prices[m] = p;
-        var moved = recompute.Where(m => stored.Prices.TryGetValue(m, out var before) ? !fresh.TryGetValue(m, out var after) || after != before : fresh.ContainsKey(m)).ToList();
-        foreach (var holders in await Bounded.SelectAsync(moved, m => ledger.HoldersOfMarketAsync(m, ct), Concurrency, ct))
-            firmCodes.UnionWith(holders);
-
-        // Grades that stopped counting since the last run: the expiry index, one partition per day.
-        var days = Enumerable.Range(1, today.DayNumber - lastDate.DayNumber).Select(i => lastDate.AddDays(i)).ToList();
-        foreach (var expired in await Bounded.SelectAsync(days, d => KeysOfAsync(storage.MatchState, MatchMarks.ExpiryPartition(d), ct), Concurrency, ct))
-            firmCodes.UnionWith(expired);
-
-        phases.Mark("marks, prices, expiries");
-        var (written, deleted, pairs) = (0, 0, 0);
-        var dirtyProducts = all.Where(p => productKeys.Contains(p.Key)).ToList();
-        foreach (var product in dirtyProducts)
-        {
-            var r = await RefreshProductCoreAsync(product, prices, now, ct);
-            (written, deleted, pairs) = (written + r.Written, deleted + r.Deleted, pairs + r.Pairs);
-        }
-        phases.Mark("products");
-        var f = await RefreshFirmsCoreAsync(firmCodes.ToList(), all, prices, now, ct, phases);
-        (written, deleted, pairs) = (written + f.Written, deleted + f.Deleted, pairs + f.Pairs);
-
-        await StorePricesAsync(fresh, recompute, ct);
-        var drained = await DrainAsync(marks, ct);
-        await RecordRunAsync(today, now, ct);
-        phases.Mark("drain");
-        return new RefreshReport("incremental", all.Count, firmCodes.Count, dirtyProducts.Count, pairs, written, deleted, drained, phases.ToString());
     }
 
     /// <summary>Re-evaluates one product against the firms it can reach (after the bank edits it).</summary>
@@ -475,13 +380,6 @@ public sealed class MatchRefresher(StorageContext storage, TableLedger ledger, P
                     ["GramYears"] = prices.TryGetValue(m, out var q) ? q.GramYears.ToString(CultureInfo.InvariantCulture) : "",
                 })), ct);
     }
-
-    private Task RecordRunAsync(DateOnly today, DateTimeOffset now, CancellationToken ct) =>
-        storage.MatchState.UpsertEntityAsync(new TableEntity(RunPartition, RunRow)
-        {
-            ["Date"] = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["At"] = now,
-        }, TableUpdateMode.Replace, ct);
 
     private async Task<DateTimeOffset?> LastRunAsync(CancellationToken ct)
     {

@@ -24,6 +24,7 @@ public static class RefreshBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["scale", .. var rest]) return await RunScaleAsync(rest);
         int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
         var (firmCount, productCount, edits, holders) = (Arg(0, 20_000), Arg(1, 200), Arg(2, 100), Arg(3, 1_000));
         var azurite = await Azurite.Shared;
@@ -130,6 +131,136 @@ public static class RefreshBench
         Console.WriteLine($"| {firmCount:N0} × {productCount} | {fullSeconds:0.00} s | {incrementalSeconds:0.00} s ({edits} edits) | **{incrementalSeconds / fullSeconds * 100:0.0} %** | {check.Written} written, {check.Deleted} removed |");
         Console.WriteLine(exact ? "exact: the stored matches equal a full evaluation" : "NOT EXACT: a full evaluation changed stored matches");
         return exact ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>refresh scale [firms products]</c>: the timer's incremental run after an import of as many new firms as there
+    /// are, and after one nationwide product edit, each against a full refresh from the same state (the full refresh runs
+    /// first; the match tables and the <c>matchstate</c> rows are then put back as they were, untimed). A full refresh after
+    /// each incremental run checks that it left nothing to write.
+    /// </summary>
+    private static async Task<int> RunScaleAsync(string[] args)
+    {
+        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+        var (firmCount, productCount) = (Arg(0, 20_000), Arg(1, 20));
+        var azurite = await Azurite.Shared;
+        Console.WriteLine($"Azurite on 127.0.0.1:{azurite.TablePort}; {Environment.ProcessorCount} cores; {firmCount:N0} + {firmCount:N0} enterprises × {productCount} products");
+        await using var server = await BenchServer.StartAsync(azurite.ConnectionString, $"mscale{firmCount}x{productCount}");
+        var http = server.Http;
+        var random = new Random(2027);
+        string City(string p, int c) => p + (c + 1).ToString("D2", CultureInfo.InvariantCulture);
+        string County(string city, int k) => city + (k + 1).ToString("D2", CultureInfo.InvariantCulture);
+        var industries = Enum.GetValues<Industry>();
+        object Body(int i, string minGrade, string[] regions) => new
+        {
+            name = $"绿色贷款 {i}", minGrade, allowUngraded = false, minCreditRating = "Blue", requirePositiveList = false, industries = Array.Empty<string>(), regions,
+            minAmount = 100_000m, maxAmount = 10_000_000m, annualRatePct = 3.45m, termMonths = 36, pledge = (object?)null,
+        };
+        // Products: the first nationwide (the one edited), then cities and provinces.
+        for (var i = 0; i < productCount; i++)
+        {
+            var p = s_provinces[random.Next(s_provinces.Length)];
+            string[] regions = i == 0 ? [] : random.Next(3) == 0 ? [p] : [City(p, random.Next(8))];
+            await BenchHttp.Send(http, HttpMethod.Put, $"/api/banks/{s_banks[i % s_banks.Length]}/products/s{i}", JsonSerializer.Serialize(Body(i, "B", regions)));
+        }
+        var grades = new[] { "APlus", "A", "B", "B", "BMinus", "C", "C", "D", "" };
+        var ratings = new[] { "Green", "Blue", "Blue", "Yellow", "Red" };
+        List<string[]> Firms(int offset) => Enumerable.Range(offset, firmCount).Select(i =>
+        {
+            var region = County(City(s_provinces[random.Next(s_provinces.Length)], random.Next(8)), random.Next(5));
+            var grade = grades[random.Next(grades.Length)];
+            return new[]
+            {
+                CreditCode.FromBody("91" + region + i.ToString("D9", CultureInfo.InvariantCulture)).Value, $"企业{i}", region,
+                industries[random.Next(industries.Length - 1)].ToString(), grade, grade == "" ? "" : "2099-12-31", random.Next(10) < 3 ? "是" : "否", ratings[random.Next(ratings.Length)],
+            };
+        }).ToList();
+        var setup = Stopwatch.StartNew();
+        await ImportAsync(http, Firms(0), "scale-first");
+        Console.WriteLine($"setup: {productCount} products, {firmCount:N0} firms imported: {setup.Elapsed.TotalSeconds:0.0} s");
+
+        var refresher = server.App.Services.GetRequiredService<MatchRefresher>();
+        // Each measured run whole: no time budget stops it (the comparison is of work, not of the 4-minute cut).
+        server.App.Services.GetRequiredService<TimerBudgets>().Duration = TimeSpan.FromDays(1);
+        async Task<(double Seconds, string Log)> Timed(Func<Task<string>> run)
+        {
+            var watch = Stopwatch.StartNew();
+            var log = await run();
+            return (watch.Elapsed.TotalSeconds, log);
+        }
+        Task<string> Timer() => refresher.RefreshAllAsync(CancellationToken.None).ContinueWith(t => string.Join(" / ", t.Result), TaskScheduler.Default);
+        Task<string> FullRun() => refresher.RefreshFullAsync(CancellationToken.None).ContinueWith(t => t.Result.ToString(), TaskScheduler.Default);
+        var cold = await Timed(Timer);
+        Console.WriteLine($"cold start (full): {cold.Seconds:0.00} s — {cold.Log}");
+
+        setup.Restart();
+        await ImportAsync(http, Firms(firmCount), "scale-second");
+        Console.WriteLine($"import of {firmCount:N0} new firms: {setup.Elapsed.TotalSeconds:0.0} s");
+        // The same state for both: the full refresh first, then the match tables and marks put back as they were.
+        var storage = server.App.Services.GetRequiredService<StorageContext>();
+        var before = await SnapshotAsync(storage);
+        var fullAfterImport = await Timed(FullRun);
+        Console.WriteLine($"full refresh, same data: {fullAfterImport.Seconds:0.00} s — {fullAfterImport.Log}");
+        Console.WriteLine($"(state put back: {await RestoreAsync(storage, before)} row(s))");
+        var afterImport = await Timed(Timer);
+        Console.WriteLine($"RefreshMatches after the import: {afterImport.Seconds:0.00} s — {afterImport.Log}");
+        var checkImport = await Timed(FullRun);
+        Console.WriteLine($"full refresh after it (check, nothing to write): {checkImport.Seconds:0.00} s — {checkImport.Log}");
+
+        // One nationwide product edited by its bank (PUT; its immediate refresh leaves the mark to the timer).
+        await BenchHttp.Send(http, HttpMethod.Put, $"/api/banks/{s_banks[0]}/products/s0", JsonSerializer.Serialize(Body(0, "C", [])));
+        before = await SnapshotAsync(storage);
+        var fullAfterEdit = await Timed(FullRun);
+        Console.WriteLine($"full refresh, same data: {fullAfterEdit.Seconds:0.00} s — {fullAfterEdit.Log}");
+        Console.WriteLine($"(state put back: {await RestoreAsync(storage, before)} row(s))");
+        var afterEdit = await Timed(Timer);
+        Console.WriteLine($"RefreshMatches after one nationwide edit: {afterEdit.Seconds:0.00} s — {afterEdit.Log}");
+        var checkEdit = await Timed(FullRun);
+        Console.WriteLine($"full refresh after it (check, nothing to write): {checkEdit.Seconds:0.00} s — {checkEdit.Log}");
+        var idle = await Timed(Timer);
+        Console.WriteLine($"idle run: {idle.Seconds * 1000:0} ms — {idle.Log}");
+
+        var exact = checkImport.Log.Contains(" 0 written, 0 removed", StringComparison.Ordinal) && checkEdit.Log.Contains(" 0 written, 0 removed", StringComparison.Ordinal);
+        Console.WriteLine();
+        Console.WriteLine($"| {firmCount * 2:N0} firms × {productCount} products | RefreshMatches (incremental) | full refresh, same state | incremental / full | full with nothing to write |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine($"| after an import of {firmCount:N0} new firms | {afterImport.Seconds:0.00} s | {fullAfterImport.Seconds:0.00} s | **{afterImport.Seconds / fullAfterImport.Seconds:0.00}×** | {checkImport.Seconds:0.00} s |");
+        Console.WriteLine($"| after one nationwide product edit | {afterEdit.Seconds:0.00} s | {fullAfterEdit.Seconds:0.00} s | **{afterEdit.Seconds / fullAfterEdit.Seconds:0.00}×** | {checkEdit.Seconds:0.00} s |");
+        Console.WriteLine(exact ? "exact: each full refresh after an incremental run wrote nothing" : "NOT EXACT: a full refresh changed stored matches");
+        return exact ? 0 : 1;
+    }
+
+    private static string Fingerprint(TableEntity e) =>
+        string.Join("\u001f", e.Where(p => p.Key is not ("odata.etag" or "Timestamp")).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => p.Key + "=" + Convert.ToString(p.Value, CultureInfo.InvariantCulture)));
+
+    private static async Task<Dictionary<(string Table, string Pk, string Rk), TableEntity>> SnapshotAsync(StorageContext storage)
+    {
+        var rows = new Dictionary<(string, string, string), TableEntity>();
+        foreach (var (name, table) in new[] { ("m", storage.Matches), ("f", storage.MatchesByFirm), ("s", storage.MatchState) })
+            await foreach (var e in table.QueryAsync<TableEntity>()) rows[(name, e.PartitionKey, e.RowKey)] = e;
+        return rows;
+    }
+
+    /// <summary>Puts the three tables back as <paramref name="before"/> (rows added since deleted, changed or removed ones written again).</summary>
+    private static async Task<int> RestoreAsync(StorageContext storage, Dictionary<(string Table, string Pk, string Rk), TableEntity> before)
+    {
+        var now = await SnapshotAsync(storage);
+        var tables = new Dictionary<string, TableClient> { ["m"] = storage.Matches, ["f"] = storage.MatchesByFirm, ["s"] = storage.MatchState };
+        var actions = new List<(string Table, string Pk, TableTransactionAction Action)>();
+        foreach (var (key, e) in now)
+            if (!before.ContainsKey(key)) actions.Add((key.Table, key.Pk, new TableTransactionAction(TableTransactionActionType.Delete, e, Azure.ETag.All)));
+        foreach (var (key, e) in before)
+            if (!now.TryGetValue(key, out var n) || Fingerprint(n) != Fingerprint(e))
+            {
+                var copy = new TableEntity(e.PartitionKey, e.RowKey);
+                foreach (var (k, v) in e) if (k is not ("odata.etag" or "Timestamp" or "PartitionKey" or "RowKey")) copy[k] = v;
+                actions.Add((key.Table, key.Pk, new TableTransactionAction(TableTransactionActionType.UpsertReplace, copy)));
+            }
+        var batches = actions.GroupBy(a => (a.Table, a.Pk)).SelectMany(g => g.Chunk(100).Select(c => (g.Key.Table, c))).ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, ct) =>
+            await tables[b.Table].SubmitTransactionAsync(b.c.Select(a => a.Action), ct));
+        return actions.Count;
     }
 
     private static async Task ImportAsync(HttpClient http, List<string[]> rows, string key)
