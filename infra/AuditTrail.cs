@@ -82,7 +82,7 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
             var lines = string.Concat(records.Select(r => Line(r.At, r.Who, r.Action, r.Subject, r.TraceId, r.Details, book == Books.Ledger ? partition : null, r.Number,
                 book == Books.Ledger ? null : stem)));
             await storage.Audit.GetBlobClient(name).UploadAsync(BinaryData.FromString(lines), overwrite: true, ct);
-        }, ct);
+        }, storage.OutboxClaimLease, ct);
     }
 
     private static string Line(DateTimeOffset at, string who, string action, string subject, string? traceId, string? details, string? market, long? number,

@@ -49,7 +49,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
                 foreach (var chunk in recipient.Chunk(MaxPerDelivery))
                     await DeliverManyAsync(recipient.Key, chunk, ct);
             foreach (var (_, json) in events) await storage.Events.SendMessageAsync(json, ct);
-        }, ct);
+        }, storage.OutboxClaimLease, ct);
     }
 
     /// <summary>Events per inbox transaction: two rows each (<c>id:</c>, <c>seq:</c>) and the count row, within the service's 100.</summary>

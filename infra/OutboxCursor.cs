@@ -6,9 +6,9 @@ namespace Trading.Infra;
 /// <summary>
 /// The copy loop every outbox of the books shares (audit records to blobs, events to the queue and inboxes): a partition's
 /// rows are numbered by a count in its head; its cursor row (<c>Copied</c>, <c>Claimed</c>) claims each range under
-/// If-Match before the range is copied, and then says how far the copy got. A copier that dies in between leaves the claim,
-/// and the next run copies the same range again (so each range's copy must be idempotent or tolerated as a repeat); two
-/// copiers at once move the cursor past a range once.
+/// If-Match before the range is copied, and then says how far the copy got. A copier that dies in between leaves the claim;
+/// once the claim's lease has run out the next run takes it over and copies the same range again (so each range's copy must
+/// be idempotent or tolerated as a repeat). Two live copiers at once copy a range once: the second leaves a fresh claim alone.
 /// </summary>
 internal static class OutboxCursor
 {
@@ -17,8 +17,13 @@ internal static class OutboxCursor
     /// <paramref name="batchSize"/>: <paramref name="copy"/> gets the first number and the range's rows in order; answers how
     /// many it copied.
     /// </summary>
+    /// <param name="claimLease">
+    /// How long another copier's claim is left to it (measured on storage's clock: the cursor's timestamp against the answer's
+    /// date, so instances' clocks don't matter). Within it this copier leaves the range alone, so two copiers at once never
+    /// copy a range twice; past it the claim counts as abandoned (its copier died) and is taken over under If-Match.
+    /// </param>
     public static async Task<long> CopyAsync(TableClient table, string partition, string headRow, string countColumn, string cursorRow,
-        Func<long, string> rowKey, int batchSize, Func<long, IReadOnlyList<TableEntity>, Task> copy, CancellationToken ct)
+        Func<long, string> rowKey, int batchSize, Func<long, IReadOnlyList<TableEntity>, Task> copy, TimeSpan claimLease, CancellationToken ct)
     {
         long total = 0;
         while (true)
@@ -30,7 +35,15 @@ internal static class OutboxCursor
             var copied = cursor?.GetInt64("Copied") ?? 0;
             var claimed = cursor?.GetInt64("Claimed") ?? copied;
             var etag = cursor?.ETag;
-            if (claimed <= copied)
+            if (claimed > copied)
+            {
+                // Another copier's claim: left to it while it is fresh; taken over (by one copier only) once abandoned.
+                var age = found.GetRawResponse().Headers.Date is { } now && cursor!.Timestamp is { } at ? now - at : TimeSpan.MaxValue;
+                if (claimLease > TimeSpan.Zero && age < claimLease) return total;
+                etag = await WriteAsync(table, partition, cursorRow, copied, claimed, etag, ct);
+                if (etag is null) return total; // another copier took it over first
+            }
+            else
             {
                 if (copied >= count) return total;
                 claimed = Math.Min(count, copied + batchSize);

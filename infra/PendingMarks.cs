@@ -87,16 +87,31 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     public async Task<long> CopyPendingAsync(Func<string, string, Task<long>> copy, Func<string, string, Task<bool>> uncopied, CancellationToken ct,
         TimerBudget? budget = null)
     {
-        var pending = await PendingAsync(ct);
-        var copied = await Bounded.SelectAsync(pending, async mark =>
+        // In key order, starting where the last run stopped at its budget: marks stay until they settle, so a run that
+        // started from the first mark each time would spend its budget on the same copied partitions and never reach the rest.
+        var pending = (await PendingAsync(ct)).OrderBy(Key, StringComparer.Ordinal).ToList();
+        if (_resumeAt is { } resume && pending.FindIndex(m => string.CompareOrdinal(Key(m), resume) >= 0) is var at and > 0)
+            pending = [.. pending[at..], .. pending[..at]];
+        var refused = new bool[pending.Count];
+        var copied = await Bounded.SelectAsync(pending.Select((mark, i) => (mark, i)).ToList(), async item =>
         {
-            if (budget?.TrySpend() == false) return 0; // the mark stays: the next run copies it
+            var (mark, i) = item;
+            // A partition copied already (its mark not yet settled) costs no step: only a copy that moved rows does.
+            if (budget?.CanGoOn() == false) { refused[i] = true; return 0; } // the mark stays: the next run copies it
             var n = await copy(mark.Book, mark.Partition);
+            if (n > 0) budget?.Spend();
             if (await SettleAsync(mark, ct) && await uncopied(mark.Book, mark.Partition)) await MarkAsync(mark.Book, mark.Partition, ct, force: true);
             return n;
         }, 8, ct);
+        var first = Array.IndexOf(refused, true);
+        _resumeAt = first < 0 ? null : Key(pending[first]);
         return copied.Sum();
     }
+
+    /// <summary>Where this instance's next run starts (the first mark its last run left for its budget), or null.</summary>
+    private string? _resumeAt;
+
+    private static string Key(Mark mark) => mark.Book + "|" + mark.Partition;
 
     /// <summary>Deletes a settled mark whose partition was copied after the mark was read; a mark written again since stays. True when it deleted it.</summary>
     public async Task<bool> SettleAsync(Mark mark, CancellationToken ct)

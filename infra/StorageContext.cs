@@ -20,6 +20,7 @@ public sealed class StorageContext
         if (options.Prefix.Any(c => !char.IsAsciiLetterOrDigit(c)))
             throw new ArgumentException("the storage prefix has letters and digits only", nameof(options));
         _prefix = options.Prefix.ToLowerInvariant();
+        OutboxClaimLease = options.OutboxClaimLease;
         var tableOptions = new TableClientOptions();
         Configure(tableOptions.Retry, options.NetworkTimeout);
         var blobOptions = new BlobClientOptions();
@@ -84,6 +85,9 @@ public sealed class StorageContext
     public StorageRequests Requests { get; } = new();
 
     private TableClient Table(string name) => _tables.GetTableClient(_prefix.Length == 0 ? name : _prefix + name);
+
+    /// <summary>See <see cref="StorageOptions.OutboxClaimLease"/>.</summary>
+    public TimeSpan OutboxClaimLease { get; }
 
     public TableClient Ledger { get; }
     public TableClient Idempotency { get; }

@@ -12,6 +12,13 @@ public sealed class StorageOptions
     /// <summary>How long one storage call may take before it counts as unavailable.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an outbox copier's claim on a range (audit records, events) is left to it before another copier takes it over
+    /// as abandoned (<c>Trading:OutboxClaimLease</c>). Longer than one range's copy takes; a copier that died holds its range
+    /// back this long.
+    /// </summary>
+    public TimeSpan OutboxClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The HTTP handler under the storage clients (null: the SDK's own); tests put faults there.</summary>
     public HttpMessageHandler? Handler { get; set; }
 }

@@ -36,15 +36,27 @@ public sealed class TimerBudget
     /// <summary>Whether one more piece of work may start; false once the deadline has passed or the step limit is reached.</summary>
     public bool TrySpend()
     {
-        if (Stopped) return false;
-        if (_time.GetUtcNow() >= Deadline || (StepLimit is { } limit && Interlocked.Increment(ref _steps) > limit))
-        {
-            Stopped = true;
-            return false;
-        }
-        if (StepLimit is null) Interlocked.Increment(ref _steps);
-        return true;
+        if (!CanGoOn()) return false;
+        if (Interlocked.Increment(ref _steps) <= (StepLimit ?? long.MaxValue)) return true;
+        Interlocked.Decrement(ref _steps);
+        Stopped = true;
+        return false;
     }
+
+    /// <summary>
+    /// Whether the run may go on looking without spending a step: for a look that may find nothing to do (a pending mark
+    /// whose partition was copied already), which then costs no step; <see cref="Spend"/> counts it when it did work.
+    /// </summary>
+    public bool CanGoOn()
+    {
+        if (Stopped) return false;
+        if (_time.GetUtcNow() < Deadline && (StepLimit is not { } limit || Steps < limit)) return true;
+        Stopped = true;
+        return false;
+    }
+
+    /// <summary>Counts a piece of work found by a look that <see cref="CanGoOn"/> allowed.</summary>
+    public void Spend() => Interlocked.Increment(ref _steps);
 
     /// <summary>The log line of a run that stopped for its budget.</summary>
     public string StoppedLine(string what) => $"Stopped at the time budget after {Steps} step(s); {what} continues at the next run.";

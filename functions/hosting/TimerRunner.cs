@@ -32,12 +32,14 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
             return [skipped];
         }
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renewal = RenewAsync(lease, renewing.Token);
+        // A run that loses its lease stops: another instance may hold it and run the same work.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewal = RenewAsync(lease, running, renewing.Token);
         try
         {
             var started = time.GetUtcNow();
             using var activity = Telemetry.Source.StartActivity("timer " + function.Name);
-            var logs = await function.Run(services, ct);
+            var logs = await function.Run(services, running.Token);
             Telemetry.TimerRuns.Add(1, new KeyValuePair<string, object?>("trading.timer", function.Name));
             Telemetry.TimerDuration.Record((time.GetUtcNow() - started).TotalSeconds, new KeyValuePair<string, object?>("trading.timer", function.Name));
             await blob.SetMetadataAsync(new Dictionary<string, string> { ["lastrun"] = started.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -69,7 +71,7 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
         }
     }
 
-    private static async Task RenewAsync(BlobLeaseClient lease, CancellationToken ct)
+    private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource lost, CancellationToken ct)
     {
         try
         {
@@ -80,6 +82,10 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
             }
         }
         catch (OperationCanceledException) { }
-        catch (RequestFailedException) { /* lost: the run goes on; its writes are idempotent */ }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning(ex, "The timer lease was lost; the run stops where it is (the next run continues)");
+            await lost.CancelAsync();
+        }
     }
 }

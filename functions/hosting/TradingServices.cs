@@ -40,6 +40,8 @@ public static class TradingServices
         };
         if (TimeSpan.TryParse(configuration["Trading:StorageTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var timeout))
             storage.NetworkTimeout = timeout;
+        if (TimeSpan.TryParse(configuration["Trading:OutboxClaimLease"], System.Globalization.CultureInfo.InvariantCulture, out var claimLease))
+            storage.OutboxClaimLease = claimLease;
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
         var budget = TimeSpan.TryParse(configuration["Trading:TimerBudget"], System.Globalization.CultureInfo.InvariantCulture, out var b) ? b : TimerBudgets.DefaultDuration;

@@ -40,11 +40,14 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
     }
 
     /// <summary>A server on the prefix with its clock <see cref="TimerDataFixture.Shift"/> ahead; its storage requests go through <paramref name="faults"/>.</summary>
-    private Task<TestServer> ServerAsync(string prefix, StorageFaults faults, long? stepLimit = null) =>
+    /// <param name="claimLease">The outbox claim lease: zero for a server that runs after a kill, standing for the wait until the dead copier's claim ran out.</param>
+    private Task<TestServer> ServerAsync(string prefix, StorageFaults faults, long? stepLimit = null, TimeSpan? claimLease = null) =>
         TestServer.StartAsync(data.Azurite.ConnectionString, prefix, ApiFixture.AdminKey, builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(new Shifted(TimerDataFixture.Shift));
-            builder.Services.AddSingleton(new StorageOptions { ConnectionString = data.Azurite.ConnectionString, Prefix = prefix, Handler = faults });
+            var options = new StorageOptions { ConnectionString = data.Azurite.ConnectionString, Prefix = prefix, Handler = faults };
+            if (claimLease is { } lease) options.OutboxClaimLease = lease;
+            builder.Services.AddSingleton(options);
         }, stepLimit is { } k ? [$"--Trading:TimerStepLimit={k}"] : []);
 
     private static Task<IReadOnlyList<string>> RunAsync(TestServer server, string timer, CancellationToken ct = default) =>
@@ -180,7 +183,7 @@ public sealed class TimerResumeTests(TimerDataFixture data, ITestOutputHelper lo
             Assert.True(faults.Tripped, $"the run made fewer than {killAt} storage requests");
         }
         var again = new StorageFaults();
-        await using var server = await ServerAsync(prefix, again);
+        await using var server = await ServerAsync(prefix, again, claimLease: TimeSpan.Zero);
         var runs = await RunUntilDoneAsync(() => RunAsync(server, timer), again, storage, prefix);
         log.WriteLine($"killed {timer}: {runs} run(s) after it until one did nothing");
         await SameAsUninterruptedAsync(timer, storage, prefix, server, true, again);

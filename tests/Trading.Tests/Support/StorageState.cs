@@ -166,7 +166,7 @@ public sealed partial class StorageState
                             _baseStrings.Add(s);
                             foreach (Match m in Iso().Matches(s))
                                 if (DateTimeOffset.TryParse(m.Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var p)) _baseTicks.Add(p.UtcTicks);
-                            foreach (Match m in Ticks().Matches(s)) _baseTicks.Add(long.Parse(m.Value, CultureInfo.InvariantCulture));
+                            foreach (Match m in Ticks().Matches(s)) if (long.TryParse(m.Value, CultureInfo.InvariantCulture, out var n)) _baseTicks.Add(n);
                             foreach (Match m in Sha256().Matches(s)) _baseStrings.Add(m.Value);
                             break;
                     }
