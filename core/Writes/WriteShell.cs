@@ -58,7 +58,22 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                     context = context with { BindingToken = token };
                     if (binding is not null) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
                 }
-                decision = UseCaseRunner.Run(useCase, snapshot, context, events);
+                var keyRowRead = attempt > 1 || binding is not null || callerKeyHash is null;
+                try
+                {
+                    decision = UseCaseRunner.Run(useCase, snapshot, context, events);
+                }
+                catch (DomainException) when (!keyRowRead)
+                {
+                    decision = null!;
+                }
+                // Nothing to write, or refused, without the key's row read: the key may have been bound and committed under
+                // since its binding was looked up (a duplicate sent at once), so the answer is that replay: read it and decide again.
+                if (!keyRowRead && decision is null or { WritesNothing: true })
+                {
+                    snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
+                    decision = UseCaseRunner.Run(useCase, snapshot, context, events);
+                }
             }
             catch (DomainException) when (boundHere)
             {
