@@ -83,7 +83,7 @@ public sealed class BankHooks(StorageContext storage, OfferIndex offers, LoanFig
             await MarketHooks.AuditMarkAfterCommitAsync(hooks._auditMarks, Books.Loans, bank.Value);
             if (!changes.Any(c => c.Row is Loan { Status: LoanStatus.Granted } && c.IfMatch is null)) return;
             try { await hooks._figures.CountAsync(bank, ct); }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (StorageFault.Is(ex))
             {
                 hooks._logger.LogWarning(ex, "After {Action} committed in {Bank}: the loan counters catch up at the next CountLoans run", action, bank);
             }

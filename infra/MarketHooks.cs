@@ -87,7 +87,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
                     await hooks._offers.RemoveAsync(OfferIndex.Listings, ended.Id, OfferIndex.CheapestFirst(ended.Request.UnitPrice, ended.CreatedAt),
                         [ended.Request.Seller.Value], ct, market.Region);
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (StorageFault.Is(ex))
             {
                 // The book reads each listing's own row and shows open ones only: a stale index row shows nothing.
                 Telemetry.MatchMarkFaults.Add(1);
@@ -151,7 +151,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
     internal static async Task AuditMarkAfterCommitAsync(AuditMarks marks, string book, string partition)
     {
         try { await marks.MarkAsync(book, partition, CancellationToken.None); }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (StorageFault.Is(ex))
         {
             Telemetry.MatchMarkFaults.Add(1);
         }
@@ -160,7 +160,7 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
     private static async Task TouchAfterCommitAsync(IReadOnlyList<string> matchMarks, StorageContext storage)
     {
         try { await MatchMarks.MarkAsync(storage, matchMarks, CancellationToken.None); }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (StorageFault.Is(ex))
         {
             Telemetry.MatchMarkFaults.Add(1);
         }

@@ -89,7 +89,7 @@ public sealed class RegisterHooks(string book, StorageContext storage, AuditMark
                     }
                 }
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (StorageFault.Is(ex))
             {
                 // Committed: the answer stays true (also when the client went away). A stale by-region copy is repaired by the firm's next PUT or import.
                 hooks._logger.LogWarning(ex, "After {Action} committed in {Partition}: a copy or mark was not written", action, partition);
