@@ -31,7 +31,7 @@ public static class AlertsApi
             .Summary("Declare a heavy-pollution alert (yellow, orange or red) for a region and a window of at most 30 days")
             .Accepts<AlertInput>().Returns<AlertView>(201).Idempotent().Problems(422),
         new HttpFunction("ListAlerts", "GET", "alerts", ListAsync)
-            .Summary("Alerts overlapping a region (any key), newest first").Query("region", "status").Returns<IReadOnlyList<AlertView>>(),
+            .Summary("Alerts overlapping a region (any key), newest first").Query("region", "status").Returns<Page<AlertView>>(),
         new HttpFunction("GetAlert", "GET", "alerts/{id}", GetAsync).Summary("One alert (any key)").Returns<AlertView>(),
         new HttpFunction("LiftAlert", "POST", "alerts/{id}/lift", LiftAsync)
             .Summary("Lift an alert now (idempotent by state; an alert ended by its window is 409)")
@@ -42,7 +42,7 @@ public static class AlertsApi
         new HttpFunction("AlertSummary", "GET", "alerts/{id}/summary", SummaryAsync)
             .Summary("An alert's counts by measure and emissions saved per day, with the sentence officials publish").Returns<AlertSummaryView>(),
         new HttpFunction("EnterpriseMeasures", "GET", "enterprises/{creditCode}/measures", EnterpriseMeasuresAsync)
-            .Summary("The alerts in force or scheduled over a firm's region, each with the firm's measure").Returns<IReadOnlyList<EnterpriseMeasureView>>(),
+            .Summary("The alerts in force or scheduled over a firm's region, each with the firm's measure").Returns<Page<EnterpriseMeasureView>>(),
         new TimerFunction("NotifyAlerts", "15 * * * * *", (services, ct) => services.GetRequiredService<AlertNotifier>().RunAsync(ct)),
     ];
 
@@ -108,7 +108,8 @@ public static class AlertsApi
         errors.ThrowIfAny();
         var now = context.Now();
         var alerts = await context.Service<AlertStore>().ListAlertsAsync(region, context.RequestAborted);
-        return Json.Result(alerts.Where(a => status is null || a.StatusAt(now) == status).Select(a => AlertViews.Alert(a, now)).ToList());
+        // A region's alerts are few: one page (the list pages as every list does; its token is null).
+        return Json.Result(new Page<AlertView>(alerts.Where(a => status is null || a.StatusAt(now) == status).Select(a => AlertViews.Alert(a, now)).ToList(), null));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)
@@ -201,7 +202,7 @@ public static class AlertsApi
         var follows = EmergencyRules.InForce(open, firm.Region, now);
         var items = open.Select(a => AlertViews.Enterprise(new AlertNotice(a, firm,
             EmergencyRules.MeasureOf(firm, planTask.Result, rulesTask.Result, a.Level, EmergencyRules.DayFor(a, now)), now, ReferenceEquals(a, follows)), now)).ToList();
-        return Json.Result(items);
+        return Json.Result(new Page<EnterpriseMeasureView>(items, null));
     }
 
     private static (RegionPrefix Region, long Number) RouteId(HttpContext context)

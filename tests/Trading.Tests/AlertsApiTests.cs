@@ -77,9 +77,9 @@ public sealed class AlertsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("true", replay.Header("Idempotent-Replayed"));
         Assert.Equal(id, replay.Body["id"]!.Value<string>());
 
-        Assert.Contains((await firm.GetJsonAsync("/api/alerts?region=140301")).Expect(200).Array, a => a["id"]!.Value<string>() == id);
-        Assert.Contains((await off.GetJsonAsync("/api/alerts?region=14&status=active")).Expect(200).Array, a => a["id"]!.Value<string>() == id);
-        Assert.DoesNotContain((await off.GetJsonAsync("/api/alerts?region=1404")).Expect(200).Array, a => a["id"]!.Value<string>() == id);
+        Assert.Contains((await firm.GetJsonAsync("/api/alerts?region=140301")).Expect(200).Body["items"]!, a => a["id"]!.Value<string>() == id);
+        Assert.Contains((await off.GetJsonAsync("/api/alerts?region=14&status=active")).Expect(200).Body["items"]!, a => a["id"]!.Value<string>() == id);
+        Assert.DoesNotContain((await off.GetJsonAsync("/api/alerts?region=1404")).Expect(200).Body["items"]!, a => a["id"]!.Value<string>() == id);
         Assert.Equal("orange", (await firm.GetJsonAsync($"/api/alerts/{id}")).Expect(200).Body["level"]!.Value<string>());
 
         var summary = (await off.GetJsonAsync($"/api/alerts/{id}/summary")).Expect(200).Body;
@@ -107,7 +107,7 @@ public sealed class AlertsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("Ungraded", expired["grade"]!.Value<string>());
         Assert.Equal(30m, expired["cutPct"]!.Value<decimal>());
         Assert.Contains("过期", expired["why"]!.Value<string>());
-        var selfOnly = (await off.GetJsonAsync($"/api/alerts/{id}/measures?measure=self")).Expect(200).Body["items"]!;
+        var selfOnly = (await off.GetJsonAsync($"/api/alerts/{id}/measures?measure=self")).Expect(200).Body["items"]!.Value<JArray>()!;
         Assert.Equal(new[] { gradeA, guarantee }.Order(StringComparer.Ordinal), selfOnly.Select(i => i["creditCode"]!.Value<string>()!).Order(StringComparer.Ordinal));
         (await off.GetJsonAsync($"/api/alerts/{id}/measures?measure=maybe")).Expect(400);
 
@@ -128,7 +128,7 @@ public sealed class AlertsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         (await other.PostJsonAsync($"/api/alerts/{id}/lift", new { })).Expect(404);
         (await firm.GetJsonAsync($"/api/alerts/{id}/summary")).Expect(403);
         (await firm.GetJsonAsync($"/api/enterprises/{gradeA}/measures")).Expect(404);
-        var mine = (await firm.GetJsonAsync($"/api/enterprises/{planned}/measures")).Expect(200).Array;
+        var mine = (await firm.GetJsonAsync($"/api/enterprises/{planned}/measures")).Expect(200).Body["items"]!.Value<JArray>()!;
         var current = Assert.Single(mine);
         Assert.True(current["follows"]!.Value<bool>());
         Assert.Equal("limit", current["measure"]!.Value<string>());
@@ -141,7 +141,7 @@ public sealed class AlertsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         {
             name = "应急测试 " + planned[^6..], region = "140301", industry = "IndustrialCoating", grade = "A", gradeValidUntil = "2027-12-31", positiveList = false, creditRating = "Blue",
         })).Expect(200);
-        Assert.Equal("self", Assert.Single((await firm.GetJsonAsync($"/api/enterprises/{planned}/measures")).Expect(200).Array)["measure"]!.Value<string>());
+        Assert.Equal("self", Assert.Single((await firm.GetJsonAsync($"/api/enterprises/{planned}/measures")).Expect(200).Body["items"]!)["measure"]!.Value<string>());
         var after = (await off.GetJsonAsync($"/api/alerts/{id}/summary")).Expect(200).Body;
         Assert.Equal(3, after["byMeasure"]!["self"]!.Value<int>());
         Assert.Equal(1, after["byMeasure"]!["limit"]!.Value<int>());
@@ -152,8 +152,8 @@ public sealed class AlertsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(lifted["lifted"]!.Value<bool>());
         var again = (await off.PostJsonAsync($"/api/alerts/{id}/lift", new { })).Expect(200).Body;
         Assert.Equal(lifted.ToString(), again.ToString());
-        Assert.Empty((await firm.GetJsonAsync($"/api/enterprises/{planned}/measures")).Expect(200).Array);
-        Assert.Contains((await off.GetJsonAsync("/api/alerts?region=1403&status=ended")).Expect(200).Array, a => a["id"]!.Value<string>() == id);
+        Assert.Empty((await firm.GetJsonAsync($"/api/enterprises/{planned}/measures")).Expect(200).Body["items"]!);
+        Assert.Contains((await off.GetJsonAsync("/api/alerts?region=1403&status=ended")).Expect(200).Body["items"]!, a => a["id"]!.Value<string>() == id);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class AlertsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var scheduled = (await api.Admin.PostJsonAsync("/api/alerts", new { region = "14", level = "yellow", startsAt = Iso(now.AddDays(2)), endsAt = Iso(now.AddDays(3)), reason = "黄色" },
             ApiFixture.Key("y-14"))).Expect(201).Body;
         Assert.Equal("scheduled", scheduled["status"]!.Value<string>());
-        var items = (await api.Admin.GetJsonAsync($"/api/enterprises/{code}/measures")).Expect(200).Array;
+        var items = (await api.Admin.GetJsonAsync($"/api/enterprises/{code}/measures")).Expect(200).Body["items"]!.Value<JArray>()!;
         Assert.Equal(3, items.Count);
         var follows = Assert.Single(items, i => i["follows"]!.Value<bool>());
         Assert.Equal(red, follows["alert"]!["id"]!.Value<string>());

@@ -155,7 +155,7 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         // What the page shows is the firm's own answer: the alert it follows now (the demo's, declared first at the same level), limited at 9,200 parts a day.
         using (var own = api.Server.Client(key000))
         {
-            var measures = (await own.GetJsonAsync($"/api/enterprises/{code000}/measures")).Expect(200).Array;
+            var measures = (await own.GetJsonAsync($"/api/enterprises/{code000}/measures")).Expect(200).Body["items"]!.Value<JArray>()!;
             var mine = measures.Single(m => m["alert"]!["id"]!.Value<string>() == id);
             Assert.Equal("limit", mine["measure"]!.Value<string>());
             Assert.Equal(9200m, mine["dailyOutputCap"]!.Value<decimal>());

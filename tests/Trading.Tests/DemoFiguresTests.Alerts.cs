@@ -10,7 +10,7 @@ public sealed partial class DemoFiguresTests
     public async Task Langfang_has_an_orange_alert_in_force_and_the_seed_000_firm_limits_its_spray_line_to_9200_parts_a_day()
     {
         using var official = api.Server.Client("demo-official-1310");
-        var alert = Assert.Single((await official.GetJsonAsync("/api/alerts?region=1310&status=active")).Expect(200).Array);
+        var alert = Assert.Single((await official.GetJsonAsync("/api/alerts?region=1310&status=active")).Expect(200).Body["items"]!);
         Assert.Equal("orange", alert["level"]!.Value<string>());
         var id = alert["id"]!.Value<string>();
         Assert.True(alert["notified"]!["declaredDone"]!.Value<bool>());
@@ -23,7 +23,7 @@ public sealed partial class DemoFiguresTests
         Assert.Equal(0.2m, summary["emissionCuts"]!["NOx"]!.Value<decimal>());
 
         using var firm = api.Server.Client(DemoAlerts.Seed000Key);
-        var mine = Assert.Single((await firm.GetJsonAsync($"/api/enterprises/{DemoAlerts.Seed000}/measures")).Expect(200).Array);
+        var mine = Assert.Single((await firm.GetJsonAsync($"/api/enterprises/{DemoAlerts.Seed000}/measures")).Expect(200).Body["items"]!);
         Assert.Equal(("orange", "limit", 9200m, 6400m, "件", "喷涂生产线"), (mine["level"]!.Value<string>(), mine["measure"]!.Value<string>(),
             mine["dailyOutputCap"]!.Value<decimal>(), mine["dailyOutputCut"]!.Value<decimal>(), mine["unit"]!.Value<string>(), mine["processes"]!.Value<string>()));
         Assert.Equal("stop", (await firm.GetJsonAsync($"/api/enterprises/{DemoAlerts.Seed000}/emergency-plan")).Expect(200).Body["red"]!["measure"]!.Value<string>());
