@@ -30,7 +30,17 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     private readonly ConcurrentDictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
 
     /// <summary>One pending mark, as the copier read it.</summary>
-    public sealed record Mark(string Book, string Partition, DateTimeOffset At, ETag ETag);
+    /// <param name="Stored">When storage last wrote the mark (its own clock), if read.</param>
+    public sealed record Mark(string Book, string Partition, DateTimeOffset At, ETag ETag, DateTimeOffset? Stored = null);
+
+    /// <summary>
+    /// Room beyond <see cref="Renewal"/> for a write's latency: a partition copied from a head read this long after its
+    /// mark was stored holds every commit that did not write the mark again (see <see cref="CopyPendingAsync"/>).
+    /// </summary>
+    public static readonly TimeSpan QuietMargin = TimeSpan.FromSeconds(30);
+
+    /// <summary>Marks this instance copied their partition after, and found unchanged since (by ETag): no commit since, no need to look.</summary>
+    private readonly ConcurrentDictionary<string, ETag> _quiet = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Marks the partition before a commit, and again after it (skipped while this instance's last mark of it is younger than
@@ -69,14 +79,22 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     /// Every pending mark: one query of the whole table (paged by the service), which holds only the marks of partitions
     /// written in the last minutes, never one row per market or bank; rows that are no marks (the sweep's) are skipped.
     /// </summary>
-    public async Task<List<Mark>> PendingAsync(CancellationToken ct)
+    public async Task<List<Mark>> PendingAsync(CancellationToken ct) => (await ReadPendingAsync(ct)).Marks;
+
+    /// <summary>The pending marks, with storage's time when it answered (the date of its first page).</summary>
+    private async Task<(List<Mark> Marks, DateTimeOffset? StorageNow)> ReadPendingAsync(CancellationToken ct)
     {
         var books = new HashSet<string>(MarkedBooks, StringComparer.Ordinal);
         var marks = new List<Mark>();
-        await foreach (var e in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Book", "At"], cancellationToken: ct))
-            if (e.GetString("Book") is { } book && books.Contains(book) && e.PartitionKey == BucketOf(book, e.RowKey))
-                marks.Add(new Mark(book, e.RowKey, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.ETag));
-        return marks;
+        DateTimeOffset? storageNow = null;
+        await foreach (var page in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Book", "At", "Timestamp"], cancellationToken: ct).AsPages())
+        {
+            storageNow ??= page.GetRawResponse().Headers.Date;
+            foreach (var e in page.Values)
+                if (e.GetString("Book") is { } book && books.Contains(book) && e.PartitionKey == BucketOf(book, e.RowKey))
+                    marks.Add(new Mark(book, e.RowKey, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.ETag, e.Timestamp));
+        }
+        return (marks, storageNow);
     }
 
     /// <summary>
@@ -89,7 +107,9 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     {
         // In key order, starting where the last run stopped at its budget: marks stay until they settle, so a run that
         // started from the first mark each time would spend its budget on the same copied partitions and never reach the rest.
-        var pending = (await PendingAsync(ct)).OrderBy(Key, StringComparer.Ordinal).ToList();
+        var (marks, storageNow) = await ReadPendingAsync(ct);
+        var pending = marks.OrderBy(Key, StringComparer.Ordinal).ToList();
+        foreach (var gone in _quiet.Keys.Except(pending.Select(Key), StringComparer.Ordinal).ToList()) _quiet.TryRemove(gone, out _);
         if (_resumeAt is { } resume && pending.FindIndex(m => string.CompareOrdinal(Key(m), resume) >= 0) is var at and > 0)
             pending = [.. pending[at..], .. pending[..at]];
         var refused = new bool[pending.Count];
@@ -98,9 +118,17 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
             var (mark, i) = item;
             // A partition copied already (its mark not yet settled) costs no step: only a copy that moved rows does.
             if (budget?.CanGoOn() == false) { refused[i] = true; return 0; } // the mark stays: the next run copies it
-            var n = await copy(mark.Book, mark.Partition);
+            // A quiet mark (copied after it was stored by more than a renewal, unchanged since) is not looked at again: a commit
+            // since would have found this mark older than a renewal and written it again (a new ETag). Only its settling is due.
+            var quiet = _quiet.TryGetValue(Key(mark), out var seen) && seen == mark.ETag;
+            var n = quiet ? 0 : await copy(mark.Book, mark.Partition);
             if (n > 0) budget?.Spend();
-            if (await SettleAsync(mark, ct) && await uncopied(mark.Book, mark.Partition)) await MarkAsync(mark.Book, mark.Partition, ct, force: true);
+            if (!quiet && storageNow is { } storedBy && mark.Stored is { } stored && storedBy - stored > Renewal + QuietMargin) _quiet[Key(mark)] = mark.ETag;
+            if (await SettleAsync(mark, ct))
+            {
+                _quiet.TryRemove(Key(mark), out _);
+                if (await uncopied(mark.Book, mark.Partition)) await MarkAsync(mark.Book, mark.Partition, ct, force: true);
+            }
             return n;
         }, 8, ct);
         var first = Array.IndexOf(refused, true);
