@@ -15,8 +15,6 @@ namespace Trading.Tests;
 /// </summary>
 public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixture>
 {
-    private static readonly string s_shots = Path.Combine(Azurite.RepositoryRoot(), "tests", "TestResults");
-
     private sealed record Session(IBrowserContext Context, IPage Page, List<string> External, List<string> Errors);
 
     private async Task<Session> OpenAsync(IBrowser browser, string key, string query = "")
@@ -31,22 +29,6 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         await page.FillAsync("#key", key);
         await page.ClickAsync("#show");
         return new Session(context, page, external, errors);
-    }
-
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(s_shots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(s_shots, name), FullPage = true });
-    }
-
-    private static async Task AssertLabelledAsync(IPage page)
-    {
-        var unlabelled = await page.EvaluateAsync<string[]>("""
-            () => [...document.querySelectorAll('input, select')]
-              .filter(e => e.offsetParent !== null && !e.closest('label') && !e.getAttribute('aria-label'))
-              .map(e => e.id || e.className)
-            """);
-        Assert.Empty(unlabelled);
     }
 
     [Fact]
@@ -65,7 +47,7 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         var o = await OpenAsync(browser, "demo-official-1310", "?region=1310");
         var page = o.Page;
         await page.WaitForSelectorAsync("#off-alerts tbody tr"); // the alerts of the scope, or "none"
-        await AssertLabelledAsync(page);
+        await PortalTests.AssertLabelledAsync(page);
         await page.FillAsync("#al-region", "1310");
         await page.SelectOptionAsync("#al-level", "orange");
         await page.FillAsync("#al-reason", "PM2.5 预计连续3天重度污染 (browser test)");
@@ -94,8 +76,8 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         Assert.StartsWith("橙色预警", sentence);
         Assert.Equal(sentence, (await page.InnerTextAsync("#off-alert-summary")).Trim());
         Assert.Contains(id, await page.InnerTextAsync("#off-alerts"));
-        await ShotAsync(page, "portal-alert-official.png");
-        await page.Locator("#off-alert").ScreenshotAsync(new() { Path = Path.Combine(s_shots, "portal-alert-official-summary.png") });
+        await PortalTests.ShotAsync(page, "portal-alert-official.png");
+        await page.Locator("#off-alert").ScreenshotAsync(new() { Path = Path.Combine(PortalTests.s_shots, "portal-alert-official-summary.png") });
 
         // The list filtered to the firms that limit: exactly the server's, and the CSV download is the server's CSV.
         await page.SelectOptionAsync("#mf-measure", "limit");
@@ -114,7 +96,7 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         var serverCsv = (await official.SendAsync(HttpMethod.Get, $"/api/alerts/{id}/measures?measure=limit&format=csv")).Expect(200).Text;
         Assert.Equal(serverCsv.TrimStart('\uFEFF'), csv.TrimStart('\uFEFF'));
         foreach (var code in expected) Assert.Contains(code, csv);
-        await ShotAsync(page, "portal-alert-official-limit.png");
+        await PortalTests.ShotAsync(page, "portal-alert-official-limit.png");
 
         // Paging: every firm, 20 a page; the second page is the server's second page.
         await page.SelectOptionAsync("#mf-measure", "");
@@ -166,8 +148,8 @@ public sealed class AlertsPortalTests(DemoFixture api) : IClassFixture<DemoFixtu
         }
         await firm.WaitForSelectorAsync($"#inbox-events tr[data-type='alert.declared'][data-id='{id}']");
         Assert.Contains("orange: 9,200 parts a day", await firm.InnerTextAsync($"#inbox-events tr[data-type='alert.declared'][data-id='{id}']"));
-        await AssertLabelledAsync(firm);
-        await ShotAsync(firm, "portal-alert-firm.png");
+        await PortalTests.AssertLabelledAsync(firm);
+        await PortalTests.ShotAsync(firm, "portal-alert-firm.png");
 
         // 3. The official lifts it from the page.
         await page.ClickAsync($"#off-alerts tr[data-id='{id}'] button.alert-lift");

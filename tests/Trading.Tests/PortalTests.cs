@@ -6,7 +6,7 @@ namespace Trading.Tests;
 /// <summary>The portal in real Chromium, one role at a time, on the demo data: enter a key, do one real thing, see its result.</summary>
 public sealed class PortalTests(DemoFixture api) : IClassFixture<DemoFixture>
 {
-    private static readonly string s_shots = Path.Combine(Azurite.RepositoryRoot(), "tests", "TestResults");
+    internal static readonly string s_shots = Path.Combine(Azurite.RepositoryRoot(), "tests", "TestResults");
 
     private async Task<(IPlaywright, IBrowser, IPage, List<string> External)> OpenAsync(string key, string query = "")
     {
@@ -27,14 +27,15 @@ public sealed class PortalTests(DemoFixture api) : IClassFixture<DemoFixture>
         return (playwright, browser, page, external);
     }
 
-    private static async Task ShotAsync(IPage page, string name)
+    /// <summary>A full-page screenshot into tests/TestResults (the portal tests share it).</summary>
+    internal static async Task ShotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(s_shots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(s_shots, name), FullPage = true });
     }
 
     /// <summary>Every input and select on the page has a label (its own element or an aria-label).</summary>
-    private static async Task AssertLabelledAsync(IPage page)
+    internal static async Task AssertLabelledAsync(IPage page)
     {
         var unlabelled = await page.EvaluateAsync<string[]>("""
             () => [...document.querySelectorAll('input, select')]
