@@ -10,7 +10,6 @@ return args switch
     ["ledger", .. var rest] => await LedgerBench.RunAsync(rest),
     ["market", .. var rest] => await MarketBench.RunAsync(rest),
     ["idle-timers", .. var rest] => await IdleTimersBench.RunAsync(rest),
-    ["timers", .. var rest] => await TimersBench.RunAsync(rest),
     ["alerts", .. var rest] => await AlertsBench.RunAsync(rest),
     ["requests", .. var rest] => await RequestsBench.RunAsync(rest),
     ["closemonth", .. var rest] => await CloseMonthBench.RunAsync(rest),
@@ -19,6 +18,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | timers [markets] | alerts [firms rounds] | requests [trades] | closemonth [markets months budget-seconds rounds]");
+    Console.Error.WriteLine("usage: Trading.Bench aggregates [1000 50000] | regions [markets] | matching [enterprises products [naive-enterprises]] | refresh [enterprises products edits holders] | ledger [count] | market [takes winners] | idle-timers [markets] | alerts [firms rounds] | requests [trades] | closemonth [markets months budget-seconds rounds]");
     return 2;
 }
