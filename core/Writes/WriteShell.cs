@@ -7,8 +7,8 @@ namespace Trading.Core.Writes;
 /// The one loop that runs every write of every book: load the snapshot through the port (in steps when what the use
 /// case needs depends on what it found), decide (pure, <see cref="UseCaseRunner"/>), commit the decision as one partition
 /// transaction under If-Match, and on a lost race load and decide again, a bounded number of times (503 after that,
-/// nothing written). Around it, what no single partition holds: the caller's idempotency key is bound across partitions
-/// before the first commit (unbound again when the request is refused), and the book's hooks write index rows and
+/// nothing written). Around it, what no single partition holds: the caller's idempotency key is claimed across partitions
+/// while the partition loads (released again when the request is refused), and the book's hooks write index rows and
 /// pending marks before the commit and start copies after it. Writes to one partition from this instance queue on a lock,
 /// so only other instances race. Depends only on ports: it runs unchanged on an in-memory store in core tests.
 /// </summary>
@@ -33,11 +33,11 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
         if ((fingerprint is null) != (idempotencyKey is null))
             throw new InvalidOperationException(fingerprint is null ? $"{useCase.Action} is idempotent by state" : $"{useCase.Action} needs an Idempotency-Key");
         var callerKeyHash = idempotencyKey is null ? null : Hashing.Sha256Hex(caller.Id + "\n" + idempotencyKey);
-        // The key's binding across partitions is read while the partition's rows load.
-        var bindingTask = callerKeyHash is null ? Task.FromResult<KeyBinding?>(null) : bindings.FindAsync(callerKeyHash, fingerprint!, ct);
+        var token = callerKeyHash is null ? null : NewToken();
+        // The key is claimed across partitions while the partition's rows load (an insert; a refusal releases it again).
+        var claim = Claim();
         KeyBinding? binding = null;
-        string? token = null;
-        var boundHere = false;
+        var hold = Hold.None;
         var effects = hooks.Start(partition);
 
         using var partitionLock = await _locks.AcquireAsync(Book + "|" + partition, ct);
@@ -47,18 +47,20 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             Decision<T> decision;
             try
             {
-                // The first load leaves out the caller's idempotency row: a key never bound (the usual case) was never
-                // committed under, so the partition holds none; when the key is bound, the row is read once that is known.
-                // (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
+                // The first load leaves out the caller's idempotency row: a key this request claimed was never bound, so
+                // never committed under, and the partition holds none; when the key was bound, the row is read once that
+                // is known. (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
                 var (snapshot, reads) = await LoadAsync(useCase, context, attempt == 1 ? null : callerKeyHash, ct);
-                if (attempt == 1 && callerKeyHash is not null)
+                if (claim is not null)
                 {
-                    binding = await bindingTask;
-                    token = binding is { Mine: true } mine ? mine.Token : NewToken();
+                    (binding, var made) = await claim;
+                    claim = null;
+                    hold = made ? Hold.Claimed : binding.Mine ? Hold.Found : Hold.Abandoned;
+                    if (binding.Mine) token = binding.Token;
                     context = context with { BindingToken = token };
-                    if (binding is not null) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
+                    if (!made && attempt == 1) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
                 }
-                var keyRowRead = attempt > 1 || binding is not null || callerKeyHash is null;
+                var keyRowRead = attempt > 1 || hold != Hold.Claimed;
                 try
                 {
                     decision = UseCaseRunner.Run(useCase, snapshot, context, events);
@@ -67,33 +69,50 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                 {
                     decision = null!;
                 }
-                // Nothing to write, or refused, without the key's row read: the key may have been bound and committed under
-                // since its binding was looked up (a duplicate sent at once), so the answer is that replay: read it and decide again.
+                // Nothing to write, or refused, without the key's row read: another request with the same key and body may
+                // have adopted this request's binding and committed since (a duplicate sent at once), so the answer is that
+                // replay: read it and decide again.
                 if (!keyRowRead && decision is null or { WritesNothing: true })
                 {
                     snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
                     decision = UseCaseRunner.Run(useCase, snapshot, context, events);
                 }
             }
-            catch (DomainException) when (boundHere)
+            catch (DomainException)
             {
-                // Refused after a lost race: the key was bound for nothing and is freed again.
-                await bindings.UnbindAsync(binding!, ct);
+                // Refused: the key is released again (a refusal writes nothing).
+                await ReleaseAsync();
                 throw;
             }
             if (decision.Replayed is { } replay)
                 return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
             if (decision.WritesNothing)
+            {
+                await ReleaseAsync();
                 return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
+            }
 
             var body = decision.Answer is null ? null : render(decision.Answer);
             decision = UseCaseRunner.WithAnswer(decision, body);
-            // The book's marks and index rows, and the key's binding, are written before the commit; none depends on another.
+            // The book's marks and index rows, and the key's binding when another request made it, are written before the
+            // commit; none depends on another.
             var before = effects.BeforeCommitAsync(decision.Changes, ct);
+            var claimAgain = false;
             try
             {
-                if (callerKeyHash is not null && decision.Refusal is null && binding is not { Mine: true })
-                    (binding, boundHere) = await bindings.BindAsync(caller, callerKeyHash, fingerprint!, Book, partition, token!, binding, ct);
+                if (decision.Refusal is null && hold == Hold.Found)
+                {
+                    // Adopted by writing it: its maker, if refused, then leaves it (this request may commit under it).
+                    if (await bindings.AdoptAsync(binding!, ct) is { } adopted) (binding, hold) = (adopted, Hold.Written);
+                    else claimAgain = true;
+                }
+                else if (decision.Refusal is null && hold == Hold.Abandoned)
+                {
+                    // Taken over (its partition fenced first); a binding taken by another request meanwhile is claimed again.
+                    var (taken, made) = await bindings.BindAsync(caller, callerKeyHash!, fingerprint!, Book, partition, token!, binding, ct);
+                    if (made) (binding, hold) = (taken, Hold.Written);
+                    else claimAgain = true;
+                }
             }
             finally
             {
@@ -101,25 +120,59 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                 await before.ContinueWith(_ => { }, TaskScheduler.Default);
             }
             await before;
-            if (await rows.TryCommitAsync(partition, decision.Changes, ct))
+            if (claimAgain && attempt < MaxAttempts)
+            {
+                // The binding changed between its read and this write (released, adopted or taken over): claim the key again.
+                (token, binding, hold) = (NewToken(), null, Hold.None);
+                claim = Claim();
+                continue;
+            }
+            if (!claimAgain && await rows.TryCommitAsync(partition, decision.Changes, ct))
             {
                 await effects.AfterCommitAsync(useCase.Action, decision.Changes, ct);
                 if (decision.Refusal is { } refusal)
                 {
-                    if (boundHere) await bindings.UnbindAsync(binding!, ct);
+                    await ReleaseAsync();
                     throw refusal;
                 }
                 return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
             }
             if (attempt >= MaxAttempts)
             {
-                if (boundHere) await bindings.UnbindAsync(binding!, ct);
+                await ReleaseAsync();
                 throw new UnavailableException($"{partition} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
             }
             hooks.Retried(useCase.Action);
             var backoff = Math.Min(200, 5 * attempt);
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), ct);
         }
+
+        Task<(KeyBinding Binding, bool Made)>? Claim() =>
+            callerKeyHash is null ? null : bindings.ClaimAsync(caller, callerKeyHash, fingerprint!, Book, partition, token!, ct);
+
+        // A binding this request claimed is removed unless another request adopted it; one it wrote over (adopted or taken
+        // over) is marked free; one it only read is left as it is.
+        Task ReleaseAsync() => hold switch
+        {
+            Hold.Claimed => bindings.ReleaseAsync(binding!, ct),
+            Hold.Written => bindings.UnbindAsync(binding!, ct),
+            _ => Task.CompletedTask,
+        };
+    }
+
+    /// <summary>What this request holds of its key's binding.</summary>
+    private enum Hold
+    {
+        /// <summary>No key, or not known yet.</summary>
+        None,
+        /// <summary>Claimed by this request's insert: the key was never bound before.</summary>
+        Claimed,
+        /// <summary>Made by another request with the same key and body: adopted (written) before this request commits.</summary>
+        Found,
+        /// <summary>Another request's binding, abandoned: taken over (written) before this request commits.</summary>
+        Abandoned,
+        /// <summary>Adopted or taken over by this request.</summary>
+        Written,
     }
 
     /// <summary>
