@@ -40,111 +40,138 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
         var hold = Hold.None;
         var effects = hooks.Start(partition);
 
-        using var partitionLock = await _locks.AcquireAsync(Book + "|" + partition, ct);
-        for (var attempt = 1; ; attempt++)
+        var commitTried = false;
+        try
         {
-            var context = new UseCaseContext(caller, time.GetUtcNow(), callerKeyHash, traceId, token);
-            Decision<T> decision;
-            try
+            using var partitionLock = await _locks.AcquireAsync(Book + "|" + partition, ct);
+            for (var attempt = 1; ; attempt++)
             {
-                // The first load leaves out the caller's idempotency row: a key this request claimed was never bound, so
-                // never committed under, and the partition holds none; when the key was bound, the row is read once that
-                // is known. (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
-                var (snapshot, reads) = await LoadAsync(useCase, context, attempt == 1 ? null : callerKeyHash, ct);
-                if (claim is not null)
-                {
-                    (binding, var made) = await claim;
-                    claim = null;
-                    hold = made ? Hold.Claimed : binding.Mine ? Hold.Found : Hold.Abandoned;
-                    if (binding.Mine) token = binding.Token;
-                    context = context with { BindingToken = token };
-                    if (!made && attempt == 1) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
-                }
-                var keyRowRead = attempt > 1 || hold != Hold.Claimed;
+                var context = new UseCaseContext(caller, time.GetUtcNow(), callerKeyHash, traceId, token);
+                Decision<T> decision;
                 try
                 {
-                    decision = UseCaseRunner.Run(useCase, snapshot, context, events);
+                    // The first load leaves out the caller's idempotency row: a key this request claimed was never bound, so
+                    // never committed under, and the partition holds none; when the key was bound, the row is read once that
+                    // is known. (Should a row be there all the same, the commit adds it and fails, and the next attempt reads it.)
+                    var (snapshot, reads) = await LoadAsync(useCase, context, attempt == 1 ? null : callerKeyHash, ct);
+                    if (claim is not null)
+                    {
+                        (binding, var made) = await claim;
+                        claim = null;
+                        hold = made ? Hold.Claimed : binding.Mine ? Hold.Found : Hold.Abandoned;
+                        if (binding.Mine) token = binding.Token;
+                        context = context with { BindingToken = token };
+                        if (!made && attempt == 1) snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
+                    }
+                    var keyRowRead = attempt > 1 || hold != Hold.Claimed;
+                    try
+                    {
+                        decision = UseCaseRunner.Run(useCase, snapshot, context, events);
+                    }
+                    catch (DomainException) when (!keyRowRead)
+                    {
+                        decision = null!;
+                    }
+                    // Nothing to write, or refused, without the key's row read: another request with the same key and body may
+                    // have adopted this request's binding and committed since (a duplicate sent at once), so the answer is that
+                    // replay: read it and decide again.
+                    if (!keyRowRead && decision is null or { WritesNothing: true })
+                    {
+                        snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
+                        decision = UseCaseRunner.Run(useCase, snapshot, context, events);
+                    }
                 }
-                catch (DomainException) when (!keyRowRead)
+                catch (DomainException)
                 {
-                    decision = null!;
+                    // Refused: the key is released again (a refusal writes nothing).
+                    await ReleaseAsync();
+                    throw;
                 }
-                // Nothing to write, or refused, without the key's row read: another request with the same key and body may
-                // have adopted this request's binding and committed since (a duplicate sent at once), so the answer is that
-                // replay: read it and decide again.
-                if (!keyRowRead && decision is null or { WritesNothing: true })
-                {
-                    snapshot = await rows.LoadAsync(partition, reads, callerKeyHash, snapshot, ct);
-                    decision = UseCaseRunner.Run(useCase, snapshot, context, events);
-                }
-            }
-            catch (DomainException)
-            {
-                // Refused: the key is released again (a refusal writes nothing).
-                await ReleaseAsync();
-                throw;
-            }
-            if (decision.Replayed is { } replay)
-                return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
-            if (decision.WritesNothing)
-            {
-                await ReleaseAsync();
-                return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
-            }
-
-            var body = decision.Answer is null ? null : render(decision.Answer);
-            decision = UseCaseRunner.WithAnswer(decision, body);
-            // The book's marks and index rows, and the key's binding when another request made it, are written before the
-            // commit; none depends on another.
-            var before = effects.BeforeCommitAsync(decision.Changes, ct);
-            var claimAgain = false;
-            try
-            {
-                if (decision.Refusal is null && hold == Hold.Found)
-                {
-                    // Adopted by writing it: its maker, if refused, then leaves it (this request may commit under it).
-                    if (await bindings.AdoptAsync(binding!, ct) is { } adopted) (binding, hold) = (adopted, Hold.Written);
-                    else claimAgain = true;
-                }
-                else if (decision.Refusal is null && hold == Hold.Abandoned)
-                {
-                    // Taken over (its partition fenced first); a binding taken by another request meanwhile is claimed again.
-                    var (taken, made) = await bindings.BindAsync(caller, callerKeyHash!, fingerprint!, Book, partition, token!, binding, ct);
-                    if (made) (binding, hold) = (taken, Hold.Written);
-                    else claimAgain = true;
-                }
-            }
-            finally
-            {
-                // Never left running unobserved; a failure there is the request's failure unless another one came first.
-                await before.ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-            await before;
-            if (claimAgain && attempt < MaxAttempts)
-            {
-                // The binding changed between its read and this write (released, adopted or taken over): claim the key again.
-                (token, binding, hold) = (NewToken(), null, Hold.None);
-                claim = Claim();
-                continue;
-            }
-            if (!claimAgain && await rows.TryCommitAsync(partition, decision.Changes, ct))
-            {
-                await effects.AfterCommitAsync(useCase.Action, decision.Changes, ct);
-                if (decision.Refusal is { } refusal)
+                if (decision.Replayed is { } replay)
+                    return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
+                if (decision.WritesNothing)
                 {
                     await ReleaseAsync();
-                    throw refusal;
+                    return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
                 }
-                return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
+
+                var body = decision.Answer is null ? null : render(decision.Answer);
+                decision = UseCaseRunner.WithAnswer(decision, body);
+                // The book's marks and index rows, and the key's binding when another request made it, are written before the
+                // commit; none depends on another.
+                var before = effects.BeforeCommitAsync(decision.Changes, ct);
+                var claimAgain = false;
+                try
+                {
+                    if (decision.Refusal is null && hold == Hold.Found)
+                    {
+                        // Adopted by writing it: its maker, if refused, then leaves it (this request may commit under it).
+                        if (await bindings.AdoptAsync(binding!, ct) is { } adopted) (binding, hold) = (adopted, Hold.Written);
+                        else claimAgain = true;
+                    }
+                    else if (decision.Refusal is null && hold == Hold.Abandoned)
+                    {
+                        // Taken over (its partition fenced first); a binding taken by another request meanwhile is claimed again.
+                        var (taken, made) = await bindings.BindAsync(caller, callerKeyHash!, fingerprint!, Book, partition, token!, binding, ct);
+                        if (made) (binding, hold) = (taken, Hold.Written);
+                        else claimAgain = true;
+                    }
+                }
+                finally
+                {
+                    // Never left running unobserved; a failure there is the request's failure unless another one came first.
+                    await before.ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+                await before;
+                if (claimAgain && attempt < MaxAttempts)
+                {
+                    // The binding changed between its read and this write (released, adopted or taken over): claim the key again.
+                    (token, binding, hold) = (NewToken(), null, Hold.None);
+                    claim = Claim();
+                    continue;
+                }
+                if (!claimAgain)
+                {
+                    commitTried = true;
+                    if (await rows.TryCommitAsync(partition, decision.Changes, ct))
+                    {
+                        await effects.AfterCommitAsync(useCase.Action, decision.Changes, ct);
+                        if (decision.Refusal is { } refusal)
+                        {
+                            await ReleaseAsync();
+                            throw refusal;
+                        }
+                        return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
+                    }
+                }
+                if (attempt >= MaxAttempts)
+                {
+                    await ReleaseAsync();
+                    throw new UnavailableException($"{partition} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
+                }
+                hooks.Retried(useCase.Action);
+                var backoff = Math.Min(200, 5 * attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), ct);
             }
-            if (attempt >= MaxAttempts)
+        }
+        catch (Exception ex) when (ex is not DomainException && !commitTried)
+        {
+            // Failed before any commit was tried (storage, cancellation): nothing was committed under a key this request
+            // claimed, so the claim is released (best effort: if that fails too, a retry with the same key and body adopts it).
+            try
             {
-                await ReleaseAsync();
-                throw new UnavailableException($"{partition} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
+                if (claim is not null)
+                {
+                    var (claimed, made) = await claim;
+                    if (made) (binding, hold) = (claimed, Hold.Claimed);
+                }
+                if (hold == Hold.Claimed) await bindings.ReleaseAsync(binding!, CancellationToken.None);
             }
-            hooks.Retried(useCase.Action);
-            var backoff = Math.Min(200, 5 * attempt);
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(backoff / 2, backoff + 1)), ct);
+            catch (Exception)
+            {
+                // The storage fault that failed the request, most likely: the request's own failure is what it answers.
+            }
+            throw;
         }
 
         Task<(KeyBinding Binding, bool Made)>? Claim() =>
