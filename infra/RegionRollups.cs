@@ -62,13 +62,94 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             new(new Totals(counter.Trades, counter.Grams, counter.Fen), counter.Closed ? long.MaxValue : counter.Trades);
     }
 
-    /// <summary>Added before a change to the market-month's counter commits.</summary>
+    /// <summary>
+    /// Added before a change to the market-month's counter commits. Marks of the same province already copied, waiting to
+    /// be removed (<see cref="ClearDelay"/>), are removed in the same transaction.
+    /// </summary>
     public async Task<Mark> MarkAsync(MarketId market, ReportingMonth month, CancellationToken ct)
     {
         var at = time.GetUtcNow();
         var entity = new TableEntity(Province(market.Region.Value), $"{market.Key}|{month}|{Guid.NewGuid():N}") { ["At"] = at };
+        var copied = TakeCopied(entity.PartitionKey);
+        if (copied.Count > 0)
+        {
+            try
+            {
+                var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, entity) };
+                actions.AddRange(copied.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(entity.PartitionKey, c.RowKey), c.ETag)));
+                var responses = (await storage.RollupMarks.SubmitTransactionAsync(actions, ct)).Value;
+                return new Mark(market, month, entity.RowKey, responses[0].Headers.ETag ?? ETag.All, at);
+            }
+            catch (Exception ex) when (ex is TableTransactionFailedException || StorageFault.Is(ex))
+            {
+                // A copied mark written again or gone (the sweep), or storage: the new mark alone, the copied ones as before.
+                _ = ClearInBackgroundAsync(copied.Select(c => (entity.PartitionKey, c.RowKey, c.ETag)));
+            }
+        }
         var response = await storage.RollupMarks.AddEntityAsync(entity, ct);
         return new Mark(market, month, entity.RowKey, response.Headers.ETag ?? ETag.All, at);
+    }
+
+    /// <summary>
+    /// How long a copied pending mark waits to be removed with the next mark added in its province (one transaction)
+    /// before it is removed on its own. Meanwhile readers count it as pending: exact (counter − copy mark adds nothing
+    /// more than the totals hold), at two reads.
+    /// </summary>
+    public static readonly TimeSpan ClearDelay = TimeSpan.FromMilliseconds(80);
+
+    /// <summary>At most this many copied marks are removed with a new mark (the transaction takes 100 actions).</summary>
+    private const int MaxClearedWithMark = 99;
+
+    /// <summary>Copied pending marks per province, waiting to be removed.</summary>
+    private readonly Dictionary<string, List<(string RowKey, ETag ETag)>> _copied = new(StringComparer.Ordinal);
+
+    private List<(string RowKey, ETag ETag)> TakeCopied(string partition)
+    {
+        lock (_gate)
+        {
+            if (!_copied.TryGetValue(partition, out var waiting) || waiting.Count == 0) return [];
+            var taken = waiting.Take(MaxClearedWithMark).ToList();
+            waiting.RemoveRange(0, taken.Count);
+            return taken;
+        }
+    }
+
+    /// <summary>Copied marks wait for the next mark of their province; those still waiting after <see cref="ClearDelay"/> are removed on their own.</summary>
+    private void ClearSoon(IEnumerable<(string Partition, string RowKey, ETag ETag)> marks)
+    {
+        var added = new List<(string Partition, string RowKey, ETag ETag)>();
+        lock (_gate)
+        {
+            foreach (var m in marks)
+            {
+                if (!_copied.TryGetValue(m.Partition, out var waiting)) _copied[m.Partition] = waiting = [];
+                waiting.Add((m.RowKey, m.ETag));
+                added.Add(m);
+            }
+        }
+        if (added.Count > 0) _ = ClearLaterAsync(added);
+    }
+
+    private async Task ClearLaterAsync(List<(string Partition, string RowKey, ETag ETag)> marks)
+    {
+        await Task.Delay(ClearDelay);
+        var left = new List<(string, string, ETag)>();
+        lock (_gate)
+        {
+            foreach (var m in marks)
+                if (_copied.TryGetValue(m.Partition, out var waiting) && waiting.Remove((m.RowKey, m.ETag))) left.Add(m);
+        }
+        await ClearInBackgroundAsync(left);
+    }
+
+    private async Task ClearInBackgroundAsync(IEnumerable<(string Partition, string RowKey, ETag ETag)> marks)
+    {
+        try { await ClearAsync(marks, CancellationToken.None); }
+        catch (Exception)
+        {
+            // The marks stay for the sweep; readers stay exact through them.
+            Telemetry.RollupCopyFaults.Add(1);
+        }
     }
 
     /// <summary>Written again by a writer still retrying after <see cref="Renewal"/>.</summary>
@@ -111,7 +192,7 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
                     if (mark.Value is { } value && (!known.TryGetValue((mark.Market, mark.Month), out var other) || other.Seq < value.Seq))
                         known[(mark.Market, mark.Month)] = value;
                 await CopyAsync(batch.Select(m => (m.Market, m.Month)), CancellationToken.None, known);
-                await ClearAsync(batch.Select(m => (Province(m.Market.Region.Value), m.RowKey, m.ETag)), CancellationToken.None);
+                ClearSoon(batch.Select(m => (Province(m.Market.Region.Value), m.RowKey, m.ETag)));
             }
             catch (Exception)
             {
