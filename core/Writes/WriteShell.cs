@@ -84,14 +84,14 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                 catch (DomainException)
                 {
                     // Refused: the key is released again (a refusal writes nothing).
-                    await ReleaseAsync();
+                    await ReleaseAsync(ct);
                     throw;
                 }
                 if (decision.Replayed is { } replay)
                     return new WriteOutcome<T>(default, replay.Answer ?? "", Replayed: true, replay.ResourceId);
                 if (decision.WritesNothing)
                 {
-                    await ReleaseAsync();
+                    await ReleaseAsync(ct);
                     return new WriteOutcome<T>(decision.Answer, render(decision.Answer!), Replayed: false, decision.ResourceId);
                 }
 
@@ -138,7 +138,7 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                         await effects.AfterCommitAsync(useCase.Action, decision.Changes, ct);
                         if (decision.Refusal is { } refusal)
                         {
-                            await ReleaseAsync();
+                            await ReleaseAsync(ct);
                             throw refusal;
                         }
                         return new WriteOutcome<T>(decision.Answer, body!, Replayed: false, decision.ResourceId);
@@ -146,7 +146,7 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                 }
                 if (attempt >= MaxAttempts)
                 {
-                    await ReleaseAsync();
+                    await ReleaseAsync(ct);
                     throw new UnavailableException($"{partition} is too busy; nothing was recorded. Retry (with the same Idempotency-Key).");
                 }
                 hooks.Retried(useCase.Action);
@@ -160,12 +160,7 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             // claimed, so the claim is released (best effort: if that fails too, a retry with the same key and body adopts it).
             try
             {
-                if (claim is not null)
-                {
-                    var (claimed, made) = await claim;
-                    if (made) (binding, hold) = (claimed, Hold.Claimed);
-                }
-                if (hold == Hold.Claimed) await bindings.ReleaseAsync(binding!, CancellationToken.None);
+                if (hold != Hold.Written) await ReleaseAsync(CancellationToken.None);
             }
             catch (Exception)
             {
@@ -178,13 +173,25 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
             callerKeyHash is null ? null : bindings.ClaimAsync(caller, callerKeyHash, fingerprint!, Book, partition, token!, ct);
 
         // A binding this request claimed is removed unless another request adopted it; one it wrote over (adopted or taken
-        // over) is marked free; one it only read is left as it is.
-        Task ReleaseAsync() => hold switch
+        // over) is marked free; one it only read is left as it is. A claim still under way (refused while loading) is awaited.
+        async Task ReleaseAsync(CancellationToken releaseCt)
         {
-            Hold.Claimed => bindings.ReleaseAsync(binding!, ct),
-            Hold.Written => bindings.UnbindAsync(binding!, ct),
-            _ => Task.CompletedTask,
-        };
+            if (claim is not null)
+            {
+                try
+                {
+                    var (claimed, made) = await claim;
+                    if (made) (binding, hold) = (claimed, Hold.Claimed);
+                }
+                catch (DomainException)
+                {
+                    // Bound to another request: nothing was claimed.
+                }
+                claim = null;
+            }
+            if (hold == Hold.Claimed) await bindings.ReleaseAsync(binding!, releaseCt);
+            else if (hold == Hold.Written) await bindings.UnbindAsync(binding!, releaseCt);
+        }
     }
 
     /// <summary>What this request holds of its key's binding.</summary>
