@@ -13,6 +13,9 @@ namespace Trading.Infra;
 /// request is refused, and taken over when the request that made it died before committing. A takeover first writes a
 /// fence (an idempotency row naming the new binding's token) into the partition the old binding names: the old request's
 /// commit creates its idempotency row there, so it fails from then on and can never take effect after the takeover.
+/// A request claims the key by an insert while its partition loads; refused, it deletes its claim under the insert's
+/// version. Another request with the same key and body commits under that binding only after adopting it (a write under
+/// If-Match), so a deletion never pulls a binding from under a request that may still commit.
 /// </summary>
 public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKeyBindings
 {
@@ -40,6 +43,50 @@ public sealed class KeyBindings(StorageContext storage, TimeProvider time) : IKe
         ["BoundAt"] = time.GetUtcNow(),
         ["Token"] = token,
     };
+
+    public async Task<(KeyBinding Binding, bool Made)> ClaimAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition,
+        string token, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await storage.Idempotency.AddEntityAsync(Entity(caller, callerKeyHash, fingerprint, book, partition, token), ct);
+                return (new KeyBinding(callerKeyHash, fingerprint, book, partition, time.GetUtcNow(), token, (response.Headers.ETag ?? ETag.All).ToString(), Mine: true), true);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Bound before: this request's (a retry, or a duplicate sent at once), abandoned, or another request's (422).
+                if (await FindAsync(callerKeyHash, fingerprint, ct) is { } bound) return (bound, false);
+                // Released between the insert and the read: claim it again.
+                if (attempt >= 5) throw Moved();
+            }
+        }
+    }
+
+    public async Task<KeyBinding?> AdoptAsync(KeyBinding binding, CancellationToken ct)
+    {
+        try
+        {
+            var response = await storage.Idempotency.UpdateEntityAsync(new TableEntity(binding.CallerKeyHash, "") { ["AdoptedAt"] = time.GetUtcNow() },
+                new ETag(binding.Version), TableUpdateMode.Merge, ct);
+            return binding with { Version = (response.Headers.ETag ?? ETag.All).ToString() };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a binding this request claimed, under the version its insert got: any other request that may commit under
+    /// it adopted it first (a write), so a binding still at that version has none, and nothing was committed under it.
+    /// </summary>
+    public async Task ReleaseAsync(KeyBinding claimed, CancellationToken ct)
+    {
+        try { await storage.Idempotency.DeleteEntityAsync(claimed.CallerKeyHash, "", new ETag(claimed.Version), ct); }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412) { /* adopted (it stays for its adopter), or taken over */ }
+    }
 
     public async Task<(KeyBinding Binding, bool Made)> BindAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
         KeyBinding? abandoned, CancellationToken ct)

@@ -73,7 +73,14 @@ public sealed class MarketHooks(StorageContext storage, OfferIndex offers, Regio
 
         public async Task AfterCommitAsync(string action, IReadOnlyList<RowChange> changes, CancellationToken ct)
         {
-            if (_rollupMarks.Count > 0) hooks._rollups.Committed(_rollupMarks.Values);
+            // Each mark with the counter this commit wrote: the copy starts from it instead of reading it back (decision 0005).
+            if (_rollupMarks.Count > 0)
+            {
+                var counters = new Dictionary<ReportingMonth, MonthCounter>();
+                foreach (var counter in changes.Select(c => c.Row).OfType<MonthCounter>()) counters[counter.Month] = counter;
+                hooks._rollups.Committed(_rollupMarks.Values.Select(m =>
+                    counters.TryGetValue(m.Month, out var counter) ? m with { Value = RegionRollups.SourceCounter.Of(counter) } : m));
+            }
             await AuditMarkAfterCommitAsync(hooks._auditMarks, Books.Ledger, market.Key);
             // Touched again after the commit (so a refresh that read the marks before it keeps them), without holding up the
             // answer; if it fails, the marks written before the commit still stand.

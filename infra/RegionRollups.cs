@@ -42,16 +42,114 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     private int _draining;
     private volatile bool _ready;
 
-    /// <summary>A pending mark as its writer added it.</summary>
-    public sealed record Mark(MarketId Market, ReportingMonth Month, string RowKey, ETag ETag, DateTimeOffset At);
+    /// <summary>
+    /// A pending mark as its writer added it; after the commit, with the month counter the commit wrote (<see cref="Value"/>),
+    /// which the copy then uses instead of reading the counter.
+    /// </summary>
+    public sealed record Mark(MarketId Market, ReportingMonth Month, string RowKey, ETag ETag, DateTimeOffset At)
+    {
+        public SourceCounter? Value { get; init; }
+    }
 
-    /// <summary>Added before a change to the market-month's counter commits.</summary>
+    /// <summary>
+    /// A market-month counter's trades, grams and fen, and where it stands in the counter's history (<see cref="Seq"/>): a
+    /// live counter only grows, by at least one trade per write, so its trade count orders its values; a closed counter is
+    /// its last value (a correction may lower it), after every live one.
+    /// </summary>
+    public readonly record struct SourceCounter(Totals Totals, long Seq)
+    {
+        public static SourceCounter Of(MonthCounter counter) =>
+            new(new Totals(counter.Trades, counter.Grams, counter.Fen), counter.Closed ? long.MaxValue : counter.Trades);
+    }
+
+    /// <summary>
+    /// Added before a change to the market-month's counter commits. Marks of the same province already copied, waiting to
+    /// be removed (<see cref="ClearDelay"/>), are removed in the same transaction.
+    /// </summary>
     public async Task<Mark> MarkAsync(MarketId market, ReportingMonth month, CancellationToken ct)
     {
         var at = time.GetUtcNow();
         var entity = new TableEntity(Province(market.Region.Value), $"{market.Key}|{month}|{Guid.NewGuid():N}") { ["At"] = at };
+        var copied = TakeCopied(entity.PartitionKey);
+        if (copied.Count > 0)
+        {
+            try
+            {
+                var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, entity) };
+                actions.AddRange(copied.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(entity.PartitionKey, c.RowKey), c.ETag)));
+                var responses = (await storage.RollupMarks.SubmitTransactionAsync(actions, ct)).Value;
+                return new Mark(market, month, entity.RowKey, responses[0].Headers.ETag ?? ETag.All, at);
+            }
+            catch (Exception ex) when (ex is TableTransactionFailedException || StorageFault.Is(ex))
+            {
+                // A copied mark written again or gone (the sweep), or storage: the new mark alone, the copied ones as before.
+                _ = ClearInBackgroundAsync(copied.Select(c => (entity.PartitionKey, c.RowKey, c.ETag)));
+            }
+        }
         var response = await storage.RollupMarks.AddEntityAsync(entity, ct);
         return new Mark(market, month, entity.RowKey, response.Headers.ETag ?? ETag.All, at);
+    }
+
+    /// <summary>
+    /// How long a copied pending mark waits to be removed with the next mark added in its province (one transaction)
+    /// before it is removed on its own. Meanwhile readers count it as pending: exact (counter − copy mark adds nothing
+    /// more than the totals hold), at two reads.
+    /// </summary>
+    public static readonly TimeSpan ClearDelay = TimeSpan.FromMilliseconds(80);
+
+    /// <summary>At most this many copied marks are removed with a new mark (the transaction takes 100 actions).</summary>
+    private const int MaxClearedWithMark = 99;
+
+    /// <summary>Copied pending marks per province, waiting to be removed.</summary>
+    private readonly Dictionary<string, List<(string RowKey, ETag ETag)>> _copied = new(StringComparer.Ordinal);
+
+    private List<(string RowKey, ETag ETag)> TakeCopied(string partition)
+    {
+        lock (_gate)
+        {
+            if (!_copied.TryGetValue(partition, out var waiting) || waiting.Count == 0) return [];
+            var taken = waiting.Take(MaxClearedWithMark).ToList();
+            waiting.RemoveRange(0, taken.Count);
+            return taken;
+        }
+    }
+
+    /// <summary>Copied marks wait for the next mark of their province; those still waiting after <see cref="ClearDelay"/> are removed on their own.</summary>
+    private void ClearSoon(IEnumerable<(string Partition, string RowKey, ETag ETag)> marks)
+    {
+        var added = new List<(string Partition, string RowKey, ETag ETag)>();
+        lock (_gate)
+        {
+            foreach (var m in marks)
+            {
+                if (!_copied.TryGetValue(m.Partition, out var waiting)) _copied[m.Partition] = waiting = [];
+                waiting.Add((m.RowKey, m.ETag));
+                added.Add(m);
+            }
+        }
+        if (added.Count > 0) _ = ClearLaterAsync(added);
+    }
+
+    private async Task ClearLaterAsync(List<(string Partition, string RowKey, ETag ETag)> marks)
+    {
+        await Task.Delay(ClearDelay);
+        var left = new List<(string, string, ETag)>();
+        lock (_gate)
+        {
+            foreach (var m in marks)
+                if (_copied.TryGetValue(m.Partition, out var waiting) && waiting.Remove((m.RowKey, m.ETag))) left.Add(m);
+        }
+        await ClearInBackgroundAsync(left);
+    }
+
+    private async Task ClearInBackgroundAsync(IEnumerable<(string Partition, string RowKey, ETag ETag)> marks)
+    {
+        try { await ClearAsync(marks, CancellationToken.None); }
+        catch (Exception)
+        {
+            // The marks stay for the sweep; readers stay exact through them.
+            Telemetry.RollupCopyFaults.Add(1);
+        }
     }
 
     /// <summary>Written again by a writer still retrying after <see cref="Renewal"/>.</summary>
@@ -88,8 +186,13 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             }
             try
             {
-                await CopyAsync(batch.Select(m => (m.Market, m.Month)), CancellationToken.None);
-                await ClearAsync(batch.Select(m => (Province(m.Market.Region.Value), m.RowKey, m.ETag)), CancellationToken.None);
+                // The newest committed counter of each market-month, as its writer knows it.
+                var known = new Dictionary<(MarketId, ReportingMonth), SourceCounter>();
+                foreach (var mark in batch)
+                    if (mark.Value is { } value && (!known.TryGetValue((mark.Market, mark.Month), out var other) || other.Seq < value.Seq))
+                        known[(mark.Market, mark.Month)] = value;
+                await CopyAsync(batch.Select(m => (m.Market, m.Month)), CancellationToken.None, known);
+                ClearSoon(batch.Select(m => (Province(m.Market.Region.Value), m.RowKey, m.ETag)));
             }
             catch (Exception)
             {
@@ -190,7 +293,13 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     /// month and one partition. Each transaction reads the totals and copy marks first, then the counters (so a counter
     /// is at least as new as any copy the partition holds of it), and commits under If-Match; a lost race reads again.
     /// </summary>
-    public async Task CopyAsync(IEnumerable<(MarketId Market, ReportingMonth Month)> items, CancellationToken ct)
+    /// <param name="known">
+    /// Counters their writer committed: a copy that starts from rows this instance wrote last uses them instead of reading the
+    /// counter, and only when its copy mark's <see cref="SourceCounter.Seq"/> is older (the If-Match of the transaction
+    /// proves the mark still is): a copy mark never goes back to an older value of its counter.
+    /// </param>
+    public async Task CopyAsync(IEnumerable<(MarketId Market, ReportingMonth Month)> items, CancellationToken ct,
+        IReadOnlyDictionary<(MarketId, ReportingMonth), SourceCounter>? known = null)
     {
         var list = items.Distinct().ToList();
         var groups = list
@@ -202,14 +311,14 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
         var preread = list.Count >= 50 ? await PrereadAsync(groups, ct) : null;
         // Counters read once for the country's copy and the province's, by the copies that start from rows this instance
         // wrote last (read before the counters, by construction); a copy that reads its rows reads its counters after them.
-        var counters = new System.Collections.Concurrent.ConcurrentDictionary<(MarketId, ReportingMonth), Lazy<Task<Totals>>>();
-        Task<Totals> Counter(MarketId market, ReportingMonth month) =>
-            counters.GetOrAdd((market, month), key => new Lazy<Task<Totals>>(() => CounterAsync(key.Item1, key.Item2, ct))).Value;
+        var counters = new System.Collections.Concurrent.ConcurrentDictionary<(MarketId, ReportingMonth), Lazy<Task<SourceCounter>>>();
+        Task<SourceCounter> Counter(MarketId market, ReportingMonth month) =>
+            counters.GetOrAdd((market, month), key => new Lazy<Task<SourceCounter>>(() => CounterAsync(key.Item1, key.Item2, ct))).Value;
         // Different partitions in parallel; one partition's transactions in turn (they share its totals rows).
         var byPartition = groups.GroupBy(g => g.Partition).Select(g => g.ToList()).ToList();
         await Bounded.SelectAsync(byPartition, async chunks =>
         {
-            foreach (var chunk in chunks) await CopyChunkAsync(chunk, preread, Counter, ct);
+            foreach (var chunk in chunks) await CopyChunkAsync(chunk, preread, Counter, known, ct);
             return 0;
         }, Bounded.DefaultConcurrency, ct);
     }
@@ -250,7 +359,7 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     }
 
     /// <summary>What copies read, read in bulk: every rollup row they touch first, then the counters (the order a copy needs).</summary>
-    private sealed record Preread(System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string RowKey), TableEntity> Rows, IReadOnlyDictionary<(string Market, ReportingMonth Month), Totals> Counters);
+    private sealed record Preread(System.Collections.Concurrent.ConcurrentDictionary<(string Partition, string RowKey), TableEntity> Rows, IReadOnlyDictionary<(string Market, ReportingMonth Month), SourceCounter> Counters);
 
     private async Task<Preread> PrereadAsync(IReadOnlyList<Chunk> chunks, CancellationToken ct)
     {
@@ -271,16 +380,16 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             return 0;
         }, Bounded.DefaultConcurrency, ct);
         // Counters: a market's month rows in one range query.
-        var counters = new System.Collections.Concurrent.ConcurrentDictionary<(string, ReportingMonth), Totals>();
+        var counters = new System.Collections.Concurrent.ConcurrentDictionary<(string, ReportingMonth), SourceCounter>();
         var months = chunks.Where(c => c.Partition == National).SelectMany(c => c.Markets.Select(m => (m, c.Month))).GroupBy(x => x.m).ToList();
         await Bounded.SelectAsync(months, async g =>
         {
             var (first, last) = (g.Min(x => x.Month), g.Max(x => x.Month));
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {g.Key.Key} and RowKey ge {LedgerRows.Month(first)} and RowKey le {LedgerRows.Month(last)}");
-            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Month", "Trades", "Grams", "Fen"], cancellationToken: ct))
+            await foreach (var row in storage.Ledger.QueryAsync<TableEntity>(filter, select: ["Month", "Trades", "Grams", "Fen", "Closed"], cancellationToken: ct))
             {
                 var counter = LedgerRows.ToMonth(ReportingMonth.Parse(row.GetString("Month")), row);
-                counters[(g.Key.Key, counter.Month)] = new Totals(counter.Trades, counter.Grams, counter.Fen);
+                counters[(g.Key.Key, counter.Month)] = SourceCounter.Of(counter);
             }
             return 0;
         }, Bounded.DefaultConcurrency, ct);
@@ -311,23 +420,35 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     private static IEnumerable<RegionPrefix> LevelsIn(string partition, MarketId market) =>
         partition == National ? [RegionPrefix.All] : RegionMonth.LevelsOf(market.Region).Skip(1);
 
-    private async Task CopyChunkAsync(Chunk chunk, Preread? preread, Func<MarketId, ReportingMonth, Task<Totals>> counter, CancellationToken ct)
+    private async Task CopyChunkAsync(Chunk chunk, Preread? preread, Func<MarketId, ReportingMonth, Task<SourceCounter>> counter,
+        IReadOnlyDictionary<(MarketId, ReportingMonth), SourceCounter>? known, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             TableEntity?[] totals, marks;
-            Totals[] counters;
+            SourceCounter[] counters;
+            // Market-months whose copy mark already holds the known counter or a newer one: nothing to copy.
+            var covered = new bool[chunk.Markets.Count];
             var remembered = false;
             if (attempt == 1 && preread is not null)
             {
                 totals = chunk.Levels.Select(l => preread.Rows.GetValueOrDefault((chunk.Partition, TotalsRow(l, chunk.Month)))).ToArray();
                 marks = chunk.Markets.Select(m => preread.Rows.GetValueOrDefault((chunk.Partition, MarkRow(chunk.Month, m)))).ToArray();
-                counters = chunk.Markets.Select(m => preread.Counters.GetValueOrDefault((m.Key, chunk.Month))).ToArray();
+                counters = chunk.Markets.Select(m => preread.Counters.GetValueOrDefault((m.Key, chunk.Month), new SourceCounter(Totals.Zero, 0))).ToArray();
             }
             else if (attempt == 1 && TryRemembered(chunk, out totals, out marks))
             {
                 remembered = true;
-                counters = await Task.WhenAll(chunk.Markets.Select(m => counter(m, chunk.Month)));
+                var rememberedMarks = marks;
+                counters = await Task.WhenAll(chunk.Markets.Select(async (m, i) =>
+                {
+                    // The counter its writer committed, against the copy mark as this instance last wrote it (a mark
+                    // written before marks held their Seq: the counter is read).
+                    if (known is null || !known.TryGetValue((m, chunk.Month), out var value) || rememberedMarks[i] is { } old && SeqOf(old) is null)
+                        return await counter(m, chunk.Month);
+                    covered[i] = rememberedMarks[i] is { } mark && SeqOf(mark) >= value.Seq;
+                    return value;
+                }));
             }
             else
             {
@@ -340,20 +461,26 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             var rollups = chunk.Levels.Select((l, i) => totals[i] is { } row ? ToRegionMonth(l, chunk.Month, row) : RegionMonth.Empty(l, chunk.Month)).ToList();
             var changed = new bool[rollups.Count];
             var actions = new List<TableTransactionAction>();
+            var unsure = false;
             for (var i = 0; i < chunk.Markets.Count; i++)
             {
+                if (covered[i]) continue;
                 var market = chunk.Markets[i];
-                var copy = new PendingCopy(market, chunk.Month, marks[i] is { } mark ? ToTotals(mark) : Totals.Zero, counters[i]);
-                if (copy.Delta == Totals.Zero && (marks[i] is not null || copy.Counter == Totals.Zero)) continue;
+                var copy = new PendingCopy(market, chunk.Month, marks[i] is { } mark ? ToTotals(mark) : Totals.Zero, counters[i].Totals);
+                if (copy.Delta == Totals.Zero && (marks[i] is not null || copy.Counter == Totals.Zero))
+                {
+                    unsure = true;
+                    continue;
+                }
                 for (var l = 0; l < rollups.Count; l++)
                 {
                     if (!market.Region.IsWithin(rollups[l].Region)) continue;
                     rollups[l] = rollups[l].With(market.Pollutant, copy.Delta);
                     changed[l] = true;
                 }
-                actions.Add(Write(MarkEntity(chunk.Partition, chunk.Month, market, copy.Counter), marks[i]));
+                actions.Add(Write(MarkEntity(chunk.Partition, chunk.Month, market, copy.Counter, counters[i].Seq), marks[i]));
             }
-            if (actions.Count == 0 && remembered)
+            if (actions.Count == 0 && remembered && unsure)
             {
                 // Nothing to add by what this instance remembers: make sure by what storage holds.
                 Forget(chunk);
@@ -426,7 +553,7 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
             var copies = await Bounded.SelectAsync(pending, async p =>
             {
                 var mark = await ReadAsync(partition, MarkRow(p.Month, p.Market), ct);
-                return new PendingCopy(p.Market, p.Month, mark is null ? Totals.Zero : ToTotals(mark), await CounterAsync(p.Market, p.Month, ct));
+                return new PendingCopy(p.Market, p.Month, mark is null ? Totals.Zero : ToTotals(mark), (await CounterAsync(p.Market, p.Month, ct)).Totals);
             }, Bounded.DefaultConcurrency, ct);
             if (SameVersions(totals, await TotalsAsync(partition, region, from, to, ct)))
                 return RegionMonth.Current(totals.Select(t => ToRegionMonth(region, MonthOf(t.RowKey), t)), copies);
@@ -462,12 +589,15 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
         return result.ToList();
     }
 
-    private async Task<Totals> CounterAsync(MarketId market, ReportingMonth month, CancellationToken ct)
+    private async Task<SourceCounter> CounterAsync(MarketId market, ReportingMonth month, CancellationToken ct)
     {
-        var row = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Month(month), select: ["Trades", "Grams", "Fen"], cancellationToken: ct);
-        var counter = LedgerRows.ToMonth(month, row.HasValue ? row.Value : null);
-        return new Totals(counter.Trades, counter.Grams, counter.Fen);
+        var row = await storage.Ledger.GetEntityIfExistsAsync<TableEntity>(market.Key, LedgerRows.Month(month), select: ["Trades", "Grams", "Fen", "Closed"],
+            cancellationToken: ct);
+        return SourceCounter.Of(LedgerRows.ToMonth(month, row.HasValue ? row.Value : null));
     }
+
+    /// <summary>Where the counter a copy mark holds stands in its history; null for a mark written before marks held it.</summary>
+    private static long? SeqOf(TableEntity mark) => mark.GetInt64("Seq");
 
     private async Task<TableEntity?> ReadAsync(string partition, string rowKey, CancellationToken ct)
     {
@@ -487,9 +617,9 @@ public sealed class RegionRollups(StorageContext storage, TableLedger ledger, Ti
     private static string MarkRow(ReportingMonth month, MarketId market) => $"m|{month}|{market.Key}";
     private static ReportingMonth MonthOf(string totalsRow) => ReportingMonth.Parse(totalsRow[(totalsRow.LastIndexOf('|') + 1)..]);
 
-    private static TableEntity MarkEntity(string partition, ReportingMonth month, MarketId market, Totals counter)
+    private static TableEntity MarkEntity(string partition, ReportingMonth month, MarketId market, Totals counter, long seq)
     {
-        var entity = new TableEntity(partition, MarkRow(month, market));
+        var entity = new TableEntity(partition, MarkRow(month, market)) { ["Seq"] = seq };
         Put(entity, "", counter);
         return entity;
     }

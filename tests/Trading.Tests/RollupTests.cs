@@ -147,6 +147,60 @@ public sealed class RollupTests(RollupFixture api) : IClassFixture<RollupFixture
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + by;
     }
 
+    /// <summary>
+    /// A copy after a commit starts from the counter that commit wrote (no counter read) and the rows this instance wrote
+    /// last; a late copy of an older commit never takes a copy mark, or the totals, back to an older value of the counter,
+    /// and a copy that finds the rows moved by another instance reads them and the counter instead.
+    /// </summary>
+    [Fact]
+    public async Task A_copy_from_the_counter_a_commit_wrote_reads_no_counter_and_never_takes_the_rollups_back()
+    {
+        var storage = new StorageContext(new StorageOptions { ConnectionString = api.Azurite.ConnectionString, Prefix = "t" + Guid.NewGuid().ToString("N")[..10] });
+        await storage.EnsureCreatedAsync();
+        var market = new MarketId(RegionCode.Parse("131000"), Pollutant.SO2);
+        var month = new ReportingMonth(2024, 5);
+        var one = new RegionRollups(storage, new TableLedger(storage), TimeProvider.System);
+        var other = new RegionRollups(storage, new TableLedger(storage), TimeProvider.System);
+        static Core.Ledger.MonthCounter Counter(ReportingMonth month, long trades) => new(month, trades, trades * 1_000_000, trades * 100_000);
+        Task CommitAsync(long trades) => storage.Ledger.UpsertEntityAsync(LedgerRows.MonthEntity(market, Counter(month, trades)), TableUpdateMode.Replace);
+        Dictionary<(MarketId, ReportingMonth), RegionRollups.SourceCounter> Known(long trades) =>
+            new() { [(market, month)] = RegionRollups.SourceCounter.Of(Counter(month, trades)) };
+        long CounterReads() => storage.Requests.ByKey().GetValueOrDefault("table point-read ledger");
+        async Task AssertCopiedAsync(long trades)
+        {
+            foreach (var (partition, prefix) in new[] { ("all", ""), ("p13", "13"), ("p13", "1310"), ("p13", "131000") })
+            {
+                var row = (await storage.Rollups.GetEntityAsync<TableEntity>(partition, $"t|{prefix}|{month}")).Value;
+                Assert.Equal((trades, trades * 1_000_000, trades * 100_000), (row.GetInt64("SO2Trades"), row.GetInt64("SO2Grams"), row.GetInt64("SO2Fen")));
+                var mark = (await storage.Rollups.GetEntityAsync<TableEntity>(partition, $"m|{month}|{market.Key}")).Value;
+                Assert.Equal((trades, trades), (mark.GetInt64("Trades"), mark.GetInt64("Seq")));
+            }
+        }
+
+        await CommitAsync(1);
+        await CommitAsync(2);
+        await one.CopyAsync([(market, month)], default);
+        await AssertCopiedAsync(2);
+        // The first commit's copy comes late, with the counter it wrote: the copy marks hold a newer one already.
+        await one.CopyAsync([(market, month)], default, Known(1));
+        await AssertCopiedAsync(2);
+        // The next commit's copy: from the counter it wrote and the rows this instance wrote last, no counter read.
+        await CommitAsync(3);
+        var reads = CounterReads();
+        await one.CopyAsync([(market, month)], default, Known(3));
+        Assert.Equal(reads, CounterReads());
+        await AssertCopiedAsync(3);
+        // Another instance copies two newer commits; then this one's copy of the older of them: its rows moved (If-Match),
+        // so it reads them and the counter, and adds nothing.
+        await CommitAsync(4);
+        await CommitAsync(5);
+        await other.CopyAsync([(market, month)], default, Known(5));
+        await AssertCopiedAsync(5);
+        await one.CopyAsync([(market, month)], default, Known(4));
+        await AssertCopiedAsync(5);
+        Assert.True(CounterReads() > reads);
+    }
+
     /// <summary>A region's totals above the long limit (many markets each at it) go to a string column, and read back exact; normal values stay Int64.</summary>
     [Fact]
     public async Task A_totals_row_above_the_long_limit_round_trips_and_a_normal_one_keeps_its_Int64_columns()

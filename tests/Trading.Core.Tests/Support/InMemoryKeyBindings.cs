@@ -4,7 +4,7 @@ using Trading.Core.Writes;
 
 namespace Trading.Core.Tests.Support;
 
-/// <summary>Key bindings in memory, as the table does them: first writer wins, a refusal unbinds, the same request adopts its binding.</summary>
+/// <summary>Key bindings in memory, as the table does them: first writer wins (a claim), a refusal releases, the same request adopts its binding by writing it.</summary>
 public sealed class InMemoryKeyBindings : IKeyBindings
 {
     private readonly Dictionary<string, KeyBinding> _bindings = new(StringComparer.Ordinal);
@@ -27,6 +27,19 @@ public sealed class InMemoryKeyBindings : IKeyBindings
         _bindings[callerKeyHash] = binding;
         return Task.FromResult((binding, true));
     }
+
+    public Task<(KeyBinding Binding, bool Made)> ClaimAsync(Principal caller, string callerKeyHash, string fingerprint, string book, string partition, string token,
+        CancellationToken ct) => BindAsync(caller, callerKeyHash, fingerprint, book, partition, token, null, ct);
+
+    public Task<KeyBinding?> AdoptAsync(KeyBinding binding, CancellationToken ct)
+    {
+        if (!_bindings.TryGetValue(binding.CallerKeyHash, out var b) || b.Version != binding.Version) return Task.FromResult<KeyBinding?>(null);
+        var adopted = b with { Version = "b" + ++_version };
+        _bindings[binding.CallerKeyHash] = adopted;
+        return Task.FromResult<KeyBinding?>(adopted with { Mine = true });
+    }
+
+    public Task ReleaseAsync(KeyBinding claimed, CancellationToken ct) => UnbindAsync(claimed, ct);
 
     public Task UnbindAsync(KeyBinding binding, CancellationToken ct)
     {
