@@ -24,6 +24,9 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     /// <summary>Events per claimed range.</summary>
     public const int BatchSize = 100;
 
+    /// <summary>The partitions' <c>eventcursor</c> rows, as this process last knew them.</summary>
+    private readonly OutboxCursor _cursors = new();
+
     /// <summary>Sends the new events of every partition with a pending mark (with a <paramref name="budget"/>: one partition per step); answers how many it sent.</summary>
     public Task<long> CopyAsync(CancellationToken ct, TimerBudget? budget = null) =>
         marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct, budget);
@@ -32,7 +35,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     private Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
     {
         var layout = BookLayout.Of(book);
-        return OutboxCursor.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), ct);
+        return _cursors.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), ct);
     }
 
     /// <summary>Sends one partition's new events, in order.</summary>
@@ -40,7 +43,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        return OutboxCursor.CopyAsync(table, partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), n => layout.Event(partition, n), BatchSize,
+        return _cursors.CopyAsync(table, partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), n => layout.Event(partition, n), BatchSize,
             async (_, rows) =>
         {
             var events = rows.Select(row => LedgerRows.ToEvent(partition, row)).Select(e => (Event: e, Json: CloudEvent(e, book))).ToList();
