@@ -98,10 +98,9 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     }
 
     /// <summary>
-    /// Copies every marked partition with <paramref name="copy"/> (book, partition), and settles its mark; answers how many
-    /// rows were copied. A commit that relied on the mark is not lost: after a mark is deleted, <paramref name="uncopied"/>
-    /// reads the head, and what it holds beyond the cursor is marked again (and, for a mark settled before its partition
-    /// was looked at in this run, copied then).
+    /// Copies every marked partition with <paramref name="copy"/> (book, partition), then settles its mark; answers how many
+    /// rows were copied. A commit that landed after the copy read the head, and relied on the mark, is not lost: after a
+    /// mark is deleted, <paramref name="uncopied"/> reads the head again, and what it holds beyond the copy is marked again.
     /// </summary>
     public async Task<long> CopyPendingAsync(Func<string, string, Task<long>> copy, Func<string, string, Task<bool>> uncopied, CancellationToken ct,
         TimerBudget? budget = null)
@@ -122,25 +121,6 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
             // A quiet mark (copied after it was stored by more than a renewal, unchanged since) is not looked at again: a commit
             // since would have found this mark older than a renewal and written it again (a new ETag). Only its settling is due.
             var quiet = _quiet.TryGetValue(Key(mark), out var seen) && seen == mark.ETag;
-            if (!quiet && IsSettled(mark))
-            {
-                // A settled mark (nothing has written it for a renewal and the clocks' skew) is deleted before its partition is
-                // looked at: the head read after the delete holds every commit that relied on it, as the read after a copy
-                // would (see above). A head beyond the cursor is marked again before it is copied, so it stays pending if the copy stops.
-                if (await SettleAsync(mark, ct))
-                {
-                    _quiet.TryRemove(Key(mark), out _);
-                    if (!await uncopied(mark.Book, mark.Partition)) return 0;
-                    await MarkAsync(mark.Book, mark.Partition, ct, force: true);
-                    var copiedAfter = await copy(mark.Book, mark.Partition);
-                    if (copiedAfter > 0) budget?.Spend();
-                    return copiedAfter;
-                }
-                // Written again meanwhile (or settled by another copier): copied as any other mark, and left to settle later.
-                var fresh = await copy(mark.Book, mark.Partition);
-                if (fresh > 0) budget?.Spend();
-                return fresh;
-            }
             var n = quiet ? 0 : await copy(mark.Book, mark.Partition);
             if (n > 0) budget?.Spend();
             if (!quiet && storageNow is { } storedBy && mark.Stored is { } stored && storedBy - stored > Renewal + QuietMargin) _quiet[Key(mark)] = mark.ETag;
@@ -164,7 +144,7 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
     /// <summary>Deletes a settled mark whose partition was copied after the mark was read; a mark written again since stays. True when it deleted it.</summary>
     public async Task<bool> SettleAsync(Mark mark, CancellationToken ct)
     {
-        if (!IsSettled(mark)) return false;
+        if (time.GetUtcNow() - mark.At < Settled) return false;
         try
         {
             await table.DeleteEntityAsync(BucketOf(mark.Book, mark.Partition), mark.Partition, mark.ETag, ct);
@@ -172,9 +152,6 @@ public abstract class PendingMarks(TableClient table, TimeProvider time)
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412) { return false; /* written again meanwhile, or settled by another copier */ }
     }
-
-    /// <summary>True when the mark is older than <see cref="Settled"/> (this instance's clock against the writer's).</summary>
-    private bool IsSettled(Mark mark) => time.GetUtcNow() - mark.At >= Settled;
 
     private static string BucketOf(string book, string partition) => Bucket(book, (int)(Hashing.Fnv1a(partition) % Buckets));
 
