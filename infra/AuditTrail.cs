@@ -26,6 +26,9 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
 
     private const string SweptRow = "swept";
 
+    /// <summary>The partitions' <c>auditcursor</c> rows, as this process last knew them.</summary>
+    private readonly OutboxCursor _cursors = new();
+
     /// <summary>
     /// Copies the new audit records of every partition with a pending mark (<see cref="AuditMarks"/>), never visiting an
     /// idle one; answers how many records it copied. The first run on storage written before the marks existed marks every
@@ -41,7 +44,7 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     private Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
     {
         var layout = BookLayout.Of(book);
-        return OutboxCursor.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "AuditCount", layout.AuditCursor(partition), ct);
+        return _cursors.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "AuditCount", layout.AuditCursor(partition), ct);
     }
 
     /// <summary>
@@ -52,14 +55,24 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     /// </summary>
     private async Task SweepOnceAsync(CancellationToken ct)
     {
+        // Once this process has seen the sweep done it never looks again: the row is never deleted, and a partition written
+        // since has its mark from its own write.
+        if (_swept) return;
         var swept = await storage.AuditMarks.GetEntityIfExistsAsync<TableEntity>(SweptRow, SweptRow, select: ["RowKey"], cancellationToken: ct);
-        if (swept.HasValue) return;
+        if (swept.HasValue)
+        {
+            _swept = true;
+            return;
+        }
         var markets = await ledger.MarketsAsync(RegionPrefix.All, ct);
         await Bounded.SelectAsync(markets, async m => { await marks.MarkAsync(Books.Ledger, m.Key, ct); return 0; }, 8, ct);
         var bankIds = await banks.BanksAsync(ct);
         await Bounded.SelectAsync(bankIds, async b => { await marks.MarkAsync(Books.Loans, b.Value, ct); return 0; }, 8, ct);
         await storage.AuditMarks.UpsertEntityAsync(new TableEntity(SweptRow, SweptRow), TableUpdateMode.Replace, ct);
+        _swept = true;
     }
+
+    private volatile bool _swept;
 
     /// <summary>Copies one market's new records (see <see cref="CopyPartitionAsync"/>).</summary>
     public Task<long> CopyMarketAsync(MarketId market, CancellationToken ct) => CopyPartitionAsync(Books.Ledger, market.Key, ct);
@@ -72,7 +85,7 @@ public sealed class AuditTrail(StorageContext storage, AuditMarks marks, TableLe
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        return OutboxCursor.CopyAsync(table, partition, layout.Head(partition), "AuditCount", layout.AuditCursor(partition), n => layout.Audit(partition, n), BatchSize,
+        return _cursors.CopyAsync(table, partition, layout.Head(partition), "AuditCount", layout.AuditCursor(partition), n => layout.Audit(partition, n), BatchSize,
             async (first, rows) =>
         {
             var records = rows.Select(row => LedgerRows.ToAudit(partition, row)).ToList();

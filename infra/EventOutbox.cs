@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Azure;
 using Azure.Data.Tables;
 using Newtonsoft.Json.Linq;
 using Trading.Core.Primitives;
@@ -24,6 +26,9 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     /// <summary>Events per claimed range.</summary>
     public const int BatchSize = 100;
 
+    /// <summary>The partitions' <c>eventcursor</c> rows, as this process last knew them.</summary>
+    private readonly OutboxCursor _cursors = new();
+
     /// <summary>Sends the new events of every partition with a pending mark (with a <paramref name="budget"/>: one partition per step); answers how many it sent.</summary>
     public Task<long> CopyAsync(CancellationToken ct, TimerBudget? budget = null) =>
         marks.CopyPendingAsync((book, partition) => CopyPartitionAsync(book, partition, ct), (book, partition) => UncopiedAsync(book, partition, ct), ct, budget);
@@ -32,7 +37,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     private Task<bool> UncopiedAsync(string book, string partition, CancellationToken ct)
     {
         var layout = BookLayout.Of(book);
-        return OutboxCursor.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), ct);
+        return _cursors.UncopiedAsync(storage.BookTable(book), partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), ct);
     }
 
     /// <summary>Sends one partition's new events, in order.</summary>
@@ -40,7 +45,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     {
         var table = storage.BookTable(book);
         var layout = BookLayout.Of(book);
-        return OutboxCursor.CopyAsync(table, partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), n => layout.Event(partition, n), BatchSize,
+        return _cursors.CopyAsync(table, partition, layout.Head(partition), "EventCount", layout.EventCursor(partition), n => layout.Event(partition, n), BatchSize,
             async (_, rows) =>
         {
             var events = rows.Select(row => LedgerRows.ToEvent(partition, row)).Select(e => (Event: e, Json: CloudEvent(e, book))).ToList();
@@ -58,7 +63,9 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
     /// <summary>
     /// Appends events to one recipient's inbox in one transaction (the count read, then every event's <c>id:</c> and
     /// <c>seq:</c> rows added and the count moved under If-Match). An event delivered before (a copier that died before
-    /// its cursor moved) makes the transaction fail on its <c>id:</c> row: then they go one by one, each once.
+    /// its cursor moved) makes the transaction fail on its <c>id:</c> row: then they go one by one, each once. The count
+    /// this process last wrote is not read again (<see cref="_counts"/>): a count moved since fails the transaction on a
+    /// <c>seq:</c> row or on its If-Match, and is then read.
     /// </summary>
     private async Task DeliverManyAsync(string recipient, IReadOnlyList<(EventRecord Event, string Json)> events, CancellationToken ct)
     {
@@ -69,9 +76,7 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
         }
         for (var attempt = 1; ; attempt++)
         {
-            var counted = await storage.Inbox.GetEntityIfExistsAsync<TableEntity>(recipient, CountRow(recipient), cancellationToken: ct);
-            var count = counted.HasValue ? counted.Value! : null;
-            var n = count?.GetInt64("Count") ?? 0;
+            var (n, etag) = await CountAsync(recipient, ct);
             var actions = new List<TableTransactionAction>();
             foreach (var (e, json) in events)
             {
@@ -79,11 +84,10 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
                 actions.Add(new(TableTransactionActionType.Add, new TableEntity(recipient, IdRow(e.Id)) { ["Seq"] = n }));
                 actions.Add(new(TableTransactionActionType.Add, new TableEntity(recipient, SeqRow(n)) { ["EventId"] = e.Id, ["Type"] = e.Type, ["Event"] = json }));
             }
-            var head = new TableEntity(recipient, CountRow(recipient)) { ["Count"] = n };
-            actions.Add(count is null ? new(TableTransactionActionType.Add, head) : new(TableTransactionActionType.UpdateReplace, head, count.ETag));
+            actions.Add(CountAction(recipient, n, etag));
             try
             {
-                await storage.Inbox.SubmitTransactionAsync(actions, ct);
+                await SubmitAsync(recipient, actions, n, ct);
                 return;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409 && (ex.FailedTransactionActionIndex is not { } i || (i < actions.Count - 1 && i % 2 == 0)))
@@ -93,11 +97,46 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
                 foreach (var (e, json) in events) await DeliverAsync(e, json, ct);
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 40)
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < 40)
             {
                 // Another copier delivered to this recipient meanwhile (its seq: rows, its count): read the count again.
                 await Task.Delay(Random.Shared.Next(2, 20), ct);
             }
+        }
+    }
+
+    /// <summary>Inbox counts remembered at most (beyond this the memory is cleared and rebuilt by reading).</summary>
+    private const int MaxCounts = 100_000;
+
+    /// <summary>
+    /// Each recipient's inbox count as this process last wrote it, with its ETag; forgotten when a delivery fails, so the
+    /// next attempt reads it.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (long Count, ETag ETag)> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>The recipient's count and its ETag (null: no count row yet): as this process last wrote it, or read.</summary>
+    private async Task<(long Count, ETag? ETag)> CountAsync(string recipient, CancellationToken ct)
+    {
+        if (_counts.TryGetValue(recipient, out var known)) return (known.Count, known.ETag);
+        var counted = await storage.Inbox.GetEntityIfExistsAsync<TableEntity>(recipient, CountRow(recipient), cancellationToken: ct);
+        return counted.HasValue ? (counted.Value!.GetInt64("Count") ?? 0, counted.Value.ETag) : (0, null);
+    }
+
+    private static TableTransactionAction CountAction(string recipient, long n, ETag? etag)
+    {
+        var head = new TableEntity(recipient, CountRow(recipient)) { ["Count"] = n };
+        return etag is { } e ? new(TableTransactionActionType.UpdateReplace, head, e) : new(TableTransactionActionType.Add, head);
+    }
+
+    /// <summary>Submits one delivery (the count row last) and remembers the count it wrote; a failed one forgets it.</summary>
+    private async Task SubmitAsync(string recipient, List<TableTransactionAction> actions, long count, CancellationToken ct)
+    {
+        _counts.TryRemove(recipient, out _);
+        var response = await storage.Inbox.SubmitTransactionAsync(actions, ct);
+        if (response.Value.Count == actions.Count && response.Value[^1].Headers.ETag is { } etag)
+        {
+            if (_counts.Count >= MaxCounts) _counts.Clear();
+            _counts[recipient] = (count, etag);
         }
     }
 
@@ -124,23 +163,22 @@ public sealed class EventOutbox(StorageContext storage, EventMarks marks)
         for (var attempt = 1; ; attempt++)
         {
             var seen = storage.Inbox.GetEntityIfExistsAsync<TableEntity>(e.Recipient, IdRow(e.Id), select: ["Seq"], cancellationToken: ct);
-            var counted = storage.Inbox.GetEntityIfExistsAsync<TableEntity>(e.Recipient, CountRow(e.Recipient), cancellationToken: ct);
+            var counted = CountAsync(e.Recipient, ct);
             if ((await seen).HasValue) return; // delivered before (a copy that died before its cursor moved)
-            var count = (await counted).HasValue ? (await counted).Value! : null;
-            var n = checked((count?.GetInt64("Count") ?? 0) + 1);
-            var head = new TableEntity(e.Recipient, CountRow(e.Recipient)) { ["Count"] = n };
-            TableTransactionAction[] actions =
+            var (count, etag) = await counted;
+            var n = checked(count + 1);
+            List<TableTransactionAction> actions =
             [
                 new(TableTransactionActionType.Add, new TableEntity(e.Recipient, IdRow(e.Id)) { ["Seq"] = n }),
                 new(TableTransactionActionType.Add, new TableEntity(e.Recipient, SeqRow(n)) { ["EventId"] = e.Id, ["Type"] = e.Type, ["Event"] = json }),
-                count is null ? new(TableTransactionActionType.Add, head) : new(TableTransactionActionType.UpdateReplace, head, count.ETag),
+                CountAction(e.Recipient, n, etag),
             ];
             try
             {
-                await storage.Inbox.SubmitTransactionAsync(actions, ct);
+                await SubmitAsync(e.Recipient, actions, n, ct);
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < 40)
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < 40)
             {
                 // Another copier delivered to this recipient meanwhile: read the count again.
                 await Task.Delay(Random.Shared.Next(2, 20), ct);

@@ -18,12 +18,10 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
     {
         await storage.EnsureCreatedAsync(ct);
         var blob = storage.Locks.GetBlobClient(function.Name);
-        try { await blob.UploadAsync(BinaryData.FromString(function.Name), overwrite: false, ct); }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412) { /* exists (possibly leased) */ }
         var lease = blob.GetBlobLeaseClient();
         try
         {
-            await lease.AcquireAsync(s_lease, cancellationToken: ct);
+            await AcquireAsync(blob, lease, ct);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -53,6 +51,24 @@ public sealed class TimerRunner(StorageContext storage, IServiceProvider service
             await renewal;
             try { await lease.ReleaseAsync(cancellationToken: CancellationToken.None); }
             catch (RequestFailedException ex) { logger.LogWarning(ex, "Releasing the {Function} lease failed; it expires by itself", function.Name); }
+        }
+    }
+
+    /// <summary>
+    /// Takes the lease on the lock blob, creating the blob first if the lease finds none (its first run ever, or after the
+    /// container was emptied): a create-if-absent on every run would cost a request a run for a blob that exists.
+    /// </summary>
+    private static async Task AcquireAsync(Azure.Storage.Blobs.BlobClient blob, BlobLeaseClient lease, CancellationToken ct)
+    {
+        try
+        {
+            await lease.AcquireAsync(s_lease, cancellationToken: ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "BlobNotFound")
+        {
+            try { await blob.UploadAsync(BinaryData.FromString(blob.Name), overwrite: false, ct); }
+            catch (RequestFailedException created) when (created.Status is 409 or 412) { /* created meanwhile (possibly leased) */ }
+            await lease.AcquireAsync(s_lease, cancellationToken: ct);
         }
     }
 
