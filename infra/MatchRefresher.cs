@@ -60,17 +60,35 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
         public override string ToString() => string.Join(", ", _parts);
     }
 
-    /// <summary>Re-evaluates one product against the firms it can reach (after the bank edits it).</summary>
+    /// <summary>
+    /// Re-evaluates one product against the firms it can reach (after the bank edits it), under <paramref name="budget"/>:
+    /// asked before each page of firms read and before the writes. Returns false when the budget ran out first; then
+    /// nothing was written (the pairs, the list's as-of and the mark are as they were).
+    /// </summary>
     /// <remarks>
-    /// Its dirty mark stays for the next RefreshMatches run: a refresh on a request path may race another (a firm's, or
-    /// the timer's) and write a pair from a row read before the other's change; only the timer, one run at a time,
-    /// drains marks, so whatever such a race leaves is evaluated again by the next run.
+    /// Its dirty mark stays for the next RefreshMatches run, and is touched again after the pairs are written: a refresh
+    /// on a request path or in the background may race another (a firm's, or the timer's) and write a pair from a row
+    /// read before the other's change; only the timer, one run at a time, drains marks, and a mark touched after the
+    /// writes survives a run that read it before them, so whatever such a race leaves is evaluated again by the next run.
     /// </remarks>
-    public async Task RefreshProductAsync(LoanProduct product, CancellationToken ct)
+    public async Task<bool> RefreshProductAsync(LoanProduct product, TimerBudget budget, CancellationToken ct)
     {
         var markets = await PledgeMarketsAsync([product], ct);
         var prices = await ledger.PricesAsync(markets, Today(), ct);
-        await RefreshProductCoreAsync(product, prices, time.GetUtcNow(), ct);
+        var now = time.GetUtcNow();
+        // The firms it can reach: a key range of the by-region copy per region it serves (all firms for a product without regions).
+        var regions = product.Regions.Count == 0 ? [RegionPrefix.All] : product.Regions.Where(r => !product.Regions.Any(o => o != r && o.Covers(r))).Distinct().ToList();
+        var read = await Bounded.SelectAsync(regions, r => FirmsUnderAsync(r, budget, ct), Concurrency, ct);
+        if (read.Any(r => r is null) || !budget.TrySpend()) return false;
+        var firms = read.SelectMany(x => x!).Where(f => product.Industries.Count == 0 || product.Industries.Contains(f.Industry)).ToList();
+        var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(markets, ct);
+        var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
+        var current = Current((await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow), fromMatches: true);
+        if (!budget.TrySpend()) return false;
+        await SyncAsync(current, matches, now, ct);
+        await AsOfAsync(product, now, ct);
+        await MatchMarks.MarkAsync(storage, [MatchMarks.Product(product.Key)], ct);
+        return true;
     }
 
     /// <summary>Re-evaluates every product for one enterprise (after its grade, holdings or pledges change).</summary>
@@ -79,20 +97,6 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
     {
         var all = await products.ListAsync(null, ct);
         await RefreshFirmsCoreAsync([code.Value], all, null, time.GetUtcNow(), ct);
-    }
-
-    private async Task<(int Written, int Deleted, int Pairs)> RefreshProductCoreAsync(LoanProduct product, IReadOnlyDictionary<MarketId, MarketPrice> prices, DateTimeOffset now, CancellationToken ct)
-    {
-        // The firms it can reach: a key range of the by-region copy per region it serves (all firms for a product without regions).
-        var regions = product.Regions.Count == 0 ? [RegionPrefix.All] : product.Regions.Where(r => !product.Regions.Any(o => o != r && o.Covers(r))).Distinct().ToList();
-        var firms = (await Bounded.SelectAsync(regions, r => FirmsUnderAsync(r, ct), Concurrency, ct)).SelectMany(x => x)
-            .Where(f => product.Industries.Count == 0 || product.Industries.Contains(f.Industry)).ToList();
-        var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(await PledgeMarketsAsync([product], ct), ct);
-        var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
-        var current = Current((await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow), fromMatches: true);
-        var (w, d) = await SyncAsync(current, matches, now, ct);
-        await AsOfAsync(product, now, ct);
-        return (w, d, matches.Count);
     }
 
     private async Task<(int Written, int Deleted, int Pairs)> RefreshFirmsCoreAsync(IReadOnlyList<string> codes, IReadOnlyList<LoanProduct> all,
@@ -164,12 +168,14 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
         return markets.Where(m => pollutants.Contains(m.Pollutant)).ToList();
     }
 
-    private async Task<List<Enterprise>> FirmsUnderAsync(RegionPrefix region, CancellationToken ct)
+    /// <summary>The firms under <paramref name="region"/>, page by page, each page asked of <paramref name="budget"/>; null when it refused one.</summary>
+    private async Task<List<Enterprise>?> FirmsUnderAsync(RegionPrefix region, TimerBudget budget, CancellationToken ct)
     {
         var firms = new List<Enterprise>();
         string? token = null;
         do
         {
+            if (!budget.TrySpend()) return null;
             var page = await enterprises.ListAsync(region, null, 1000, token, ct);
             firms.AddRange(page.Items);
             token = page.ContinuationToken;
