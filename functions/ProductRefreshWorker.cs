@@ -25,6 +25,10 @@ public sealed class ProductRefreshWorker(MatchRefresher refresher, ProductStore 
 
     private readonly Channel<(BankId Bank, string ProductId)> _queue = Channel.CreateUnbounded<(BankId, string)>();
     private readonly Dictionary<(BankId, string), State> _states = [];
+    private long _refreshed;
+
+    /// <summary>Refreshes finished since the start.</summary>
+    public long Refreshed => Interlocked.Read(ref _refreshed);
 
     /// <summary>Products queued or being refreshed (a bench waits for none).</summary>
     public int Pending
@@ -76,6 +80,7 @@ public sealed class ProductRefreshWorker(MatchRefresher refresher, ProductStore 
             var watch = Stopwatch.StartNew();
             if (await products.GetAsync(bank, productId, ct) is not { } product) return;
             await refresher.RefreshProductAsync(product, TimerBudget.Unbounded(time), ct);
+            Interlocked.Increment(ref _refreshed);
             logger.LogInformation("Matches of product {Product} refreshed in the background in {Ms} ms", product.Key, watch.ElapsedMilliseconds);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
