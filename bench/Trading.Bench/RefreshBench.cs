@@ -6,6 +6,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Trading.Core.Primitives;
+using Trading.Functions;
 using Trading.Infra;
 using Trading.Tests.Support;
 
@@ -207,8 +208,15 @@ public static class RefreshBench
         var checkImport = await Timed(FullRun);
         Console.WriteLine($"full refresh after it (check, nothing to write): {checkImport.Seconds:0.00} s — {checkImport.Log}");
 
-        // One nationwide product edited by its bank (PUT; its immediate refresh leaves the mark to the timer).
+        // One nationwide product edited by its bank (PUT). Its scope does not fit the request's refresh budget: the PUT
+        // answers, the background worker refreshes it (leaving the mark to the timer, as the request's refresh did); the
+        // measure starts from the state once it is done.
+        var worker = server.App.Services.GetRequiredService<ProductRefreshWorker>();
+        var put = Stopwatch.StartNew();
         await BenchHttp.Send(http, HttpMethod.Put, $"/api/banks/{s_banks[0]}/products/s0", JsonSerializer.Serialize(Body(0, "C", [])));
+        var putSeconds = put.Elapsed.TotalSeconds;
+        while (worker.Pending > 0) await Task.Delay(100);
+        Console.WriteLine($"PUT of the nationwide product answered in {putSeconds:0.00} s; its list refreshed in the background {put.Elapsed.TotalSeconds:0.00} s after the PUT began ({worker.Refreshed} background refresh(es))");
         before = await SnapshotAsync(storage);
         var fullAfterEdit = await Timed(FullRun);
         Console.WriteLine($"full refresh, same data: {fullAfterEdit.Seconds:0.00} s — {fullAfterEdit.Log}");
