@@ -43,9 +43,25 @@ public sealed class ProductRefreshWorker(MatchRefresher refresher, ProductStore 
         var key = (product.Bank, product.ProductId);
         lock (_states)
         {
-            if (!_states.TryGetValue(key, out var state)) { _states[key] = State.Queued; _queue.Writer.TryWrite(key); }
-            else if (state == State.Running) _states[key] = State.RunningAgain;
+            if (!Join(key)) { _states[key] = State.Queued; _queue.Writer.TryWrite(key); }
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the product is queued or being refreshed here; if so it is refreshed (once more) after the refresh under
+    /// way, and the caller refreshes nothing itself: one refresh of a product at a time, the last from its latest row.
+    /// </summary>
+    public bool JoinIfPending(LoanProduct product)
+    {
+        lock (_states) return Join((product.Bank, product.ProductId));
+    }
+
+    /// <summary>Under the lock: a queued product stays queued, a running one runs again after; false if neither.</summary>
+    private bool Join((BankId, string) key)
+    {
+        if (!_states.TryGetValue(key, out var state)) return false;
+        if (state == State.Running) _states[key] = State.RunningAgain;
         return true;
     }
 

@@ -18,9 +18,12 @@ public static class Refresh
     /// </summary>
     public static async Task ProductAsync(HttpContext context, LoanProduct product)
     {
+        var worker = context.Service<ProductRefreshWorker>();
+        // A product the worker is refreshing is refreshed there once more, from its row as it is now (one at a time).
+        if (worker.JoinIfPending(product)) return;
         var budget = new TimerBudget(context.Service<TimeProvider>(), context.Service<RequestRefreshOptions>().Budget);
         var done = await RunAsync(context, $"product {product.Key}", r => r.RefreshProductAsync(product, budget, context.RequestAborted));
-        if (!done) context.Service<ProductRefreshWorker>().Enqueue(product);
+        if (!done) worker.Enqueue(product);
     }
 
     public static Task FirmAsync(HttpContext context, CreditCode code) =>
