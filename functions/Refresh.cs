@@ -21,7 +21,8 @@ public static class Refresh
         var worker = context.Service<ProductRefreshWorker>();
         // A product the worker is refreshing is refreshed there once more, from its row as it is now (one at a time).
         if (worker.JoinIfPending(product)) return;
-        var budget = new TimerBudget(context.Service<TimeProvider>(), context.Service<RequestRefreshOptions>().Budget);
+        var options = context.Service<RequestRefreshOptions>();
+        var budget = new TimerBudget(context.Service<TimeProvider>(), options.Budget, options.Steps);
         var done = await RunAsync(context, $"product {product.Key}", r => r.RefreshProductAsync(product, budget, context.RequestAborted));
         if (!done) worker.Enqueue(product);
     }

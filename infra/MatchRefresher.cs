@@ -62,8 +62,9 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
 
     /// <summary>
     /// Re-evaluates one product against the firms it can reach (after the bank edits it), under <paramref name="budget"/>:
-    /// asked before each page of firms read and before the writes. Returns false when the budget ran out first; then
-    /// nothing was written (the pairs, the list's as-of and the mark are as they were).
+    /// a step asked before each page of firms read, and before the writes one more and one per transaction they take (a
+    /// request's budget limits steps: thousands of changed pairs take minutes on their own). Returns false when the budget
+    /// refused; then nothing was written (the pairs, the list's as-of and the mark are as they were).
     /// </summary>
     /// <remarks>
     /// Its dirty mark stays for the next RefreshMatches run, and is touched again after the pairs are written: a refresh
@@ -84,8 +85,9 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
         var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(markets, ct);
         var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
         var current = Current((await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow), fromMatches: true);
-        if (!budget.TrySpend()) return false;
-        await SyncAsync(current, matches, now, ct);
+        var plan = Plan(current, matches, now);
+        if (!budget.TrySpend(1 + plan.Transactions)) return false;
+        await ApplyAsync(plan, ct);
         await AsOfAsync(product, now, ct);
         await MatchMarks.MarkAsync(storage, [MatchMarks.Product(product.Key)], ct);
         return true;
@@ -230,12 +232,36 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
     private static string Signature(TableEntity e) => string.Join("\u001f", e.GetString("ProductRowKey"), e.GetString("Name"), e.GetString("Region"), e.GetString("Industry"),
         e.GetString("Grade"), e.GetString("CreditRating"), (e.GetBoolean("PositiveList") ?? false) ? "1" : "0", (e.GetInt64("LimitFen") ?? -1).ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>The writes of one refresh, as transactions of one partition each (at most 100 rows): <c>matches</c>' first.</summary>
+    private sealed class SyncPlan
+    {
+        public required List<(string Pk, string Rk, TableEntity? Entity)[]> Matches { get; init; }
+        public required List<(string Pk, string Rk, TableEntity? Entity)[]> ByFirm { get; init; }
+        public int Written { get; init; }
+        public int Deleted { get; init; }
+        public int Transactions => Matches.Count + ByFirm.Count;
+    }
+
     /// <summary>
     /// Writes what differs between <paramref name="current"/> (the stored pairs of the scope refreshed) and
-    /// <paramref name="wanted"/> (every eligible pair of that scope): new and changed rows of <c>matches</c>, then the
-    /// rows they replace or that no longer hold, then <c>matchesbyfirm</c>; each step in transactions of one partition.
+    /// <paramref name="wanted"/> (every eligible pair of that scope), as <see cref="Plan"/> lays it out.
     /// </summary>
-    private async Task<(int Written, int Deleted)> SyncAsync(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now, CancellationToken ct)
+    private Task<(int Written, int Deleted)> SyncAsync(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now, CancellationToken ct) =>
+        ApplyAsync(Plan(current, wanted, now), ct);
+
+    private async Task<(int Written, int Deleted)> ApplyAsync(SyncPlan plan, CancellationToken ct)
+    {
+        await SubmitAsync(storage.Matches, plan.Matches, ct);
+        await SubmitAsync(storage.MatchesByFirm, plan.ByFirm, ct);
+        return (plan.Written, plan.Deleted);
+    }
+
+    /// <summary>
+    /// What differs between <paramref name="current"/> and <paramref name="wanted"/>: new and changed rows of
+    /// <c>matches</c>, then the rows they replace or that no longer hold, then <c>matchesbyfirm</c>; each step in
+    /// transactions of one partition.
+    /// </summary>
+    private static SyncPlan Plan(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now)
     {
         var upserts = new List<TableEntity>();
         var byFirmUpserts = new List<TableEntity>();
@@ -262,16 +288,22 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
             byFirmDeletes.Add((key.Firm, key.Product));
         }
         // A product's new rows and the rows they replace go in one transaction of its partition (upserts first).
-        await SubmitAsync(storage.Matches, upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
-        await SubmitAsync(storage.MatchesByFirm, byFirmUpserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e))
-            .Concat(byFirmDeletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
-        return (upserts.Count, byFirmDeletes.Count);
+        return new SyncPlan
+        {
+            Matches = Batches(upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null)))),
+            ByFirm = Batches(byFirmUpserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(byFirmDeletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null)))),
+            Written = upserts.Count,
+            Deleted = byFirmDeletes.Count,
+        };
     }
 
-    /// <summary>Upserts (entity) and deletes (null), grouped by partition into transactions of at most 100, with bounded concurrency.</summary>
-    private static async Task SubmitAsync(TableClient table, IEnumerable<(string Pk, string Rk, TableEntity? Entity)> ops, CancellationToken ct)
+    /// <summary>Upserts (entity) and deletes (null), grouped by partition into transactions of at most 100.</summary>
+    private static List<(string Pk, string Rk, TableEntity? Entity)[]> Batches(IEnumerable<(string Pk, string Rk, TableEntity? Entity)> ops) =>
+        ops.DistinctBy(o => (o.Pk, o.Rk)).GroupBy(o => o.Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+
+    /// <summary>The transactions of <see cref="Batches"/>, with bounded concurrency.</summary>
+    private static async Task SubmitAsync(TableClient table, List<(string Pk, string Rk, TableEntity? Entity)[]> batches, CancellationToken ct)
     {
-        var batches = ops.DistinctBy(o => (o.Pk, o.Rk)).GroupBy(o => o.Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
         await Bounded.SelectAsync(batches, async batch =>
         {
             var actions = batch.Select(o => o.Entity is { } e

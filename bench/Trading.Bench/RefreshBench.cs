@@ -217,8 +217,8 @@ public static class RefreshBench
         Trading.Core.Access.BankId.TryParse(s_banks[0], out var bank0, out _);
         var s0 = (await server.App.Services.GetRequiredService<ProductStore>().GetAsync(bank0, "s0", CancellationToken.None))!;
         var bounded = Stopwatch.StartNew();
-        var finished = await refresher.RefreshProductAsync(s0, new TimerBudget(TimeProvider.System, RequestRefreshOptions.DefaultBudget), CancellationToken.None);
-        Console.WriteLine($"request-path refresh of the nationwide product under a {RequestRefreshOptions.DefaultBudget.TotalSeconds:0} s budget: {(finished ? "finished" : "stopped, nothing written")} after {bounded.Elapsed.TotalSeconds:0.00} s");
+        var finished = await refresher.RefreshProductAsync(s0, new TimerBudget(TimeProvider.System, RequestRefreshOptions.DefaultBudget, RequestRefreshOptions.DefaultSteps), CancellationToken.None);
+        Console.WriteLine($"request-path refresh of the nationwide product under the request budget ({RequestRefreshOptions.DefaultBudget.TotalSeconds:0} s, {RequestRefreshOptions.DefaultSteps} steps): {(finished ? "finished" : "stopped, nothing written")} after {bounded.Elapsed.TotalSeconds:0.00} s");
         // The PUT itself, with a client that waits longer than the bench's 100 s (a slow answer is reported, not fatal).
         using var patient = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
         patient.DefaultRequestHeaders.Add("X-Api-Key", BenchServer.AdminKey);

@@ -88,7 +88,8 @@ public static class TradingServices
         services.AddSingleton<MatchRefresher>();
         var requestRefresh = TimeSpan.TryParse(configuration["Trading:RequestRefreshBudget"], System.Globalization.CultureInfo.InvariantCulture, out var r)
             ? r : RequestRefreshOptions.DefaultBudget;
-        services.AddSingleton(new RequestRefreshOptions(requestRefresh, configuration.GetValue("Trading:BackgroundRefresh", true)));
+        services.AddSingleton(new RequestRefreshOptions(requestRefresh, configuration.GetValue("Trading:RequestRefreshSteps", RequestRefreshOptions.DefaultSteps),
+            configuration.GetValue("Trading:BackgroundRefresh", true)));
         services.AddSingleton<ProductRefreshWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ProductRefreshWorker>());
         services.AddSingleton<AlertStore>();
