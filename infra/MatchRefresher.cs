@@ -80,7 +80,7 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
         // The firms it can reach: a key range of the by-region copy per region it serves (all firms for a product without regions).
         var regions = product.Regions.Count == 0 ? [RegionPrefix.All] : product.Regions.Where(r => !product.Regions.Any(o => o != r && o.Covers(r))).Distinct().ToList();
         var read = await Bounded.SelectAsync(regions, r => FirmsUnderAsync(r, budget, ct), Concurrency, ct);
-        if (read.Any(r => r is null) || !budget.TrySpend()) return false;
+        if (read.Any(r => r is null)) return false;
         var firms = read.SelectMany(x => x!).Where(f => product.Industries.Count == 0 || product.Industries.Contains(f.Industry)).ToList();
         var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(markets, ct);
         var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());

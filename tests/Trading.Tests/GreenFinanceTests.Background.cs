@@ -4,7 +4,7 @@ using Trading.Tests.Support;
 
 namespace Trading.Tests;
 
-/// <summary>A product PUT whose scope does not fit the request's refresh budget (here none at all): the answer does not wait.</summary>
+/// <summary>A product PUT whose refresh does not fit the request's budget (no time, or one step): the answer does not wait.</summary>
 public sealed partial class GreenFinanceTests
 {
     private const string NoRequestBudget = "--Trading:RequestRefreshBudget=00:00:00";
@@ -36,7 +36,8 @@ public sealed partial class GreenFinanceTests
     [Fact]
     public async Task With_background_refreshes_off_a_product_PUT_over_its_budget_leaves_its_list_to_the_next_RefreshMatches_run()
     {
-        await using var server = await api.StartServerAsync(null, NoRequestBudget, "--Trading:BackgroundRefresh=false");
+        // One step: the page of firms is read, the writes (a step and one per transaction) are refused.
+        await using var server = await api.StartServerAsync(null, "--Trading:RequestRefreshSteps=1", "--Trading:BackgroundRefresh=false");
         using var bank = server.Client(await api.IssueKeyAsync("bank", "BGOFF-LF"));
         var firms = new List<string> { await FirmAsync("A", "133001"), await FirmAsync("B", "133001"), await FirmAsync("C", "133002") };
         const string product = "/api/banks/BGOFF-LF/products/wide";
