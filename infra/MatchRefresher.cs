@@ -60,17 +60,37 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
         public override string ToString() => string.Join(", ", _parts);
     }
 
-    /// <summary>Re-evaluates one product against the firms it can reach (after the bank edits it).</summary>
+    /// <summary>
+    /// Re-evaluates one product against the firms it can reach (after the bank edits it), under <paramref name="budget"/>:
+    /// a step asked before each page of firms read, and before the writes one more and one per transaction they take (a
+    /// request's budget limits steps: thousands of changed pairs take minutes on their own). Returns false when the budget
+    /// refused; then nothing was written (the pairs, the list's as-of and the mark are as they were).
+    /// </summary>
     /// <remarks>
-    /// Its dirty mark stays for the next RefreshMatches run: a refresh on a request path may race another (a firm's, or
-    /// the timer's) and write a pair from a row read before the other's change; only the timer, one run at a time,
-    /// drains marks, so whatever such a race leaves is evaluated again by the next run.
+    /// Its dirty mark stays for the next RefreshMatches run, and is touched again after the pairs are written: a refresh
+    /// on a request path or in the background may race another (a firm's, or the timer's) and write a pair from a row
+    /// read before the other's change; only the timer, one run at a time, drains marks, and a mark touched after the
+    /// writes survives a run that read it before them, so whatever such a race leaves is evaluated again by the next run.
     /// </remarks>
-    public async Task RefreshProductAsync(LoanProduct product, CancellationToken ct)
+    public async Task<bool> RefreshProductAsync(LoanProduct product, TimerBudget budget, CancellationToken ct)
     {
         var markets = await PledgeMarketsAsync([product], ct);
         var prices = await ledger.PricesAsync(markets, Today(), ct);
-        await RefreshProductCoreAsync(product, prices, time.GetUtcNow(), ct);
+        var now = time.GetUtcNow();
+        // The firms it can reach: a key range of the by-region copy per region it serves (all firms for a product without regions).
+        var regions = product.Regions.Count == 0 ? [RegionPrefix.All] : product.Regions.Where(r => !product.Regions.Any(o => o != r && o.Covers(r))).Distinct().ToList();
+        var read = await Bounded.SelectAsync(regions, r => FirmsUnderAsync(r, budget, ct), Concurrency, ct);
+        if (read.Any(r => r is null)) return false;
+        var firms = read.SelectMany(x => x!).Where(f => product.Industries.Count == 0 || product.Industries.Contains(f.Industry)).ToList();
+        var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(markets, ct);
+        var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
+        var current = Current((await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow), fromMatches: true);
+        var plan = Plan(current, matches, now);
+        if (!budget.TrySpend(1 + plan.Transactions)) return false;
+        await ApplyAsync(plan, ct);
+        await AsOfAsync(product, now, ct);
+        await MatchMarks.MarkAsync(storage, [MatchMarks.Product(product.Key)], ct);
+        return true;
     }
 
     /// <summary>Re-evaluates every product for one enterprise (after its grade, holdings or pledges change).</summary>
@@ -79,20 +99,6 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
     {
         var all = await products.ListAsync(null, ct);
         await RefreshFirmsCoreAsync([code.Value], all, null, time.GetUtcNow(), ct);
-    }
-
-    private async Task<(int Written, int Deleted, int Pairs)> RefreshProductCoreAsync(LoanProduct product, IReadOnlyDictionary<MarketId, MarketPrice> prices, DateTimeOffset now, CancellationToken ct)
-    {
-        // The firms it can reach: a key range of the by-region copy per region it serves (all firms for a product without regions).
-        var regions = product.Regions.Count == 0 ? [RegionPrefix.All] : product.Regions.Where(r => !product.Regions.Any(o => o != r && o.Covers(r))).Distinct().ToList();
-        var firms = (await Bounded.SelectAsync(regions, r => FirmsUnderAsync(r, ct), Concurrency, ct)).SelectMany(x => x)
-            .Where(f => product.Industries.Count == 0 || product.Industries.Contains(f.Industry)).ToList();
-        var holdings = product.Pledge is null ? [] : await ledger.HoldingsInMarketsAsync(await PledgeMarketsAsync([product], ct), ct);
-        var matches = Matching.Refresh(new ProductIndex([product]), firms, f => holdings.GetValueOrDefault(f.CreditCode.Value) ?? [], prices, Today());
-        var current = Current((await QueryAsync(storage.Matches, product.Key, ct)).Where(r => r.RowKey != AsOfRow), fromMatches: true);
-        var (w, d) = await SyncAsync(current, matches, now, ct);
-        await AsOfAsync(product, now, ct);
-        return (w, d, matches.Count);
     }
 
     private async Task<(int Written, int Deleted, int Pairs)> RefreshFirmsCoreAsync(IReadOnlyList<string> codes, IReadOnlyList<LoanProduct> all,
@@ -164,12 +170,14 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
         return markets.Where(m => pollutants.Contains(m.Pollutant)).ToList();
     }
 
-    private async Task<List<Enterprise>> FirmsUnderAsync(RegionPrefix region, CancellationToken ct)
+    /// <summary>The firms under <paramref name="region"/>, page by page, each page asked of <paramref name="budget"/>; null when it refused one.</summary>
+    private async Task<List<Enterprise>?> FirmsUnderAsync(RegionPrefix region, TimerBudget budget, CancellationToken ct)
     {
         var firms = new List<Enterprise>();
         string? token = null;
         do
         {
+            if (!budget.TrySpend()) return null;
             var page = await enterprises.ListAsync(region, null, 1000, token, ct);
             firms.AddRange(page.Items);
             token = page.ContinuationToken;
@@ -224,12 +232,36 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
     private static string Signature(TableEntity e) => string.Join("\u001f", e.GetString("ProductRowKey"), e.GetString("Name"), e.GetString("Region"), e.GetString("Industry"),
         e.GetString("Grade"), e.GetString("CreditRating"), (e.GetBoolean("PositiveList") ?? false) ? "1" : "0", (e.GetInt64("LimitFen") ?? -1).ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>The writes of one refresh, as transactions of one partition each (at most 100 rows): <c>matches</c>' first.</summary>
+    private sealed class SyncPlan
+    {
+        public required List<(string Pk, string Rk, TableEntity? Entity)[]> Matches { get; init; }
+        public required List<(string Pk, string Rk, TableEntity? Entity)[]> ByFirm { get; init; }
+        public int Written { get; init; }
+        public int Deleted { get; init; }
+        public int Transactions => Matches.Count + ByFirm.Count;
+    }
+
     /// <summary>
     /// Writes what differs between <paramref name="current"/> (the stored pairs of the scope refreshed) and
-    /// <paramref name="wanted"/> (every eligible pair of that scope): new and changed rows of <c>matches</c>, then the
-    /// rows they replace or that no longer hold, then <c>matchesbyfirm</c>; each step in transactions of one partition.
+    /// <paramref name="wanted"/> (every eligible pair of that scope), as <see cref="Plan"/> lays it out.
     /// </summary>
-    private async Task<(int Written, int Deleted)> SyncAsync(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now, CancellationToken ct)
+    private Task<(int Written, int Deleted)> SyncAsync(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now, CancellationToken ct) =>
+        ApplyAsync(Plan(current, wanted, now), ct);
+
+    private async Task<(int Written, int Deleted)> ApplyAsync(SyncPlan plan, CancellationToken ct)
+    {
+        await SubmitAsync(storage.Matches, plan.Matches, ct);
+        await SubmitAsync(storage.MatchesByFirm, plan.ByFirm, ct);
+        return (plan.Written, plan.Deleted);
+    }
+
+    /// <summary>
+    /// What differs between <paramref name="current"/> and <paramref name="wanted"/>: new and changed rows of
+    /// <c>matches</c>, then the rows they replace or that no longer hold, then <c>matchesbyfirm</c>; each step in
+    /// transactions of one partition.
+    /// </summary>
+    private static SyncPlan Plan(Dictionary<(string Product, string Firm), Stored> current, IReadOnlyList<Match> wanted, DateTimeOffset now)
     {
         var upserts = new List<TableEntity>();
         var byFirmUpserts = new List<TableEntity>();
@@ -256,16 +288,22 @@ public sealed partial class MatchRefresher(StorageContext storage, TableLedger l
             byFirmDeletes.Add((key.Firm, key.Product));
         }
         // A product's new rows and the rows they replace go in one transaction of its partition (upserts first).
-        await SubmitAsync(storage.Matches, upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
-        await SubmitAsync(storage.MatchesByFirm, byFirmUpserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e))
-            .Concat(byFirmDeletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null))), ct);
-        return (upserts.Count, byFirmDeletes.Count);
+        return new SyncPlan
+        {
+            Matches = Batches(upserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(deletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null)))),
+            ByFirm = Batches(byFirmUpserts.Select(e => (e.PartitionKey, e.RowKey, (TableEntity?)e)).Concat(byFirmDeletes.Select(d => (d.Pk, d.Rk, (TableEntity?)null)))),
+            Written = upserts.Count,
+            Deleted = byFirmDeletes.Count,
+        };
     }
 
-    /// <summary>Upserts (entity) and deletes (null), grouped by partition into transactions of at most 100, with bounded concurrency.</summary>
-    private static async Task SubmitAsync(TableClient table, IEnumerable<(string Pk, string Rk, TableEntity? Entity)> ops, CancellationToken ct)
+    /// <summary>Upserts (entity) and deletes (null), grouped by partition into transactions of at most 100.</summary>
+    private static List<(string Pk, string Rk, TableEntity? Entity)[]> Batches(IEnumerable<(string Pk, string Rk, TableEntity? Entity)> ops) =>
+        ops.DistinctBy(o => (o.Pk, o.Rk)).GroupBy(o => o.Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+
+    /// <summary>The transactions of <see cref="Batches"/>, with bounded concurrency.</summary>
+    private static async Task SubmitAsync(TableClient table, List<(string Pk, string Rk, TableEntity? Entity)[]> batches, CancellationToken ct)
     {
-        var batches = ops.DistinctBy(o => (o.Pk, o.Rk)).GroupBy(o => o.Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
         await Bounded.SelectAsync(batches, async batch =>
         {
             var actions = batch.Select(o => o.Entity is { } e

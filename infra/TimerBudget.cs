@@ -33,12 +33,15 @@ public sealed class TimerBudget
     /// <summary>Whether the run stopped for its budget (some work was refused).</summary>
     public bool Stopped { get; private set; }
 
-    /// <summary>Whether one more piece of work may start; false once the deadline has passed or the step limit is reached.</summary>
-    public bool TrySpend()
+    /// <summary>
+    /// Whether one more piece of work (of <paramref name="steps"/> steps) may start; false once the deadline has passed or
+    /// the step limit would be passed.
+    /// </summary>
+    public bool TrySpend(long steps = 1)
     {
         if (!CanGoOn()) return false;
-        if (Interlocked.Increment(ref _steps) <= (StepLimit ?? long.MaxValue)) return true;
-        Interlocked.Decrement(ref _steps);
+        if (Interlocked.Add(ref _steps, steps) <= (StepLimit ?? long.MaxValue)) return true;
+        Interlocked.Add(ref _steps, -steps);
         Stopped = true;
         return false;
     }

@@ -86,6 +86,12 @@ public static class TradingServices
         services.AddSingleton<ProductStore>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<MatchRefresher>();
+        var requestRefresh = TimeSpan.TryParse(configuration["Trading:RequestRefreshBudget"], System.Globalization.CultureInfo.InvariantCulture, out var r)
+            ? r : RequestRefreshOptions.DefaultBudget;
+        services.AddSingleton(new RequestRefreshOptions(requestRefresh, configuration.GetValue("Trading:RequestRefreshSteps", RequestRefreshOptions.DefaultSteps),
+            configuration.GetValue("Trading:BackgroundRefresh", true)));
+        services.AddSingleton<ProductRefreshWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProductRefreshWorker>());
         services.AddSingleton<AlertStore>();
         services.AddSingleton<AlertNotifier>();
         var seedDemo = configuration.GetValue<bool>("Trading:SeedDemo");

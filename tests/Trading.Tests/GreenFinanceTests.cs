@@ -6,7 +6,7 @@ using Trading.Tests.Support;
 
 namespace Trading.Tests;
 
-public sealed class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture>
+public sealed partial class GreenFinanceTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static readonly string RecentDay = DateTimeOffset.UtcNow.AddDays(-10).ToString("yyyy-MM-dd'T'10:00:00+08:00", CultureInfo.InvariantCulture);
 
