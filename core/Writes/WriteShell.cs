@@ -122,7 +122,17 @@ public sealed class WriteShell<TReads, TSnapshot>(string book, IPartitionRows<TR
                     // Never left running unobserved; a failure there is the request's failure unless another one came first.
                     await before.ContinueWith(_ => { }, TaskScheduler.Default);
                 }
-                await before;
+                try
+                {
+                    await before;
+                }
+                catch (DomainException)
+                {
+                    // Refused by a hook before the commit (a month whose close began meanwhile, decision 0013): nothing was
+                    // committed, so the key is released as for any refusal.
+                    await ReleaseAsync(ct);
+                    throw;
+                }
                 if (claimAgain && attempt < MaxAttempts)
                 {
                     // The binding changed between its read and this write (released, adopted or taken over): claim the key again.

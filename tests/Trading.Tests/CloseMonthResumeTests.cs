@@ -234,6 +234,31 @@ public sealed class CloseMonthResumeTests
         finally { await api.DisposeAsync(); }
     }
 
+    [Fact]
+    public async Task A_trade_refused_because_its_month_began_closing_leaves_its_key_free_for_another_body()
+    {
+        var api = new ApiFixture();
+        await api.InitializeAsync();
+        try
+        {
+            var seller = await api.RegisterEnterpriseAsync();
+            var buyer = await api.RegisterEnterpriseAsync();
+            await api.AllocateAsync(seller.Value, 10m, region: "131029");
+            var closing = Trading.Core.Primitives.ReportingMonth.Of(DateTimeOffset.UtcNow).AddMonths(-5);
+            await api.Server.Services.GetRequiredService<MonthFigures>().MarkClosingAsync(closing, DateTimeOffset.UtcNow, CancellationToken.None);
+            var tradedAt = closing.Start.AddDays(14).AddHours(10).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+            var key = ApiFixture.Key("closing");
+
+            // The month's row would be created while its close runs: refused by the close index's check before the commit.
+            var refused = (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 1m, region: "131029", tradedAt: tradedAt), key)).Expect(422);
+            Assert.Contains("closed", refused.Body["detail"]!.Value<string>(), StringComparison.Ordinal);
+            // A refusal writes nothing, its key's claim included: the same key with another body is a new request.
+            var now = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+            (await api.Admin.PostJsonAsync("/api/trades", ApiFixture.Trade(seller.Value, buyer.Value, 1m, region: "131029", tradedAt: now), key)).Expect(201);
+        }
+        finally { await api.DisposeAsync(); }
+    }
+
     /// <summary>Records the path of every storage request.</summary>
     private sealed class CountingHandler() : DelegatingHandler(new HttpClientHandler())
     {

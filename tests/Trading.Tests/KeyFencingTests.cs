@@ -101,6 +101,35 @@ public sealed class KeyFencingTests
         Assert.Equal(3_000_000, await AllocatedAsync(storage, market));
     }
 
+    /// <summary>No indexes or marks; every write is refused just before its commit, as the close index refuses a month row whose close began (decision 0013).</summary>
+    private sealed class RefusingHooks : IWriteHooks, IWriteEffects
+    {
+        public IDisposable? Trace(string action, string partition) => null;
+        public IWriteEffects Start(string partition) => this;
+        public void Retried(string action) { }
+        public Task BeforeCommitAsync(IReadOnlyList<RowChange> changes, CancellationToken ct) => Task.FromException(Settlement.MonthClosed(ReportingMonth.Parse("2024-03")));
+        public Task AfterCommitAsync(string action, IReadOnlyList<RowChange> changes, CancellationToken ct) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_request_refused_by_a_hook_before_its_commit_releases_its_key()
+    {
+        var (storage, clock, bindings, held, _, later) = await TwoInstancesAsync();
+        held.Gate.SetResult(); // the second instance's writes go straight through
+        var refusing = new WriteShell<MarketReads, MarketSnapshot>(Books.Ledger, new TableMarketRows(storage, clock), bindings, new RefusingHooks(), clock);
+        var market = new MarketId(RegionCode.Parse("131000"), Pollutant.COD);
+        var one = new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(1_000_000), "permit A"));
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => refusing.ExecuteAsync(one, Official, "same-key", a => a.Id, null, CancellationToken.None));
+        Assert.Contains("closed", refused.Message, StringComparison.Ordinal);
+
+        // Nothing was committed under the key: its claim is gone, and another request under it is a new one (not 422).
+        Assert.Empty(await storage.Idempotency.QueryAsync<TableEntity>().ToListAsync());
+        var other = new Allocate(new AllocationRequest(market, Holder.Reserve, Quantity.FromGrams(2_000_000), "permit B"));
+        var committed = await later.ExecuteAsync(other, Official, "same-key", a => a.Id, null, CancellationToken.None);
+        Assert.False(committed.Replayed);
+        Assert.Equal(2_000_000, await AllocatedAsync(storage, market));
+    }
+
     private static readonly Principal Official = Principal.Official(RegionPrefix.Parse("13"));
 
     /// <summary>Storage of its own, a clock the test moves, and two instances: each its own shell (the in-process lock serialises only one instance's writes).</summary>
