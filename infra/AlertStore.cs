@@ -82,14 +82,20 @@ public sealed class AlertStore
     /// </summary>
     public async Task<IReadOnlyList<Alert>> ListAlertsAsync(RegionPrefix region, CancellationToken ct)
     {
-        var items = TableClient.CreateQueryFilter($"RowKey lt {BookLayout.RegisterItemsEnd}");
-        var filters = region.Value.Length == 0
-            ? [items]
-            : Covering(region.Value).SkipLast(1).Select(p => TableClient.CreateQueryFilter($"PartitionKey eq {p}") + " and " + items)
-                .Append(TableClient.CreateQueryFilter($"PartitionKey ge {region.Value} and PartitionKey lt {region.Value + ":"}") + " and " + items).ToList();
+        var filters = Overlapping(region, TableClient.CreateQueryFilter($"RowKey lt {BookLayout.RegisterItemsEnd}"));
         var lists = await Task.WhenAll(filters.Select(f => QueryAsync(_storage.Alerts, f, AlertRows.ToAlert, ct)));
         return lists.SelectMany(l => l).OrderByDescending(a => a.StartsAt).ThenByDescending(a => a.DeclaredAt).ToList();
     }
+
+    /// <summary>
+    /// Filters for the rows (<paramref name="rows"/>) of the partitions overlapping <paramref name="region"/>: its wider
+    /// prefixes (point partitions) and a range over it and everything under it; every partition for the whole country.
+    /// </summary>
+    private static List<string> Overlapping(RegionPrefix region, string rows) =>
+        region.Value.Length == 0
+            ? [rows]
+            : Covering(region.Value).SkipLast(1).Select(p => TableClient.CreateQueryFilter($"PartitionKey eq {p}") + " and " + rows)
+                .Append(TableClient.CreateQueryFilter($"PartitionKey ge {region.Value} and PartitionKey lt {region.Value + ":"}") + " and " + rows).ToList();
 
     /// <summary>The alerts over a firm's region (its region's prefixes: three point partitions).</summary>
     public async Task<IReadOnlyList<Alert>> AlertsOverAsync(RegionCode region, CancellationToken ct)
@@ -103,11 +109,7 @@ public sealed class AlertStore
     /// <summary>The industry rules that can apply to a firm under <paramref name="region"/>: those of its wider prefixes and every prefix under it.</summary>
     public async Task<IReadOnlyList<IndustryRuleSet>> RulesForAsync(RegionPrefix region, CancellationToken ct)
     {
-        var rows = TableClient.CreateQueryFilter($"RowKey eq {IndustryRuleSet.RowId}");
-        var filters = region.Value.Length == 0
-            ? [rows]
-            : Covering(region.Value).SkipLast(1).Select(p => TableClient.CreateQueryFilter($"PartitionKey eq {p}") + " and " + rows)
-                .Append(TableClient.CreateQueryFilter($"PartitionKey ge {region.Value} and PartitionKey lt {region.Value + ":"}") + " and " + rows).ToList();
+        var filters = Overlapping(region, TableClient.CreateQueryFilter($"RowKey eq {IndustryRuleSet.RowId}"));
         var lists = await Task.WhenAll(filters.Select(f => QueryAsync(_storage.EmergencyRules, f, AlertRows.ToRules, ct)));
         return lists.SelectMany(l => l).ToList();
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
 using Trading.Core.Ledger;
@@ -64,7 +63,7 @@ public static class CloseMonthBench
             if (!idleLogs.Any(l => l.StartsWith("Every month up to", StringComparison.Ordinal))) throw new InvalidOperationException("not idle: " + string.Join(" / ", idleLogs));
             if (!logs.Any(l => l.StartsWith($"Closed {lastEnded}: {2 * ids.Count} trades", StringComparison.Ordinal)))
                 throw new InvalidOperationException("unexpected close: " + string.Join(" / ", logs));
-            var (a, r) = (await ClosedStateAsync(appStorage.Context, lastEnded), await ClosedStateAsync(rawStorage.Context, lastEnded));
+            var (a, r) = (await ClosedState.ReadAsync(appStorage.Context, lastEnded), await ClosedState.ReadAsync(rawStorage.Context, lastEnded));
             if (a != r) throw new InvalidOperationException("the raw close wrote other month rows or another report than the app");
             Console.WriteLine($"round {round}{(round == 0 ? " (warm-up)" : "")}: app {app[^1]:0} ms, raw SDK {raw[^1]:0} ms; same month rows and report bytes; then an idle POST CloseMonth {idle[^1]:0} ms");
         }
@@ -110,7 +109,7 @@ public static class CloseMonthBench
             unbounded = sw.Elapsed.TotalMilliseconds;
             Console.WriteLine($"one unbounded run: {unbounded / 1000:0.0} s: {logs[^1]}");
         }
-        var equal = await ClosedStateAsync(bounded.Context, null) == await ClosedStateAsync(whole.Context, null);
+        var equal = await ClosedState.ReadAsync(bounded.Context, null) == await ClosedState.ReadAsync(whole.Context, null);
 
         Console.WriteLine();
         if (rounds > 0)
@@ -242,22 +241,5 @@ public static class CloseMonthBench
             ["State"] = "closed", ["ClosedAt"] = DateTimeOffset.UtcNow, ["ReportJson"] = ReportStore.BlobName(month, "json"), ["ReportCsv"] = ReportStore.BlobName(month, "csv"),
         }, TableUpdateMode.Merge);
         await storage.Closes.UpsertEntityAsync(new TableEntity(MonthIndex.MetaPartition, "cursor") { ["Through"] = month.ToString() }, TableUpdateMode.Replace);
-    }
-
-    /// <summary>Month rows (of <paramref name="month"/>, or all), the months' close states and every report blob's bytes.</summary>
-    private static async Task<string> ClosedStateAsync(StorageContext storage, ReportingMonth? month)
-    {
-        var lines = new List<string>();
-        var filter = month is { } m
-            ? TableClient.CreateQueryFilter($"RowKey eq {LedgerRows.Month(m)}")
-            : TableClient.CreateQueryFilter($"RowKey ge {LedgerRows.MonthFirst} and RowKey lt {LedgerRows.MonthLast}");
-        await foreach (var e in storage.Ledger.QueryAsync<TableEntity>(filter))
-            lines.Add($"{e.PartitionKey}|{e.RowKey}|{string.Join(";", e.Where(p => p.Key is not ("odata.etag" or "Timestamp")).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}");
-        await foreach (var e in storage.Closes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MonthFigures.ClosesPartition}")))
-            lines.Add($"close|{e.RowKey}|{e.GetString("State")}");
-        await foreach (BlobItem b in storage.Reports.GetBlobsAsync())
-            lines.Add($"blob|{b.Name}|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData((await storage.Reports.GetBlobClient(b.Name).DownloadContentAsync()).Value.Content.ToArray()))}");
-        lines.Sort(StringComparer.Ordinal);
-        return string.Join("\n", lines);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs.Models;
 using Trading.Infra;
 using Trading.Tests.Support;
 
@@ -57,21 +56,6 @@ public sealed class CloseMonthResumeTests
         }
     }
 
-    /// <summary>Every market's month rows and every report blob's bytes: what a close writes.</summary>
-    private static async Task<string> ClosedStateAsync(StorageContext storage)
-    {
-        var lines = new List<string>();
-        var months = TableClient.CreateQueryFilter($"RowKey ge {"month:"} and RowKey lt {"month;"}");
-        await foreach (var e in storage.Ledger.QueryAsync<TableEntity>(months))
-            lines.Add($"{e.PartitionKey}|{e.RowKey}|{string.Join(";", e.Where(p => p.Key is not ("odata.etag" or "Timestamp")).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}");
-        await foreach (var e in storage.Closes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MonthFigures.ClosesPartition}")))
-            lines.Add($"close|{e.RowKey}|{e.GetString("State")}");
-        await foreach (BlobItem b in storage.Reports.GetBlobsAsync())
-            lines.Add($"blob|{b.Name}|{(await storage.Reports.GetBlobClient(b.Name).DownloadContentAsync()).Value.Content}");
-        lines.Sort(StringComparer.Ordinal);
-        return string.Join("\n", lines);
-    }
-
     [Fact]
     public async Task A_close_stopped_at_random_steps_or_killed_and_run_again_ends_as_one_uninterrupted_run_does()
     {
@@ -90,7 +74,7 @@ public sealed class CloseMonthResumeTests
             var whole = await api.Server.Services.GetRequiredService<MonthCloser>().CloseEndedMonthsAsync(TimerBudget.Unbounded(TimeProvider.System), CancellationToken.None);
             Assert.Contains(whole, l => l.StartsWith("Mismatch in 131024-VOCs 2024-01", StringComparison.Ordinal));
             Assert.Contains(whole, l => l.StartsWith("Closed 2024-01:", StringComparison.Ordinal));
-            var expected = await ClosedStateAsync(api.Storage);
+            var expected = await ClosedState.ReadAsync(api.Storage);
 
             // Runs on the copy stopped after 1 to 3 steps, one in four killed after a random moment instead.
             var closer = copyServer.Services.GetRequiredService<MonthCloser>();
@@ -113,15 +97,15 @@ public sealed class CloseMonthResumeTests
                 Assert.Contains(logs, l => l.StartsWith("Stopped at the time budget", StringComparison.Ordinal));
                 stopped++;
                 // Until it is closed, a month has no report.
-                Assert.DoesNotContain("blob|2024/05/", await ClosedStateAsync(copy), StringComparison.Ordinal);
+                Assert.DoesNotContain("blob|2024/05/", await ClosedState.ReadAsync(copy), StringComparison.Ordinal);
             }
             // How much a killed run gets done depends on the machine's speed, so the number of stopped runs varies.
             Assert.True(stopped >= 2 && killed >= 1, $"{stopped} run(s) stopped at their step limit, {killed} killed");
-            Assert.Equal(expected, await ClosedStateAsync(copy));
+            Assert.Equal(expected, await ClosedState.ReadAsync(copy));
             // And a run after that changes nothing.
             var again = await closer.CloseEndedMonthsAsync(TimerBudget.Unbounded(TimeProvider.System), CancellationToken.None);
             Assert.Contains(again, l => l.StartsWith("Every month up to", StringComparison.Ordinal));
-            Assert.Equal(expected, await ClosedStateAsync(copy));
+            Assert.Equal(expected, await ClosedState.ReadAsync(copy));
         }
         finally { await api.DisposeAsync(); }
     }
